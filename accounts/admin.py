@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import Grant, User
+from core.admin_site import ScopedModelAdmin, site
+
+
+class GrantForm(forms.ModelForm):
+    class Meta:
+        model = Grant
+        fields = ["role", "place", "unit", "household"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role"):
+            services.grant_check(
+                role=data["role"],
+                place=data.get("place"),
+                unit=data.get("unit"),
+                household=data.get("household"),
+            )
+        return data
+
+
+class GrantInline(admin.TabularInline):
+    model = Grant
+    form = GrantForm
+    fk_name = "user"
+    extra = 1
+    raw_id_fields = ["place", "unit", "household"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        from core.http import actor_of
+
+        return Grant.objects.for_actor(actor_of(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        from core.http import actor_of
+
+        manager_qs = db_field.remote_field.model._default_manager.get_queryset()
+        if hasattr(manager_qs, "for_actor"):
+            kwargs["queryset"] = manager_qs.for_actor(actor_of(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True  # revoking a role is how an admin ends someone's access
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class StaffAdmin(ScopedModelAdmin, UserAdmin):
+    """Staff accounts: no superuser or Django-permission switches; access is grants only."""
+
+    inlines = [GrantInline]
+    list_display = ["username", "display_name", "is_active", "last_login"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "display_name"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Profile"), {"fields": ("display_name", "phone", "is_active")}),
+    )
+    add_fieldsets = ((None, {"fields": ("username", "display_name", "password1", "password2")}),)
+    filter_horizontal = ()
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by_id = self.actor(request).user_id
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            for grant_form in formset.forms:
+                if grant_form.instance.pk is None:
+                    grant_form.instance.created_by_id = self.actor(request).user_id
+        super().save_related(request, form, formsets, change)
+        services.user_sync_staff_flag(user=form.instance)
+
+
+site.register(User, StaffAdmin)

@@ -1,0 +1,67 @@
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from accounts.services import TOKEN_LIFETIME, api_token_issue
+from core.api import ErrorOut, actor_of_api
+from core.errors import field_error
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+class GrantOut(Schema):
+    role: str
+    scope_kind: str
+    place_id: int | None
+    unit_id: int | None
+    household_id: int | None
+    label: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    grants: list[GrantOut]
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
+def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+    """Exchange a username and password for a bearer token (sent as `Authorization: Bearer …`)."""
+    if not payload.username.strip():
+        raise field_error("username", _("Username is required."), "required")
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return 401, {
+            "detail": _("Wrong username or password."),
+            "errors": [
+                {
+                    "field": "password",
+                    "message": _("Wrong username or password."),
+                    "code": "invalid_login",
+                }
+            ],
+        }
+    raw, _token = api_token_issue(user=user)  # type: ignore[arg-type]
+    return 200, {"token": raw, "expires_in": int(TOKEN_LIFETIME.total_seconds())}
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict[str, object]:
+    actor = actor_of_api(request)
+    return {
+        "username": actor.username,
+        "display_name": actor.display_name,
+        "grants": [g.__dict__ for g in actor.grants],
+    }

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.querysets import GrantQuerySet, ScopedUserManager
+from core.roles import Role
+
+
+class User(AbstractUser):
+    """A login. What it may see and do comes only from its grants."""
+
+    display_name = models.CharField(_("display name"), max_length=50, blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=24, blank=True, default="")
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    created_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Grant(models.Model):
+    """A role over a scope node: a place subtree, one unit, or one household."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
+    unit = models.ForeignKey(
+        "party.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
+    household = models.ForeignKey(
+        "places.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grants",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.CheckConstraint(
+                name="grant_one_scope_node",
+                condition=(
+                    models.Q(place__isnull=False, unit__isnull=True, household__isnull=True)
+                    | models.Q(place__isnull=True, unit__isnull=False, household__isnull=True)
+                    | models.Q(place__isnull=True, unit__isnull=True, household__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "place", "unit", "household"],
+                name="grant_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        node = self.place or self.unit or self.household
+        return f"{self.get_role_display()} · {node}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for programs. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"token #{self.pk} of {self.user_id}"

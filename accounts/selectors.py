@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from accounts.models import Grant, User
+from core.actor import Actor, ScopeGrant
+from places.models import Place
+
+
+def actor_for_user(user: User) -> Actor:
+    """Read the user's grants once; the Actor is what every selector and service is given."""
+    grants = list(
+        Grant.objects.filter(user=user)
+        .select_related("place", "unit", "unit__place", "household", "household__building")
+        .order_by("pk")
+    )
+    ancestor_ids: set[int] = set()
+    for g in grants:
+        node_path = _node_path(g)
+        ancestor_ids.update(int(p) for p in node_path.strip("/").split("/") if p)
+    names = dict(Place.objects.filter(pk__in=ancestor_ids).values_list("pk", "name"))
+    scope_grants = tuple(_scope_grant(g, names) for g in grants)
+    return Actor(
+        user_id=user.pk,
+        username=user.username,
+        display_name=str(user),
+        is_superuser=user.is_superuser,
+        grants=scope_grants,
+    )
+
+
+def _node_path(g: Grant) -> str:
+    if g.place is not None:
+        return g.place.path
+    if g.unit is not None:
+        return g.unit.place_path
+    if g.household is not None:
+        return g.household.building.path
+    return ""
+
+
+def _scope_grant(g: Grant, names: dict[int, str]) -> ScopeGrant:
+    path = _node_path(g)
+    # The city is the same for everyone: the label starts at the district.
+    chain = [names.get(int(p), "") for p in path.strip("/").split("/") if p][1:]
+    if g.unit is not None:
+        chain = [g.unit.name]
+    elif g.household is not None:
+        chain.append(g.household.room)
+    if g.place is not None and g.place.parent_id is None:
+        chain = [g.place.name]
+    from core.roles import ROLE_SCOPE_KIND
+
+    return ScopeGrant(
+        role=g.role,
+        scope_kind=ROLE_SCOPE_KIND[g.role] if g.place is None else g.place.kind,
+        place_id=g.place_id,
+        place_path=g.place.path if g.place is not None else "",
+        unit_id=g.unit_id,
+        unit_place_path=g.unit.place_path if g.unit is not None else "",
+        household_id=g.household_id,
+        label=" · ".join(c for c in chain if c),
+    )
+
+
+# --- home page -------------------------------------------------------------------------------
+
+from dataclasses import dataclass, field  # noqa: E402
+
+
+@dataclass
+class HomeCount:
+    label: str
+    value: int
+    url: str = ""
+
+
+@dataclass
+class HomeScope:
+    role: str
+    role_label: str
+    label: str
+    counts: list[HomeCount] = field(default_factory=list)
+    url: str = ""
+
+
+def home_scopes(actor: Actor) -> list[HomeScope]:
+    """One block per grant: the scope label and the counts of what is the actor's there."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.roles import REGISTRY_ROLES, Role
+    from party.models import PartyMember, PartyOrg, Unit
+    from people.models import Resident
+    from places.models import Household, PlaceKind
+
+    scopes: list[HomeScope] = []
+    for g in actor.grants:
+        scope = HomeScope(role=g.role, role_label=str(Role(g.role).label), label=g.label)
+        if g.place_id is not None:
+            column = {f"{g.scope_kind}_id": g.place_id}
+            places = Place.objects.for_actor(actor).filter(path__startswith=g.place_path)
+            scope.url = reverse("places:detail", args=[g.place_id])
+            for kind in (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.GRID, PlaceKind.BUILDING):
+                n = places.filter(kind=kind).count()
+                if n:
+                    scope.counts.append(HomeCount(str(PlaceKind(kind).label), n))
+            if g.role in REGISTRY_ROLES:
+                scope.counts.append(
+                    HomeCount(
+                        _("Households"), Household.objects.for_actor(actor).filter(**column).count()
+                    )
+                )
+                scope.counts.append(
+                    HomeCount(
+                        _("Residents"),
+                        Resident.objects.for_actor(actor).living().filter(**column).count(),
+                    )
+                )
+            else:
+                scope.counts.append(
+                    HomeCount(
+                        _("Residents assigned to me"), Resident.objects.for_actor(actor).count()
+                    )
+                )
+            orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
+            if orgs.exists():
+                scope.counts.append(
+                    HomeCount(_("Party organisations"), orgs.count(), reverse("party:roots"))
+                )
+                scope.counts.append(
+                    HomeCount(
+                        _("Party members"),
+                        PartyMember.objects.for_actor(actor)
+                        .filter(org__scope_path__startswith=g.place_path)
+                        .count(),
+                    )
+                )
+        elif g.unit_id is not None:
+            unit = Unit.objects.for_actor(actor).filter(pk=g.unit_id).first()
+            if unit is not None:
+                scope.url = reverse("party:unit", args=[unit.pk])
+                members = PartyMember.objects.for_actor(actor).filter(unit=unit)
+                scope.counts.append(HomeCount(_("Party members"), members.count(), scope.url))
+                scope.counts.append(HomeCount(_("Cadres"), members.filter(is_cadre=True).count()))
+                scope.counts.append(
+                    HomeCount(
+                        _("Party organisations"),
+                        PartyOrg.objects.for_actor(actor).filter(unit=unit).count(),
+                        reverse("party:roots"),
+                    )
+                )
+        elif g.household_id is not None:
+            scope.url = reverse("places:household", args=[g.household_id])
+            scope.counts.append(
+                HomeCount(
+                    _("Household members"),
+                    Resident.objects.for_actor(actor)
+                    .living()
+                    .filter(household_id=g.household_id)
+                    .count(),
+                    scope.url,
+                )
+            )
+        scopes.append(scope)
+    return scopes
+
+
+def home_redirect(actor: Actor) -> str | None:
+    """A resident (and nothing else) lands straight on their household."""
+    from django.urls import reverse
+
+    from core.roles import Role
+
+    if actor.grants and all(g.role == Role.RESIDENT for g in actor.grants):
+        household_ids = [g.household_id for g in actor.grants if g.household_id]
+        if len(household_ids) == 1:
+            return reverse("places:household", args=[household_ids[0]])
+    return None

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiToken, User
+from core.actor import Actor
+
+TOKEN_LIFETIME = timedelta(days=30)
+
+
+def user_set_language(*, actor: Actor, language: str) -> None:
+    if language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=actor.user_id).update(language=language)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
+    """A new bearer token; the raw value is returned once and only its hash is kept."""
+    raw = "ll_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, key_hash=hash_token(raw), expires_at=timezone.now() + TOKEN_LIFETIME
+    )
+    return raw, token
+
+
+def api_token_user(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def grant_check(*, role: str, place: object, unit: object, household: object) -> None:
+    """A grant points at exactly the kind of node its role needs (city admin → the city…)."""
+    from django.utils.translation import gettext as _
+
+    from core.errors import field_error
+    from core.roles import ROLE_SCOPE_KIND, ScopeKind
+
+    kind = ROLE_SCOPE_KIND[role]
+    if kind == ScopeKind.UNIT:
+        if unit is None or place is not None or household is not None:
+            raise field_error(
+                "unit", _("This role is granted on a unit; choose only the unit."), "scope_kind"
+            )
+    elif kind == ScopeKind.HOUSEHOLD:
+        if household is None or place is not None or unit is not None:
+            raise field_error(
+                "household", _("A resident is granted on one household."), "scope_kind"
+            )
+    else:
+        if place is None or unit is not None or household is not None:
+            raise field_error("place", _("Choose the place this role is granted on."), "scope_kind")
+        if getattr(place, "kind", None) != kind:
+            raise field_error(
+                "place",
+                _("This role is granted on a %(kind)s.") % {"kind": ScopeKind(kind).label},
+                "scope_kind",
+            )
+
+
+def user_sync_staff_flag(*, user: User) -> None:
+    """Django admin's login needs is_staff; it follows the setup grants, nothing else."""
+    from core.roles import SETUP_ROLES
+
+    is_staff = user.grants.filter(role__in=SETUP_ROLES).exists()
+    if user.is_staff != is_staff:
+        User.objects.filter(pk=user.pk).update(is_staff=is_staff)

@@ -1,0 +1,24 @@
+"""The JSON API root: /api/, OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from core.api import BearerAuth, SessionAuth, install_error_handlers
+
+# Deny by default: every operation needs a bearer token or a session unless it says auth=None.
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerAuth(), SessionAuth(csrf=True)],
+)
+install_error_handlers(api)
+
+from accounts.api.routes import router as accounts_router  # noqa: E402
+from party.api.routes import router as party_router  # noqa: E402
+from people.api.routes import router as people_router  # noqa: E402
+from places.api.routes import router as places_router  # noqa: E402
+
+api.add_router("", accounts_router)
+api.add_router("", places_router)
+api.add_router("", people_router)
+api.add_router("", party_router)

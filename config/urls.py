@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from config.api import api
+from core.admin_site import site as admin_site
+
+# The API authenticates each operation itself (bearer token or session, deny by default), so the
+# login redirect of LoginRequiredMiddleware must not answer for it with an HTML page.
+api_patterns, api_app, api_namespace = api.urls
+for pattern in api_patterns:
+    if hasattr(pattern, "callback") and pattern.callback is not None:
+        pattern.callback = login_not_required(pattern.callback)
+
+urlpatterns = [
+    path("", include("accounts.web.urls")),
+    path("", include("places.web.urls")),
+    path("", include("people.web.urls")),
+    path("", include("party.web.urls")),
+    path("api/", include((api_patterns, api_app), namespace=api_namespace)),
+    path("admin/", admin_site.urls),
+    path(
+        "robots.txt",
+        login_not_required(
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+        ),
+        name="robots",
+    ),
+]

@@ -1,0 +1,101 @@
+"""The API's shared pieces: authentication that yields an Actor, errors as field-named JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from core.actor import Actor
+from core.errors import field_errors
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+    code: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from accounts.selectors import actor_for_user
+        from accounts.services import api_token_user
+
+        user = api_token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        request.actor = actor_for_user(user)  # type: ignore[attr-defined]
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session; CSRF is checked on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        actor = getattr(request, "actor", None)
+        if isinstance(actor, Actor) and actor.is_authenticated:
+            return request.user
+        return None
+
+
+def actor_of_api(request: HttpRequest) -> Actor:
+    actor = getattr(request, "actor", None)
+    return actor if isinstance(actor, Actor) else Actor.anonymous()
+
+
+def _error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, _("Not found."))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, str(exc) or _("Not allowed."))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 401, _("Log in or send a valid bearer token."))
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return _error(api, request, 422, _("Some fields are not valid."), field_errors(exc))
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = []
+        for e in exc.errors:
+            loc = [
+                str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")
+            ]
+            errors.append(
+                {
+                    "field": ".".join(loc) or "__all__",
+                    "message": str(e.get("msg", "")),
+                    "code": str(e.get("type", "invalid")),
+                }
+            )
+        return _error(api, request, 422, _("Some fields are not valid."), errors)

@@ -1,0 +1,33 @@
+"""Domain errors that carry a field name, so pages and the API can say which field is wrong."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+def field_error(field: str, message: object, code: str = "invalid") -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code)]})  # type: ignore[arg-type]
+
+
+def field_errors(error: ValidationError) -> list[dict[str, str]]:
+    """[{field, message, code}] for a ValidationError of any shape."""
+    out: list[dict[str, str]] = []
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                out.append({"field": field, "message": _text(e), "code": e.code or "invalid"})
+    else:
+        for e in error.error_list:
+            out.append({"field": "__all__", "message": _text(e), "code": e.code or "invalid"})
+    return out
+
+
+def _text(e: ValidationError) -> str:
+    message = e.message
+    if e.params:
+        message = message % e.params  # type: ignore[operator]
+    return str(message)
+
+
+class NotAllowed(PermissionDenied):
+    """The actor may see the object but not do this to it."""

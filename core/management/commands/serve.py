@@ -1,0 +1,73 @@
+"""Run Linli: the web server and one background-job consumer, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Start the web server (gunicorn) and one Huey consumer; print the demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from core.demo.city import demo_accounts_table
+
+        self.stdout.write(demo_accounts_table())
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(f"Linli is running on {url}  (Ctrl-C stops it)"))
+        consumer = subprocess.Popen(
+            [sys.executable, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"],
+            cwd=settings.BASE_DIR,
+        )
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                "4",
+                # Paths only: query strings can carry searched names or phone digits.
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+        )
+        try:
+            while server.poll() is None and consumer.poll() is None:
+                try:
+                    server.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    continue
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for proc in (server, consumer):
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in (server, consumer):
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        if server.returncode not in (0, None, -signal.SIGTERM):
+            raise SystemExit(server.returncode)

@@ -1,0 +1,62 @@
+"""Masked display of personal data for people whose role may see a record but not its identifiers.
+
+Every function takes whatever is stored (canonical, legacy, partly masked, empty or None), never
+raises, and never shows more than its rule: masking is idempotent, and input of an unexpected
+shape is masked harder rather than shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MASK", "mask_id_number", "mask_name", "mask_phone"]
+
+MASK = "*"
+
+_MOBILE = re.compile(r"^1[0-9*]{10}$", re.ASCII)
+_LANDLINE = re.compile(
+    r"^(?P<area>0[0-9]{2,3})-(?P<local>[0-9*]{7,8})(?:-(?P<ext>[0-9*]{1,6}))?$", re.ASCII
+)
+
+
+def _clean(value: object) -> str:
+    if value is None:
+        return ""
+    return "".join(str(value).split())
+
+
+def _keep_ends(text: str, head: int, tail: int) -> str:
+    masked = len(text) - head - tail
+    return text[:head] + MASK * masked + (text[len(text) - tail :] if tail else "")
+
+
+def mask_id_number(value: str | None) -> str:
+    """Show "420102********123X": region code and last four kept, birth date hidden."""
+    text = _clean(value).upper()
+    if len(text) >= 18:
+        return _keep_ends(text, 6, 4)
+    # Legacy 15-digit or truncated values: keep at most a quarter at each end, so a short value
+    # is never mostly visible.
+    return _keep_ends(text, len(text) // 4, len(text) // 4)
+
+
+def mask_phone(value: str | None) -> str:
+    """Show "138****5678" for mobiles, "027-****1234" for landlines (extension hidden too)."""
+    text = _clean(value)
+    if _MOBILE.match(text):
+        return _keep_ends(text, 3, 4)
+    landline = _LANDLINE.match(text)
+    if landline:
+        masked = f"{landline['area']}-{_keep_ends(landline['local'], 0, 4)}"
+        ext = landline["ext"]
+        return f"{masked}-{MASK * len(ext)}" if ext else masked
+    # Unknown shape: show only the last quarter (at most four characters).
+    return _keep_ends(text, 0, min(4, len(text) // 4))
+
+
+def mask_name(value: str | None) -> str:
+    """Show "张*", "欧***": first character kept; a one-character name is fully hidden."""
+    text = "" if value is None else " ".join(str(value).split())
+    if len(text) <= 1:
+        return MASK * len(text)
+    return text[0] + MASK * (len(text) - 1)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.actor import Actor
+from core.roles import SETUP_ROLES
+from core.scoping import ScopedQuerySet
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        # Audit rows name people's data only by reference; city/district admins read their
+        # own subtree's trail through the place path recorded with each event.
+        by_place = [Q(place_path__startswith=g.place_path) for g in actor.place_grants(SETUP_ROLES)]
+        q = Q(user_id=actor.user_id)
+        for extra in by_place:
+            q |= extra
+        return q
+
+
+class AuditEvent(models.Model):
+    """One access to or change of personal data: who, when, what, on which record.
+
+    Never holds the personal data itself, only references to it.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    target_type = models.CharField(_("record type"), max_length=40)
+    target_id = models.CharField(_("record"), max_length=40)
+    place_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

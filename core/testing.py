@@ -1,0 +1,229 @@
+"""A tiny two-district city with one account per role, for tests that need the whole tree.
+
+Built through the same services production uses, so paths and denormalised columns are real.
+Every object outside the first chain carries a marker in its name: 【SIB】 another grid of the
+same community, 【OST】 another street, 【ODI】 another district, 【UNA】 and 【OUN】 the two
+units. A test spots a leak by a marker in any response body.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import Grant, User
+from core.actor import Actor
+from core.roles import Role
+from core.validators import id_check_digit
+from party import services as party_services
+from party.models import PartyMember, PartyOrg, PartyOrgKind, Unit, UnitKind
+from people.models import Person, Relation, Resident
+from places import services as place_services
+from places.models import Household, Place, PlaceKind
+
+ROOT = Actor(user_id=0, username="setup", is_superuser=True)
+PASSWORD = "test-pass-123"
+_seq = itertools.count(1)
+
+
+def synthetic_id_number(region: str = "420103", born: date = date(1980, 5, 17)) -> str:
+    first17 = f"{region}{born:%Y%m%d}{next(_seq) % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+@dataclass
+class Chain:
+    """One district > street > community > grid > building > household line."""
+
+    district: Place
+    street: Place
+    community: Place
+    grid: Place
+    building: Place
+    household: Household
+    residents: list[Resident] = field(default_factory=list)
+    grid_branch: PartyOrg | None = None
+    member: PartyMember | None = None
+
+
+@dataclass
+class TinyCity:
+    city: Place
+    inside: Chain  # district A, where every role account is granted
+    sibling: Chain  # same community as inside, another grid / building / household
+    other_street: Chain  # district A, another street
+    other_district: Chain  # district B
+    unit: Unit
+    other_unit: Unit
+    unit_member: PartyMember
+    other_unit_member: PartyMember
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def _chain(
+    city: Place,
+    names: list[str],
+    district: Place | None = None,
+    street: Place | None = None,
+    community: Place | None = None,
+) -> Chain:
+    d = district or place_services.place_create(
+        actor=ROOT, kind=PlaceKind.DISTRICT, name=names[0], parent=city
+    )
+    s = street or place_services.place_create(
+        actor=ROOT, kind=PlaceKind.STREET, name=names[1], parent=d
+    )
+    c = community or place_services.place_create(
+        actor=ROOT, kind=PlaceKind.COMMUNITY, name=names[2], parent=s
+    )
+    g = place_services.place_create(actor=ROOT, kind=PlaceKind.GRID, name=names[3], parent=c)
+    b = place_services.place_create(actor=ROOT, kind=PlaceKind.BUILDING, name=names[4], parent=g)
+    h = place_services.household_create(actor=ROOT, building=b, room=names[5])
+    chain = Chain(d, s, c, g, b, h)
+    columns = place_services.ancestor_columns(b)
+    for i, rel in enumerate([Relation.HEAD, Relation.SPOUSE]):
+        person = Person.objects.create(
+            name=f"{names[6]}{i}",
+            id_number=synthetic_id_number(),
+            phone=f"1380000{next(_seq):04d}",
+            birth_date=date(1980, 5, 17),
+            sex="M" if i == 0 else "F",
+        )
+        chain.residents.append(
+            Resident.objects.create(person=person, household=h, relation=rel, **columns)
+        )
+    committee = PartyOrg.objects.filter(place=c).first() or party_services.party_org_create(
+        actor=ROOT, name=f"{names[2]}党委", kind=PartyOrgKind.COMMITTEE, parent=None, place=c
+    )
+    chain.grid_branch = party_services.party_org_create(
+        actor=ROOT,
+        name=f"{names[3]}党支部",
+        kind=PartyOrgKind.GRID_BRANCH,
+        parent=committee,
+        place=g,
+    )
+    chain.member = PartyMember.objects.create(
+        person=chain.residents[0].person, org=chain.grid_branch
+    )
+    return chain
+
+
+def build_tiny_city() -> TinyCity:
+    city = place_services.place_create(actor=ROOT, kind=PlaceKind.CITY, name="测试市", parent=None)
+    inside = _chain(city, ["甲区", "甲街道", "甲社区", "第3网格", "1栋", "1单元101", "张内"])
+    sibling = _chain(
+        city,
+        ["", "", "", "【SIB】网格", "【SIB】楼", "【SIB】101", "【SIB】邻居"],
+        district=inside.district,
+        street=inside.street,
+        community=inside.community,
+    )
+    other_street = _chain(
+        city,
+        ["", "【OST】街道", "【OST】社区", "【OST】网格", "【OST】楼", "【OST】101", "【OST】人"],
+        district=inside.district,
+    )
+    other_district = _chain(
+        city,
+        [
+            "【ODI】区",
+            "【ODI】街道",
+            "【ODI】社区",
+            "【ODI】网格",
+            "【ODI】楼",
+            "【ODI】101",
+            "【ODI】人",
+        ],
+    )
+    unit = party_services.unit_save(
+        actor=ROOT, unit=Unit(), name="【UNA】单位", kind=UnitKind.ORGAN, place=inside.district
+    )
+    other_unit = party_services.unit_save(
+        actor=ROOT,
+        unit=Unit(),
+        name="【OUN】单位",
+        kind=UnitKind.ENTERPRISE,
+        place=other_district.district,
+    )
+    unit_org = party_services.party_org_create(
+        actor=ROOT, name="【UNA】单位党委", kind=PartyOrgKind.COMMITTEE, parent=None, unit=unit
+    )
+    other_org = party_services.party_org_create(
+        actor=ROOT,
+        name="【OUN】单位党委",
+        kind=PartyOrgKind.COMMITTEE,
+        parent=None,
+        unit=other_unit,
+    )
+    unit_member = PartyMember.objects.create(
+        person=Person.objects.create(name="【UNA】干部", id_number=synthetic_id_number()),
+        org=unit_org,
+        unit=unit,
+        is_cadre=True,
+    )
+    other_member = PartyMember.objects.create(
+        person=Person.objects.create(name="【OUN】干部", id_number=synthetic_id_number()),
+        org=other_org,
+        unit=other_unit,
+        is_cadre=True,
+    )
+    tc = TinyCity(
+        city,
+        inside,
+        sibling,
+        other_street,
+        other_district,
+        unit,
+        other_unit,
+        unit_member,
+        other_member,
+    )
+    tc.users = make_role_users(tc)
+    # Staff elsewhere, whose accounts city admins manage but district A's admin must not.
+    odi_admin = User.objects.create(username="【ODI】admin", password=make_password(PASSWORD))
+    Grant.objects.create(user=odi_admin, role=Role.DISTRICT_ADMIN, place=other_district.district)
+    ost_admin = User.objects.create(username="【OST】admin", password=make_password(PASSWORD))
+    Grant.objects.create(user=ost_admin, role=Role.STREET_ADMIN, place=other_street.street)
+    tc.users["【ODI】_admin"], tc.users["【OST】_admin"] = odi_admin, ost_admin
+    # One audit row in each district, as a reveal would leave.
+    from core.audit import audit_record
+
+    for user, chain in ((tc.users["community_admin"], inside), (odi_admin, other_district)):
+        audit_record(
+            actor=Actor(user_id=user.pk),
+            action="reveal",
+            target_type="resident",
+            target_id=chain.residents[0].pk,
+            place_path=chain.building.path,
+        )
+    return tc
+
+
+def make_role_users(tc: TinyCity) -> dict[str, User]:
+    """One account per role, all granted inside `tc.inside` (its grid, building, household)."""
+    i = tc.inside
+    node = {
+        Role.CITY_ADMIN: {"place": tc.city},
+        Role.DISTRICT_ADMIN: {"place": i.district},
+        Role.STREET_ADMIN: {"place": i.street},
+        Role.COMMUNITY_ADMIN: {"place": i.community},
+        Role.GRID_WORKER: {"place": i.grid},
+        Role.BUILDING_HEAD: {"place": i.building},
+        Role.HEALTH_WORKER: {"place": i.community},
+        Role.CADRE: {"place": i.community},
+        Role.VOLUNTEER: {"place": i.community},
+        Role.PROPERTY_STAFF: {"place": i.community},
+        Role.COMMUNITY_POLICE: {"place": i.community},
+        Role.UNIT_ADMIN: {"unit": tc.unit},
+        Role.RESIDENT: {"household": i.household},
+    }
+    password = make_password(PASSWORD)
+    users: dict[str, User] = {}
+    for role, scope in node.items():
+        user = User.objects.create(username=str(role), password=password, display_name=str(role))
+        Grant.objects.create(user=user, role=role, **scope)
+        users[str(role)] = user
+    return users

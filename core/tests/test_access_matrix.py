@@ -1,0 +1,460 @@
+"""The authorisation matrix: every URL pattern and API operation × every role × objects inside
+and outside the role's scope. Endpoints are discovered from the URL resolver and the OpenAPI
+document, so an endpoint added tomorrow is covered without editing this file; a URL or path
+parameter this file cannot fill makes it fail, so the new parameter gets registered below.
+
+Visibility is decided here by an oracle written from mission.md (walking `parent` links), not by
+`for_actor`, so a wrong access rule fails the test rather than defining its expectation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Grant, User
+from accounts.services import api_token_issue
+from core.admin_site import ScopedModelAdmin, site
+from core.models import AuditEvent
+from core.roles import Role
+from core.testing import TinyCity
+from party.models import PartyMember, PartyOrg, Unit
+from people.models import Resident
+from places.models import Household, Place
+
+# Markers carried by the names of objects outside the first chain (see core.testing).
+ALL_MARKERS = {"【SIB】", "【OST】", "【ODI】", "【UNA】", "【OUN】"}
+
+# What each role may see, written from mission.md ("access is scoped to the subtree of the user's
+# scope node; a resident sees only their own household; a cadre only residents assigned").
+PLACE_VIEWERS = {
+    "city_admin",
+    "district_admin",
+    "street_admin",
+    "community_admin",
+    "grid_worker",
+    "building_head",
+    "health_worker",
+    "cadre",
+    "volunteer",
+    "property_staff",
+    "community_police",
+}
+REGISTRY_VIEWERS = {
+    "city_admin",
+    "district_admin",
+    "street_admin",
+    "community_admin",
+    "grid_worker",
+    "building_head",
+    "health_worker",
+}
+PARTY_VIEWERS = {"city_admin", "district_admin", "street_admin", "community_admin"}
+UNIT_VIEWERS = {"city_admin", "district_admin"}
+SETUP = {"city_admin", "district_admin"}
+
+# Pages anyone may open without logging in.
+PUBLIC_URL_NAMES = {
+    "accounts:login",
+    "accounts:set_language",
+    "admin:login",
+    "robots",
+    "api:openapi-json",
+    "api:openapi-view",
+}
+PUBLIC_API_OPERATIONS = {("post", "/api/auth/token")}
+DENIED = {401, 403, 404, 405}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One object to put into a URL, and whether the role at hand may see it."""
+
+    pk: Any
+    visible: bool
+    label: str
+
+
+def _ancestors(place: Place | None) -> list[int]:
+    out: list[int] = []
+    while place is not None:
+        out.append(place.pk)
+        place = place.parent
+    return out
+
+
+def _org_place(org: PartyOrg) -> Place | None:
+    while org is not None:
+        if org.place is not None:
+            return org.place
+        if org.household is not None:
+            return org.household.building
+        if org.unit is not None:
+            return org.unit.place
+        org = org.parent  # type: ignore[assignment]
+    return None
+
+
+def _org_unit(org: PartyOrg) -> int | None:
+    while org is not None:
+        if org.unit_id:
+            return org.unit_id
+        org = org.parent  # type: ignore[assignment]
+    return None
+
+
+def oracle(user: User, obj: models.Model) -> bool:
+    """May `user` see `obj`? Derived from the grants and the tree, never from for_actor."""
+    for grant in Grant.objects.filter(user=user):
+        role = grant.role
+        place_pk = grant.place_id
+        if isinstance(obj, Place):
+            if role in PLACE_VIEWERS and place_pk in _ancestors(obj):
+                return True
+        elif isinstance(obj, Household | Resident):
+            hh = obj if isinstance(obj, Household) else obj.household
+            if role in REGISTRY_VIEWERS and place_pk in _ancestors(hh.building):
+                return True
+            if role == "resident" and grant.household_id == hh.pk:
+                return True
+        elif isinstance(obj, PartyOrg | PartyMember):
+            org = obj if isinstance(obj, PartyOrg) else obj.org
+            if role in PARTY_VIEWERS and place_pk in _ancestors(_org_place(org)):
+                return True
+            unit_pk = (
+                _org_unit(org) if isinstance(obj, PartyOrg) else (obj.unit_id or _org_unit(org))
+            )
+            if role == "unit_admin" and grant.unit_id == unit_pk:
+                return True
+        elif isinstance(obj, Unit):
+            if role in UNIT_VIEWERS and place_pk in _ancestors(obj.place):
+                return True
+            if role == "unit_admin" and grant.unit_id == obj.pk:
+                return True
+        elif isinstance(obj, AuditEvent):
+            building = Place.objects.get(pk=int(obj.place_path.strip("/").split("/")[-1]))
+            if obj.user_id == user.pk or (role in SETUP and place_pk in _ancestors(building)):
+                return True
+        elif isinstance(obj, User):
+            if obj.pk == user.pk:
+                return True
+            if role in SETUP and place_pk is not None:
+                their = Grant.objects.filter(user=obj)
+                if their.exists() and all(place_pk in _ancestors(_grant_place(g)) for g in their):
+                    return True
+    return False
+
+
+def _grant_place(g: Grant) -> Place | None:
+    if g.place is not None:
+        return g.place
+    if g.unit is not None:
+        return g.unit.place
+    if g.household is not None:
+        return g.household.building
+    return None
+
+
+def forbidden_markers(user: User) -> set[str]:
+    """Markers of the chains this user must never see anything of."""
+    tc: TinyCity = _CITY["tc"]
+    chains = {"【SIB】": tc.sibling, "【OST】": tc.other_street, "【ODI】": tc.other_district}
+    seen: set[str] = set()
+    for marker, chain in chains.items():
+        if any(oracle(user, o) for o in (chain.building, chain.household, chain.grid_branch)):
+            seen.add(marker)
+    if oracle(user, tc.unit):
+        seen.add("【UNA】")
+    if oracle(user, tc.other_unit):
+        seen.add("【OUN】")
+    if oracle(user, tc.unit_member) or oracle(user, tc.unit_member.org):
+        seen.add("【UNA】")
+    return ALL_MARKERS - seen
+
+
+_CITY: dict[str, Any] = {}
+
+# URL keyword / API path parameter → the model whose ids it takes.
+PARAM_MODELS: dict[str, type[models.Model]] = {
+    "place_id": Place,
+    "household_id": Household,
+    "resident_id": Resident,
+    "org_id": PartyOrg,
+    "member_id": PartyMember,
+    "unit_id": Unit,
+}
+# Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
+ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}
+# Filter parameters of list operations that name an object.
+QUERY_MODELS: dict[str, type[models.Model]] = {
+    "place": Place,
+    "parent": Place,
+    "household": Household,
+    "org": PartyOrg,
+    "unit": Unit,
+}
+
+
+def _samples(model: type[models.Model]) -> list[models.Model]:
+    objects = list(model._default_manager.all().order_by("pk"))
+    assert objects, f"the tiny city has no {model.__name__} to probe with"
+    return objects
+
+
+def _walk(
+    patterns: list[Any], prefix: str = "", route: str = ""
+) -> Iterator[tuple[str, URLPattern, str]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _walk(p.url_patterns, ns, route + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield (f"{prefix}{p.name}" if p.name else "", p, route + str(p.pattern))
+
+
+def url_patterns() -> list[tuple[str, URLPattern, str]]:
+    """Every page (the API's own patterns are probed through OpenAPI instead)."""
+    found = []
+    for name, pattern, route in _walk(get_resolver().url_patterns):
+        if name.startswith("api:") and name not in PUBLIC_URL_NAMES:
+            continue
+        if route.startswith("api/") and not name:
+            continue
+        found.append((name or route, pattern, route))
+    return found
+
+
+def _url(name: str, route: str, kwargs: dict[str, Any]) -> str:
+    if name != route:
+        return reverse(name, kwargs=kwargs)
+    # Unnamed pattern (e.g. admin's "<object_id>/" redirect): fill the route by hand.
+    assert "^" not in route and "(?P" not in route, f"cannot fill unnamed regex URL {route}"
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
+
+
+def _kwargs_for(name: str, pattern: URLPattern) -> list[tuple[dict[str, Any], list[models.Model]]]:
+    """Each way to fill the pattern's parameters, with the objects that went into it."""
+    params = list(getattr(pattern.pattern, "converters", {}).keys()) or re.findall(
+        r"\(\?P<(\w+)>", str(pattern.pattern)
+    )
+    if not params:
+        return [({}, [])]
+    model_admin = getattr(pattern.callback, "model_admin", None)
+    model = model_admin.model if model_admin is not None else ADMIN_URL_MODELS.get(name)
+    if len(params) == 1 and model is not None:
+        return [({params[0]: o.pk}, [o]) for o in _samples(model)]
+    if params == ["app_label"]:
+        return [
+            ({"app_label": label}, [])
+            for label in sorted(site._registry and {m._meta.app_label for m in site._registry})
+        ]
+    if set(params) == {"content_type_id", "object_id"}:
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_for_model(Place)
+        return [({"content_type_id": ct.pk, "object_id": o.pk}, [o]) for o in _samples(Place)]
+    if len(params) == 1 and params[0] in PARAM_MODELS:
+        return [({params[0]: o.pk}, [o]) for o in _samples(PARAM_MODELS[params[0]])]
+    raise AssertionError(
+        f"URL {name} has parameters {params} this test cannot fill: register them in PARAM_MODELS"
+    )
+
+
+def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every model we own (not sessions, tokens or the audit trail)."""
+    skip = {"session", "apitoken", "auditevent", "logentry", "contenttype", "permission"}
+    out = {}
+    for model in apps.get_models():
+        if model._meta.model_name in skip or model._meta.app_label in {"sessions", "admin"}:
+            continue
+        # last_login moves with every login the matrix makes; it is not data a request changes.
+        fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
+        out[model._meta.label] = list(model._default_manager.order_by("pk").values_list(*fields))
+    return out
+
+
+def _check(
+    result: dict[str, int],
+    body: str,
+    status: int,
+    markers: set[str],
+    where: str,
+    leaks: list[str],
+    visible: bool,
+    location: str = "",
+) -> None:
+    result["requests"] += 1
+    if status >= 500:
+        leaks.append(f"{where}: server error {status}")
+        return
+    hits = [m for m in markers if m in body]
+    if hits:
+        leaks.append(f"{where}: response shows {hits}")
+    if not visible:
+        # A 302 deeper into the same URL (admin's "<id>/" → "<id>/change/") decides nothing:
+        # the target is probed as a pattern of its own.
+        deeper = location.startswith(where.split(" ", 2)[-1]) and location != where.split()[-1]
+        ok = status in DENIED or (
+            status == 302 and (_is_login_or_admin_redirect(location) or deeper)
+        )
+        if not ok:
+            leaks.append(f"{where}: expected a refusal, got {status}")
+
+
+def _is_login_or_admin_redirect(location: str) -> bool:
+    return location.startswith(("/accounts/login/", "/admin/login/")) or location == "/admin/"
+
+
+@pytest.mark.django_db
+def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
+    _CITY["tc"] = tiny_city
+    patterns = url_patterns()
+    api_ops = _api_operations(client)
+    roles = [str(r) for r in Role]
+    assert set(roles) <= set(tiny_city.users), "every role needs an account in the tiny city"
+    before = _snapshot()
+    leaks: list[str] = []
+    counts = {"requests": 0, "objects": 0}
+    probed_objects: set[tuple[str, Any]] = set()
+
+    for role in roles:
+        user = tiny_city.users[role]
+        markers = forbidden_markers(user)
+        web = Client()
+        web.force_login(user)
+        for name, pattern, route in patterns:
+            for kwargs, objects in _kwargs_for(name, pattern):
+                url = _url(name, route, kwargs)
+                visible = all(oracle(user, o) for o in objects)
+                if name.startswith("admin:") and name not in PUBLIC_URL_NAMES:
+                    visible = visible and role in SETUP
+                for o in objects:
+                    probed_objects.add((type(o).__name__, o.pk))
+                r = web.get(url)
+                _check(
+                    counts,
+                    r.content.decode(errors="replace"),
+                    r.status_code,
+                    markers,
+                    f"{role} GET {url}",
+                    leaks,
+                    visible or name in PUBLIC_URL_NAMES,
+                    r.get("Location", ""),
+                )
+                if objects and not visible:
+                    # Writes to what the role cannot see must be refused and change nothing.
+                    r = web.post(url, {})
+                    _check(
+                        counts,
+                        r.content.decode(errors="replace"),
+                        r.status_code,
+                        markers,
+                        f"{role} POST {url}",
+                        leaks,
+                        False,
+                        r.get("Location", ""),
+                    )
+        token, _t = api_token_issue(user=user)
+        for method, path, params, query in api_ops:
+            for url, objects in _api_urls(path, params, query):
+                visible = all(oracle(user, o) for o in objects)
+                for o in objects:
+                    probed_objects.add((type(o).__name__, o.pk))
+                if method != "get" and (method, path) in PUBLIC_API_OPERATIONS:
+                    continue
+                r = (
+                    getattr(client, method)(
+                        url,
+                        content_type="application/json",
+                        data="{}" if method != "get" else None,
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    if method != "get"
+                    else client.get(url, headers={"Authorization": f"Bearer {token}"})
+                )
+                _check(
+                    counts,
+                    r.content.decode(errors="replace"),
+                    r.status_code,
+                    markers,
+                    f"{role} {method.upper()} {url}",
+                    leaks,
+                    visible,
+                )
+
+    # Nobody logged in: every page but the public ones sends to the login, every API call 401.
+    anon = Client()
+    for name, pattern, route in patterns:
+        for kwargs, _objects in _kwargs_for(name, pattern)[:1]:
+            url = _url(name, route, kwargs)
+            r = anon.get(url)
+            counts["requests"] += 1
+            if name not in PUBLIC_URL_NAMES and not (
+                r.status_code in DENIED
+                or (r.status_code == 302 and _is_login_or_admin_redirect(r.get("Location", "")))
+            ):
+                leaks.append(f"anonymous GET {url}: {r.status_code}")
+    for method, path, params, query in api_ops:
+        if (method, path) in PUBLIC_API_OPERATIONS:
+            continue
+        url, _objects = next(iter(_api_urls(path, params, query)))
+        r = getattr(anon, method)(url)
+        counts["requests"] += 1
+        if r.status_code != 401:
+            leaks.append(f"anonymous {method.upper()} {url}: {r.status_code}, expected 401")
+
+    assert _snapshot() == before, "a refused request changed data"
+    endpoints = len(patterns) + len(api_ops)
+    print(
+        f"\nauthorisation matrix: {len(patterns)} URL patterns + {len(api_ops)} API operations = "
+        f"{endpoints} endpoints × {len(roles)} roles × {len(probed_objects)} objects "
+        f"(in and out of scope) → {counts['requests']} requests"
+    )
+    assert not leaks, "access leaks:\n" + "\n".join(leaks[:60])
+
+
+def _api_operations(client: Client) -> list[tuple[str, str, list[str], list[str]]]:
+    schema = json.loads(client.get("/api/openapi.json").content)
+    ops = []
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            params = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
+            query = [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
+            unknown = [p for p in params if p not in PARAM_MODELS]
+            assert not unknown, f"{method} {path}: register path parameters {unknown}"
+            ops.append((method, path, params, query))
+    assert ops, "no API operations discovered"
+    return ops
+
+
+def _api_urls(
+    path: str, params: list[str], query: list[str]
+) -> Iterator[tuple[str, list[models.Model]]]:
+    if not params:
+        yield path, []
+        # List filters that name objects: asking for another area's rows must show nothing.
+        for q in query:
+            if q in QUERY_MODELS:
+                for o in _samples(QUERY_MODELS[q]):
+                    yield f"{path}?{q}={o.pk}", []
+        return
+    (param,) = params
+    for o in _samples(PARAM_MODELS[param]):
+        yield path.replace("{" + param + "}", str(o.pk)), [o]
+
+
+def test_every_admin_is_scoped() -> None:
+    """No model reaches Django admin except through ScopedModelAdmin (for_actor)."""
+    unscoped = [
+        m.__name__ for m, a in site._registry.items() if not isinstance(a, ScopedModelAdmin)
+    ]
+    assert not unscoped, f"admin registrations that bypass scoping: {unscoped}"

@@ -1,0 +1,386 @@
+"""Validation and normalisation of the personal data every form, import and API call takes in.
+
+Each ``validate_*`` function returns the canonical value, so it is both the cleaner (store its
+result) and a Django validator (the return value is ignored there). Failures raise
+``ValidationError`` with a stable ``code`` that the API, the Excel importer and the tests rely on;
+messages are English msgids translated in the .po catalogue.
+
+Non-string input (say a float read from a spreadsheet cell) is turned into text with ``str()`` so
+that the "Excel turned it into a number" case gets its own, explainable error.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "EARLIEST_BIRTH_DATE",
+    "ID_CHECK_MAP",
+    "ID_WEIGHTS",
+    "NAME_MAX_LENGTH",
+    "PROVINCE_CODES",
+    "id_check_digit",
+    "id_number_birth_date",
+    "id_number_sex",
+    "normalize_name",
+    "normalize_text",
+    "phone_kind",
+    "validate_birth_date",
+    "validate_id_number",
+    "validate_phone",
+]
+
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    if today is not None:
+        return today
+    # The city's calendar day, not the server's: a baby born at 07:00 in Wuhan is "today" there
+    # even though it is still yesterday in UTC.
+    if settings.configured and settings.USE_TZ:
+        return timezone.localdate()
+    return datetime.date.today()
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------------
+
+# Zero-width characters that ride along when text is pasted from WeChat, web pages or Excel.
+# ZWJ/ZWNJ are left alone: some scripts need them.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def normalize_text(value: str) -> str:
+    """NFKC (full-width ０-９, Ａ-Ｚ, "　" become ASCII), strip, collapse inner whitespace."""
+    text = unicodedata.normalize("NFKC", _text(value)).translate(_INVISIBLE)
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+
+NAME_MAX_LENGTH = 50
+MIDDLE_DOT = "·"  # U+00B7, the 间隔号 of transcribed minority and foreign names
+
+# Look-alikes people type for the middle dot (Japanese IME, bullets, full-width full stop); they
+# are mapped before NFKC because NFKC would turn "．" into "." and leave the others alone.
+_DOT_VARIANTS = str.maketrans(dict.fromkeys("・･•‧．∙⋅⸱\u0387", MIDDLE_DOT))
+_NAME_PUNCT = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "－": "-"})
+# Han ideographs (BMP, compatibility block, extension planes) plus "〇", which is category Nl
+# and would otherwise be taken for a digit.
+_CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+_ASCII_DOT_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s*\.\s*(?=[{_CJK}])")
+_SPACES_AROUND_DOT = re.compile(r" ?· ?")
+_NAME_SEPARATORS = frozenset(" ·'-")
+_DOUBLE_SEPARATOR = re.compile(r"[ ·'-]{2,}")
+
+
+def _is_name_letter(char: str) -> bool:
+    # Any script's letters and combining marks: Uyghur, Tibetan, Mongolian and Latin names with
+    # diacritics must pass; "〇" is a Han character despite its Unicode category.
+    return char == "〇" or unicodedata.category(char)[0] in {"L", "M"}
+
+
+def normalize_name(value: str) -> str:
+    """Canonical person name: "张 伟" → "张伟", "Li  Ming" → "Li Ming", "阿依古丽・买买提" → "·"."""
+    text = normalize_text(_text(value).translate(_DOT_VARIANTS).translate(_NAME_PUNCT))
+    if not text:
+        raise ValidationError(_("Enter a name."), code="name_empty")
+    if _CJK_RE.search(text):
+        # "阿依古丽.买买提" — an ASCII full stop between Han characters is a mistyped middle dot.
+        text = _ASCII_DOT_BETWEEN_CJK.sub(MIDDLE_DOT, text)
+    # Chinese names are written without spaces; the space came from alignment in a form or sheet.
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _SPACES_AROUND_DOT.sub(MIDDLE_DOT, text)
+
+    if any(unicodedata.category(c)[0] == "N" and c != "〇" for c in text):
+        raise ValidationError(_("A name cannot contain digits."), code="name_invalid")
+    if any(not _is_name_letter(c) and c not in _NAME_SEPARATORS for c in text):
+        raise ValidationError(
+            _(
+                "A name may contain only letters, the middle dot (·), spaces, apostrophes "
+                "and hyphens."
+            ),
+            code="name_invalid",
+        )
+    letter_at_ends = _is_name_letter(text[0]) and _is_name_letter(text[-1])
+    if not letter_at_ends or _DOUBLE_SEPARATOR.search(text):
+        raise ValidationError(
+            _("A name must begin and end with a letter and cannot have two separators in a row."),
+            code="name_invalid",
+        )
+    if len(text) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("A name can have at most %(limit)d characters; this one has %(count)d."),
+            code="name_too_long",
+            params={"limit": NAME_MAX_LENGTH, "count": len(text)},
+        )
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Resident identity numbers (GB 11643-1999)
+# --------------------------------------------------------------------------------------------
+
+# Province-level codes of GB/T 2260, plus 83 (Taiwan residents' residence permits, issued with
+# prefix 830000 since 2018; Hong Kong and Macao permits use 810000 / 820000).
+PROVINCE_CODES: frozenset[str] = frozenset(
+    {
+        *("11", "12", "13", "14", "15"),
+        *("21", "22", "23"),
+        *("31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46"),
+        *("50", "51", "52", "53", "54"),
+        *("61", "62", "63", "64", "65"),
+        *("71", "81", "82", "83"),
+    }
+)
+# Codes a foreign permanent resident's "9" prefix may be followed by (mainland provinces only).
+_MAINLAND_PROVINCE_CODES = frozenset(c for c in PROVINCE_CODES if c[0] in "123456")
+
+# ISO 7064 MOD 11-2: weight i is 2^(17-i) mod 11; the check character makes the total ≡ 1.
+ID_WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_MAP = "10X98765432"
+
+# re.ASCII throughout: NFKC leaves e.g. Arabic-Indic digits alone, and \d would accept them.
+_ID_SCIENTIFIC = re.compile(r"^\d[.,]?\d*E[+]?\d{1,2}$", re.ASCII)
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_OLD_ID_SHAPE = re.compile(r"^\d{15}$", re.ASCII)
+_ASCII_DIGITS = re.compile(r"^\d{17}$", re.ASCII)
+
+
+def id_check_digit(first17: str) -> str:
+    """The 18th character for 17 ASCII digits (used by the demo data generator)."""
+    if not _ASCII_DIGITS.match(first17):
+        raise ValueError("id_check_digit needs exactly 17 ASCII digits")
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_MAP[total % 11]
+
+
+def _id_region_ok(number: str) -> bool:
+    if number[0] == "9":
+        # Foreign permanent residence ID (2023 design, same MOD 11-2 check): "9" marks a
+        # foreigner, digits 2-3 are the issuing province.
+        return number[1:3] in _MAINLAND_PROVINCE_CODES
+    return number[:2] in PROVINCE_CODES
+
+
+def _parse_compact_date(digits: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def validate_id_number(value: str, *, today: datetime.date | None = None) -> str:
+    """Return the canonical 18-character ID number or raise ValidationError with a code.
+
+    Codes: id_empty, id_scientific_notation, id_old_15_digit, id_length, id_format, id_region,
+    id_birth_date, id_check_digit — checked in that order, so the first real cause is reported.
+    """
+    number = "".join(normalize_text(_text(value)).split()).upper()
+    if not number:
+        raise ValidationError(_("Enter the ID number."), code="id_empty")
+    if _ID_SCIENTIFIC.match(number):
+        raise ValidationError(
+            _(
+                "Excel has turned this ID number into a number (shown like 4.20106E+17) and its "
+                "last digits are lost. Format the cell as text and type the 18 characters again."
+            ),
+            code="id_scientific_notation",
+        )
+    if _OLD_ID_SHAPE.match(number):
+        raise ValidationError(
+            _(
+                "15-digit first-generation ID numbers are no longer valid; enter the 18-digit "
+                "number."
+            ),
+            code="id_old_15_digit",
+        )
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(count)d."),
+            code="id_length",
+            params={"count": len(number)},
+        )
+    if not _ID_SHAPE.match(number):
+        raise ValidationError(
+            _("The first 17 characters of an ID number must be digits and the last a digit or X."),
+            code="id_format",
+        )
+    if not _id_region_ok(number):
+        raise ValidationError(
+            _("The ID number does not start with a valid province code."), code="id_region"
+        )
+    birth = _parse_compact_date(number[6:14])
+    if birth is None:
+        raise ValidationError(
+            _("The birth date in the ID number (digits 7–14) is not a real date."),
+            code="id_birth_date",
+        )
+    if birth < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("The birth date in the ID number (digits 7–14) is before 1900."),
+            code="id_birth_date",
+        )
+    if birth > _today(today):
+        raise ValidationError(
+            _("The birth date in the ID number (digits 7–14) is in the future."),
+            code="id_birth_date",
+        )
+    # The expected digit is deliberately not shown: it would let anyone mint a "valid" number.
+    if id_check_digit(number[:17]) != number[17]:
+        raise ValidationError(
+            _(
+                "The check digit (last character) of the ID number is wrong; a digit was "
+                "probably mistyped."
+            ),
+            code="id_check_digit",
+        )
+    return number
+
+
+def id_number_birth_date(value: str) -> datetime.date:
+    """Birth date encoded in a valid ID number (raises ValidationError if it is not valid)."""
+    number = validate_id_number(value)
+    birth = _parse_compact_date(number[6:14])
+    assert birth is not None  # validate_id_number has checked it
+    return birth
+
+
+def id_number_sex(value: str) -> Literal["M", "F"]:
+    """Sex from the 17th digit of a valid ID number: odd is "M", even is "F"."""
+    number = validate_id_number(value)
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def validate_birth_date(
+    value: datetime.date, *, today: datetime.date | None = None
+) -> datetime.date:
+    """A birth date typed on its own (residents without an ID number, e.g. newborns)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if value > _today(today):
+        raise ValidationError(
+            _("The birth date cannot be in the future."), code="birth_date_future"
+        )
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("The birth date cannot be before 1900."), code="birth_date_too_early"
+        )
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Phone numbers
+# --------------------------------------------------------------------------------------------
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
+_COUNTRY_PREFIX = re.compile(r"^(?:\+\s*\(?\s*86\s*\)?|\(\s*\+\s*86\s*\)|0086)[\s.-]*", re.ASCII)
+_EXTENSION = re.compile(
+    r"^(?P<main>.*?)\s*(?:转|轉|分机|ext\.?|x)\s*(?P<ext>\d{1,6})$", re.I | re.A
+)
+_PHONE_CHARS = re.compile(r"^[\d\s().-]+$", re.ASCII)
+_PHONE_SEPARATORS = re.compile(r"[\s().-]+", re.ASCII)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_MOBILE_WITH_86 = re.compile(r"^861[3-9]\d{9}$", re.ASCII)
+_LOCAL_NUMBER = re.compile(r"^[2-9]\d{6,7}$", re.ASCII)
+_LANDLINE_CANONICAL = re.compile(r"^0\d{2,3}-[2-9]\d{6,7}(?:-\d{1,6})?$", re.ASCII)
+
+
+def _area_code_length(digits: str) -> int:
+    # Mainland area codes are prefix-free: 010 and 02x have three digits, every other 0xxx has
+    # four, so a number typed without separators can still be split.
+    if digits.startswith("010") or re.match(r"^02[0-9]", digits):
+        return 3
+    if re.match(r"^0[3-9][0-9]{2}", digits):
+        return 4
+    return 0
+
+
+def _parse_phone(digits: str, ext: str | None, international: bool) -> str | None:
+    if _MOBILE.match(digits):
+        return digits if ext is None else None
+    if not international and ext is None and _MOBILE_WITH_86.match(digits):
+        return digits[2:]
+    if international and not digits.startswith("0"):
+        digits = "0" + digits  # +86 27 8555 1234 drops the trunk prefix
+    area_len = _area_code_length(digits)
+    if not area_len or not _LOCAL_NUMBER.match(digits[area_len:]):
+        return None
+    canonical = f"{digits[:area_len]}-{digits[area_len:]}"
+    return f"{canonical}-{ext}" if ext else canonical
+
+
+def validate_phone(value: str) -> str:
+    """Return "13812345678" or "027-85551234[-ext]"; raise ValidationError with a code.
+
+    Codes: phone_empty, phone_area_code_missing, phone_invalid.
+    """
+    text = normalize_text(_text(value)).translate(_DASHES)
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="phone_empty")
+    invalid = ValidationError(
+        _(
+            "Enter an 11-digit mobile number or a landline number with its area code, "
+            "e.g. 13812345678 or 027-85551234."
+        ),
+        code="phone_invalid",
+    )
+
+    ext: str | None = None
+    match = _EXTENSION.match(text)
+    if match:
+        text, ext = match["main"], match["ext"]
+    prefix = _COUNTRY_PREFIX.match(text)
+    international = prefix is not None
+    if prefix:
+        text = text[prefix.end() :]
+    if not text or not _PHONE_CHARS.match(text):
+        raise invalid
+
+    groups = [g for g in _PHONE_SEPARATORS.split(text) if g]
+    candidates = [("".join(groups), ext)]
+    if ext is None and len(groups) >= 2 and len(groups[-1]) <= 6:
+        # "027-85551234-123": a short trailing group after a complete number is an extension.
+        candidates.append(("".join(groups[:-1]), groups[-1]))
+    for digits, extension in candidates:
+        canonical = _parse_phone(digits, extension, international)
+        if canonical:
+            return canonical
+
+    if not international and any(_LOCAL_NUMBER.match(d) for d, _e in candidates):
+        raise ValidationError(
+            _("Add the area code to this landline number, e.g. 027-85551234."),
+            code="phone_area_code_missing",
+        )
+    raise invalid
+
+
+def phone_kind(canonical: str) -> Literal["mobile", "landline"]:
+    """Kind of a number already returned by validate_phone."""
+    if _MOBILE.match(canonical):
+        return "mobile"
+    if _LANDLINE_CANONICAL.match(canonical):
+        return "landline"
+    raise ValueError("phone_kind expects a canonical number from validate_phone")

@@ -1,0 +1,1 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against a live test server."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.http import actor_of
+from core.roles import REVEAL_ROLES
+from people import services
+from people.selectors import access_resident
+from places.selectors import place_breadcrumbs
+
+
+def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    resident = access_resident(actor, resident_id)
+    return render(request, "people/resident.html", _context(actor, resident))
+
+
+@require_POST
+def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    resident = access_resident(actor, resident_id)
+    revealed = services.resident_reveal(
+        actor=actor, resident=resident, reason=request.POST.get("reason", "")
+    )
+    context = _context(actor, resident) | {"revealed": revealed}
+    return render(request, "people/resident.html", context)
+
+
+def _context(actor, resident):  # type: ignore[no-untyped-def]
+    return {
+        "resident": resident,
+        "person": resident.person,
+        "crumbs": place_breadcrumbs(actor, resident.building),
+        "may_reveal": actor.is_superuser or actor.has_role(REVEAL_ROLES),
+        "reveal_label": _("Show in full (recorded)"),
+    }

@@ -1,0 +1,170 @@
+"""Every read of places that a page or endpoint needs; the actor always comes first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from core.actor import Actor
+from places.models import CHILD_KIND, Household, Place, PlaceKind
+
+
+def access_place(actor: Actor, place_id: int) -> Place:
+    """The place if the actor may see it; missing and forbidden are the same 404."""
+    place = Place.objects.for_actor(actor).filter(pk=place_id).first()
+    if place is None:
+        raise Http404
+    return place
+
+
+def place_roots(actor: Actor) -> list[Place]:
+    """The top places of the actor's scope (a grant inside another grant is not a root)."""
+    visible = Place.objects.for_actor(actor)
+    grant_ids = [g.place_id for g in actor.grants if g.place_id is not None]
+    places = list(visible.filter(pk__in=grant_ids).order_by("path"))
+    if actor.is_superuser and not places:
+        places = list(visible.filter(parent__isnull=True))
+    roots: list[Place] = []
+    for p in places:
+        if not any(p.path.startswith(r.path) for r in roots):
+            roots.append(p)
+    return roots
+
+
+def place_search(actor: Actor, q: str, limit: int = 50) -> QuerySet[Place]:
+    return Place.objects.for_actor(actor).filter(name__icontains=q).order_by("path")[:limit]
+
+
+@dataclass(frozen=True)
+class Crumb:
+    id: int
+    name: str
+    visible: bool
+
+
+def place_breadcrumbs(actor: Actor, place: Place) -> list[Crumb]:
+    """The chain above a place; only the visible ones are links."""
+    ids = place.ancestor_ids
+    names = dict(Place.objects.filter(pk__in=ids).values_list("pk", "name"))
+    visible = set(Place.objects.for_actor(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    return [Crumb(i, names.get(i, ""), i in visible) for i in ids]
+
+
+@dataclass
+class PlaceCounts:
+    children: int
+    buildings: int
+    households: int
+    residents: int
+
+
+def place_counts(actor: Actor, place: Place) -> PlaceCounts:
+    """Counts under a place, each through the actor's own scope."""
+    from people.models import Resident
+
+    column = f"{place.kind}_id"
+    sub = Place.objects.for_actor(actor).filter(path__startswith=place.path)
+    return PlaceCounts(
+        children=sub.filter(parent=place).count(),
+        buildings=sub.filter(kind=PlaceKind.BUILDING).count(),
+        households=Household.objects.for_actor(actor).filter(**{column: place.pk}).count(),
+        residents=Resident.objects.for_actor(actor).living().filter(**{column: place.pk}).count(),
+    )
+
+
+@dataclass
+class ChildRow:
+    place: Place
+    households: int
+    residents: int
+
+
+def place_children(actor: Actor, place: Place, q: str = "") -> list[ChildRow]:
+    """Children of a place with their household and resident counts (two grouped queries)."""
+    from people.models import Resident
+
+    children = Place.objects.for_actor(actor).filter(parent=place)
+    if q:
+        children = children.filter(name__icontains=q)
+    child_kind = CHILD_KIND[place.kind]
+    if child_kind is None:
+        return []
+    column = f"{place.kind}_id"
+    child_column = f"{child_kind}_id"
+    hh = dict(
+        Household.objects.for_actor(actor)
+        .filter(**{column: place.pk})
+        .values_list(child_column)
+        .annotate(n=Count("pk"))
+        .values_list(child_column, "n")
+    )
+    res = dict(
+        Resident.objects.for_actor(actor)
+        .living()
+        .filter(**{column: place.pk})
+        .values_list(child_column)
+        .annotate(n=Count("pk"))
+        .values_list(child_column, "n")
+    )
+    return [
+        ChildRow(c, hh.get(c.pk, 0), res.get(c.pk, 0))
+        for c in sorted(children, key=lambda c: _natural_key(c.name))
+    ]
+
+
+def building_households(actor: Actor, building: Place, q: str = "") -> QuerySet[Household]:
+    from people.models import Resident
+
+    households = Household.objects.for_actor(actor).filter(building=building)
+    if q:
+        households = households.filter(
+            Q(room__icontains=q)
+            | Q(
+                pk__in=Resident.objects.for_actor(actor)
+                .filter(person__name__icontains=q)
+                .values("household_id")
+            )
+        )
+    return households.annotate(
+        living=Count("residents", filter=Q(residents__status__in=["present", "away"]))
+    ).order_by("room")
+
+
+def _natural_key(name: str) -> tuple[object, ...]:
+    # "第10网格" after "第9网格", "10栋" after "9栋".
+    import re
+
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def place_visible(actor: Actor, place_id: int) -> bool:
+    return Place.objects.for_actor(actor).filter(pk=place_id).exists()
+
+
+def place_list(
+    actor: Actor, *, parent_id: int | None = None, kind: str | None = None, q: str = ""
+) -> QuerySet[Place]:
+    places = Place.objects.for_actor(actor)
+    if parent_id is not None:
+        places = places.filter(parent_id=parent_id)
+    if kind:
+        places = places.filter(kind=kind)
+    if q:
+        places = places.filter(name__icontains=q)
+    return places.order_by("path")
+
+
+def household_list(
+    actor: Actor, *, place_id: int | None = None, q: str = ""
+) -> QuerySet[Household]:
+    households = Household.objects.for_actor(actor)
+    if place_id is not None:
+        place = Place.objects.for_actor(actor).filter(pk=place_id).only("kind").first()
+        if place is None:
+            return households.none()
+        households = households.filter(**{f"{place.kind}_id": place_id})
+    if q:
+        households = households.filter(room__icontains=q)
+    return households.order_by("pk")

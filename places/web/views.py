@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.http import actor_of
+from core.pagination import paginate, search_term
+from people.selectors import access_household, household_residents
+from places import selectors
+from places.models import PlaceKind
+
+
+def place_roots(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    q = search_term(request)
+    context = {
+        "roots": selectors.place_roots(actor),
+        "q": q,
+        "results": selectors.place_search(actor, q) if q else None,
+    }
+    return render(request, "places/roots.html", context)
+
+
+def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    place = selectors.access_place(actor, place_id)
+    q = search_term(request)
+    context = {
+        "place": place,
+        "q": q,
+        "crumbs": selectors.place_breadcrumbs(actor, place),
+        "counts": selectors.place_counts(actor, place),
+    }
+    if place.kind == PlaceKind.BUILDING:
+        context["page"] = paginate(request, selectors.building_households(actor, place, q))
+    else:
+        context["page"] = paginate(request, selectors.place_children(actor, place, q))
+    template = "places/_rows.html" if request.htmx else "places/detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    household = access_household(actor, household_id)
+    building = household.building
+    context = {
+        "household": household,
+        "residents": household_residents(actor, household),
+        "crumbs": selectors.place_breadcrumbs(actor, building) if building else [],
+        "building_visible": selectors.place_visible(actor, building.pk),
+    }
+    return render(request, "places/household.html", context)
