@@ -84,6 +84,7 @@ class HomeScope:
 
 def home_scopes(actor: Actor) -> list[HomeScope]:
     """One block per grant: the scope label and the counts of what is the actor's there."""
+    from django.db.models import Count
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
@@ -99,10 +100,18 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
             column = {f"{g.scope_kind}_id": g.place_id}
             places = Place.objects.for_actor(actor).filter(path__startswith=g.place_path)
             scope.url = reverse("places:detail", args=[g.place_id])
-            for kind in (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.GRID, PlaceKind.BUILDING):
-                n = places.filter(kind=kind).count()
-                if n:
-                    scope.counts.append(HomeCount(str(PlaceKind(kind).label), n))
+            plural = {
+                PlaceKind.STREET: _("Streets"),
+                PlaceKind.COMMUNITY: _("Communities"),
+                PlaceKind.GRID: _("Grids"),
+                PlaceKind.BUILDING: _("Buildings"),
+            }
+            by_kind = dict(
+                places.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+            )
+            for kind, label in plural.items():
+                if by_kind.get(kind):
+                    scope.counts.append(HomeCount(label, by_kind[kind]))
             if g.role in REGISTRY_ROLES:
                 scope.counts.append(
                     HomeCount(

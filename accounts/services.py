@@ -71,7 +71,8 @@ def grant_check(*, role: str, place: object, unit: object, household: object) ->
         if getattr(place, "kind", None) != kind:
             raise field_error(
                 "place",
-                _("This role is granted on a %(kind)s.") % {"kind": ScopeKind(kind).label},
+                _("This role is granted on a %(kind)s.")
+                % {"kind": str(ScopeKind(kind).label).lower()},
                 "scope_kind",
             )
 

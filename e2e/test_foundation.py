@@ -66,6 +66,10 @@ def expect_chinese(page: Any) -> None:
         expect(page.get_by_test_id("logout")).to_have_text(label)
         if ZH_CATALOGUE.exists():
             assert CJK.search(label), f"zh_Hans catalogue compiled but 'Log out' is {label!r}"
+    if ZH_CATALOGUE.exists():  # the project's own strings, once its catalogue is compiled
+        footer = ui("Times are shown in Beijing time (UTC+8).", "zh-hans")
+        assert CJK.search(footer), f"footer not translated in {ZH_CATALOGUE}: {footer!r}"
+        expect(page.locator("footer")).to_have_text(footer)
 
 
 def expect_english(page: Any) -> None:
@@ -91,6 +95,13 @@ def rows(page: Any) -> Any:
 
 def row_link(page: Any, name: str) -> Any:
     return page.get_by_test_id("rows").get_by_role("link", name=name, exact=True)
+
+
+def count_tile(scope: Any, label: str) -> Any:
+    """The number shown above `label` in a block of counts."""
+    exact = re.compile("^" + re.escape(label) + "$")
+    tile = scope.locator(".counts li").filter(has=scope.page.locator("span", has_text=exact))
+    return tile.locator("strong")
 
 
 def scope_label(place: Place) -> str:
@@ -130,14 +141,12 @@ def test_community_admin_tour(demo_city: Any, new_page: Any, shot: Any) -> None:
     expect(page.get_by_test_id("scope-label")).to_contain_text(community.name)
     grids = list(Place.objects.filter(parent=community).order_by("path"))
     for label, value in (
+        (ui("Grid"), len(grids)),
+        (ui("Building"), Place.objects.filter(parent__in=grids).count()),
         (ui("Households"), Household.objects.filter(community=community).count()),
         (ui("Residents"), living(community=community)),
     ):
-        count = scope.locator(".counts li").filter(
-            has=page.locator("span", has_text=re.compile("^" + re.escape(label) + "$"))
-        )
-        expect(count.locator("strong")).to_have_text(str(value))
-    expect(scope.locator(".counts")).to_contain_text(str(len(grids)))
+        expect(count_tile(scope, label)).to_have_text(str(value))
     expect_chinese(page)
     shot(page, "02-home-zh")
 

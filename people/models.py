@@ -15,7 +15,7 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """An identity: the same person may be a resident, a party member and a staff user."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_number = models.CharField(
         _("ID number"), max_length=18, unique=True, null=True, blank=True, default=None
     )
@@ -39,7 +39,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")
     CHILD = "child", _("Child")
-    PARENT = "parent", _("Parent")
+    PARENT = "parent", _("Father or mother")
     GRANDCHILD = "grandchild", _("Grandchild")
     OTHER = "other", _("Other")
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
 from core.audit import audit_record
-from core.errors import NotAllowed
+from core.errors import NotAllowed, field_error
+from core.validators import normalize_text
 from core.roles import REVEAL_ROLES
 from people.models import Resident
 
@@ -23,6 +24,9 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
     """Show a resident's full ID and phone to a role whose job needs it; always audited."""
     if not (actor.is_superuser or actor.has_role(REVEAL_ROLES)):
         raise NotAllowed(_("Your role may not see personal data in full."))
+    reason = normalize_text(reason)
+    if len(reason) < 2:
+        raise field_error("reason", _("Say why you need the full ID and phone."), "required")
     audit_record(
         actor=actor,
         action="reveal",

@@ -104,7 +104,7 @@ class Household(models.Model):
     street = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     community = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
-    room = models.CharField(_("room"), max_length=40, help_text=_("e.g. 3单元502"))
+    room = models.CharField(_("room"), max_length=40, help_text=_("e.g. Unit 3, Room 502"))
     phone = models.CharField(_("contact phone"), max_length=24, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -55,7 +55,10 @@ def place_check_parent(*, kind: str, parent: Place | None) -> None:
         raise field_error(
             "parent",
             _("A %(kind)s must sit under a %(parent)s.")
-            % {"kind": PlaceKind(kind).label, "parent": PlaceKind(expected_parent).label}
+            % {
+                "kind": str(PlaceKind(kind).label).lower(),
+                "parent": str(PlaceKind(expected_parent).label).lower(),
+            }
             if expected_parent
             else _("A city has no parent."),
             "parent_kind",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import field_errors
 from core.http import actor_of
 from core.roles import REVEAL_ROLES
 from people import services
@@ -22,9 +24,13 @@ def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
 def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
     actor = actor_of(request)
     resident = access_resident(actor, resident_id)
-    revealed = services.resident_reveal(
-        actor=actor, resident=resident, reason=request.POST.get("reason", "")
-    )
+    try:
+        revealed = services.resident_reveal(
+            actor=actor, resident=resident, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        context = _context(actor, resident) | {"errors": field_errors(error)}
+        return render(request, "people/resident.html", context, status=400)
     context = _context(actor, resident) | {"revealed": revealed}
     return render(request, "people/resident.html", context)
 

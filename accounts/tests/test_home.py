@@ -1,0 +1,88 @@
+"""Every role lands on its home page, in Chinese by default and in English on request."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from core.roles import Role
+from core.testing import PASSWORD, TinyCity
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_role_home_shows_scope_and_counts(tiny_city: TinyCity, language: str) -> None:
+    for role in Role:
+        client = Client()
+        client.cookies["django_language"] = language
+        assert client.login(username=str(role), password=PASSWORD)
+        response = client.get("/", follow=True)
+        assert response.status_code == 200, role
+        html = response.content.decode()
+        expected_lang = "zh-Hans" if language == "zh-hans" else "en"
+        assert f'<html lang="{expected_lang}">' in html, role
+        if role == Role.RESIDENT:
+            # A resident lands on their household.
+            assert response.redirect_chain[-1][0] == f"/households/{tiny_city.inside.household.pk}/"
+            assert tiny_city.inside.residents[0].person.name in html
+        elif role == Role.UNIT_ADMIN:
+            assert "【UNA】单位" in html
+        else:
+            assert 'data-testid="scope-label"' in html, role
+            assert "甲区" in html or role == Role.CITY_ADMIN, role
+
+
+def test_grid_worker_home_counts_their_grid(tiny_city: TinyCity) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(tiny_city.users["grid_worker"])
+    (scope,) = client.get("/").context["scopes"]
+    assert scope.label == "甲区 · 甲街道 · 甲社区 · 第3网格"
+    counts = {c.label: c.value for c in scope.counts}
+    assert counts["Households"] == 1
+    assert counts["Residents"] == 2
+    assert counts["Buildings"] == 1
+
+
+def test_home_is_english_after_switching_and_stays_so(tiny_city: TinyCity) -> None:
+    client = Client()
+    client.force_login(tiny_city.users["community_admin"])
+    response = client.post("/language/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert client.get("/").content.decode().count('lang="en"') == 1
+    tiny_city.users["community_admin"].refresh_from_db()
+    assert tiny_city.users["community_admin"].language == "en"
+    # A new browser: the saved choice comes back at login.
+    fresh = Client()
+    response = fresh.post("/accounts/login/", {"username": "community_admin", "password": PASSWORD})
+    assert response.cookies["django_language"].value == "en"
+    assert 'lang="en"' in fresh.get("/").content.decode()
+
+
+def test_unknown_language_is_ignored(tiny_city: TinyCity) -> None:
+    client = Client()
+    client.force_login(tiny_city.users["grid_worker"])
+    client.post("/language/", {"language": "xx", "next": "https://evil.example/"})
+    tiny_city.users["grid_worker"].refresh_from_db()
+    assert tiny_city.users["grid_worker"].language == ""
+
+
+def test_language_switch_refuses_foreign_redirect(tiny_city: TinyCity) -> None:
+    client = Client()
+    response = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_wrong_password_is_refused_with_a_message(tiny_city: TinyCity) -> None:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "grid_worker", "password": "nope"})
+    assert response.status_code == 200
+    assert 'data-testid="login-error"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_need_a_login(tiny_city: TinyCity) -> None:
+    response = Client().get(f"/households/{tiny_city.inside.household.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
