@@ -19,7 +19,7 @@ class GrantForm(forms.ModelForm):
         fields = ["role", "place", "unit", "household"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role"):
             services.grant_check(
                 role=data["role"],

@@ -27,7 +27,7 @@ class User(AbstractUser):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")

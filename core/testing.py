@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -205,7 +206,7 @@ def build_tiny_city() -> TinyCity:
 def make_role_users(tc: TinyCity) -> dict[str, User]:
     """One account per role, all granted inside `tc.inside` (its grid, building, household)."""
     i = tc.inside
-    node = {
+    node: dict[str, dict[str, Any]] = {
         Role.CITY_ADMIN: {"place": tc.city},
         Role.DISTRICT_ADMIN: {"place": i.district},
         Role.STREET_ADMIN: {"place": i.street},

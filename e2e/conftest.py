@@ -8,6 +8,7 @@ install`). Every test keeps a screenshot per step under test-output/screenshots/
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,12 +41,26 @@ DEMO_SEED = 2020
 TIMEOUT_MS = 10_000
 
 
+def _has_cjk_font() -> bool:
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(listed.strip())
+
+
 @pytest.fixture(scope="module")
 def chromium_executable() -> Path:
-    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        missing = f"{CHROMIUM} is missing"
+    elif not _has_cjk_font():
+        missing = "no Chinese font is installed (Chinese would render as empty boxes)"
+    else:
         return CHROMIUM
     message = (
-        f"{CHROMIUM} is missing: the browser tests need Debian's Chromium and a CJK font "
+        f"{missing}: the browser tests need Debian's Chromium and a CJK font "
         "(apt-get install -y chromium fonts-wqy-microhei)."
     )
     if os.environ.get("CI"):

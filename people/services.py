@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from core.actor import Actor
 from core.audit import audit_record
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
 from core.roles import REVEAL_ROLES
+from core.validators import normalize_text
 from people.models import Resident
 
 

@@ -16,7 +16,7 @@ class PlaceForm(forms.ModelForm):
         fields = ["kind", "variant", "name", "code", "parent"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk is None and data.get("kind"):
             services.place_check_parent(kind=data["kind"], parent=data.get("parent"))
         return data

@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.services import TOKEN_LIFETIME, api_token_issue
 from core.api import ErrorOut, actor_of_api
@@ -37,24 +37,27 @@ class MeOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
-def auth_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """Exchange a username and password for a bearer token (sent as `Authorization: Bearer …`)."""
     if not payload.username.strip():
         raise field_error("username", _("Username is required."), "required")
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return 401, {
-            "detail": _("Wrong username or password."),
-            "errors": [
-                {
-                    "field": "password",
-                    "message": _("Wrong username or password."),
-                    "code": "invalid_login",
-                }
-            ],
-        }
+        return Status(
+            401,
+            {
+                "detail": _("Wrong username or password."),
+                "errors": [
+                    {
+                        "field": "password",
+                        "message": _("Wrong username or password."),
+                        "code": "invalid_login",
+                    }
+                ],
+            },
+        )
     raw, _token = api_token_issue(user=user)  # type: ignore[arg-type]
-    return 200, {"token": raw, "expires_in": int(TOKEN_LIFETIME.total_seconds())}
+    return Status(200, {"token": raw, "expires_in": int(TOKEN_LIFETIME.total_seconds())})
 
 
 @router.get("/me", response=MeOut)

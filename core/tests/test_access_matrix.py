@@ -170,7 +170,10 @@ def forbidden_markers(user: User) -> set[str]:
     chains = {"【SIB】": tc.sibling, "【OST】": tc.other_street, "【ODI】": tc.other_district}
     seen: set[str] = set()
     for marker, chain in chains.items():
-        if any(oracle(user, o) for o in (chain.building, chain.household, chain.grid_branch)):
+        probes: list[models.Model] = [chain.building, chain.household]
+        if chain.grid_branch is not None:
+            probes.append(chain.grid_branch)
+        if any(oracle(user, o) for o in probes):
             seen.add(marker)
     if oracle(user, tc.unit):
         seen.add("【UNA】")
@@ -238,7 +241,7 @@ def _url(name: str, route: str, kwargs: dict[str, Any]) -> str:
         return reverse(name, kwargs=kwargs)
     # Unnamed pattern (e.g. admin's "<object_id>/" redirect): fill the route by hand.
     assert "^" not in route and "(?P" not in route, f"cannot fill unnamed regex URL {route}"
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[str(m.group(1))]), route)
 
 
 def _kwargs_for(name: str, pattern: URLPattern) -> list[tuple[dict[str, Any], list[models.Model]]]:
@@ -255,7 +258,7 @@ def _kwargs_for(name: str, pattern: URLPattern) -> list[tuple[dict[str, Any], li
     if params == ["app_label"]:
         return [
             ({"app_label": label}, [])
-            for label in sorted(site._registry and {m._meta.app_label for m in site._registry})
+            for label in sorted({str(m._meta.app_label) for m in site._registry})
         ]
     if set(params) == {"content_type_id", "object_id"}:
         from django.contrib.contenttypes.models import ContentType
