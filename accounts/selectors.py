@@ -98,7 +98,11 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
         scope = HomeScope(role=g.role, role_label=str(Role(g.role).label), label=g.label)
         if g.place_id is not None:
             column = {f"{g.scope_kind}_id": g.place_id}
-            places = Place.objects.for_actor(actor).filter(path__startswith=g.place_path)
+            places = (
+                Place.objects.for_actor(actor)
+                .filter(path__startswith=g.place_path)
+                .exclude(pk=g.place_id)
+            )
             scope.url = reverse("places:detail", args=[g.place_id])
             plural = {
                 PlaceKind.STREET: _("Streets"),

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from core.actor import Actor
-from people.models import Resident
+from people.models import Relation, Resident
 from places.models import Household
+
+# Head of household first, then spouse, parents, children, grandchildren, others.
+_RELATION_ORDER = [
+    Relation.HEAD,
+    Relation.SPOUSE,
+    Relation.PARENT,
+    Relation.CHILD,
+    Relation.GRANDCHILD,
+]
+RELATION_RANK = Case(
+    *[When(relation=r, then=Value(i)) for i, r in enumerate(_RELATION_ORDER)],
+    default=Value(len(_RELATION_ORDER)),
+    output_field=IntegerField(),
+)
 
 
 def access_household(actor: Actor, household_id: int) -> Household:
@@ -25,7 +39,8 @@ def household_residents(actor: Actor, household: Household) -> QuerySet[Resident
         Resident.objects.for_actor(actor)
         .filter(household=household)
         .select_related("person")
-        .order_by("relation", "person__birth_date")
+        .annotate(relation_rank=RELATION_RANK)
+        .order_by("relation_rank", "person__birth_date")
     )
 
 

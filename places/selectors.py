@@ -44,9 +44,9 @@ class Crumb:
     visible: bool
 
 
-def place_breadcrumbs(actor: Actor, place: Place) -> list[Crumb]:
-    """The chain above a place; only the visible ones are links."""
-    ids = place.ancestor_ids
+def place_breadcrumbs(actor: Actor, place: Place, *, include_self: bool = False) -> list[Crumb]:
+    """The chain above a place (and the place itself if asked); only visible ones are links."""
+    ids = place.ancestor_ids + ([place.pk] if include_self else [])
     names = dict(Place.objects.filter(pk__in=ids).values_list("pk", "name"))
     visible = set(Place.objects.for_actor(actor).filter(pk__in=ids).values_list("pk", flat=True))
     return [Crumb(i, names.get(i, ""), i in visible) for i in ids]

@@ -39,7 +39,7 @@ def _context(actor, resident):  # type: ignore[no-untyped-def]
     return {
         "resident": resident,
         "person": resident.person,
-        "crumbs": place_breadcrumbs(actor, resident.building),
+        "crumbs": place_breadcrumbs(actor, resident.building, include_self=True),
         "may_reveal": actor.is_superuser or actor.has_role(REVEAL_ROLES),
         "reveal_label": _("Show in full (recorded)"),
     }

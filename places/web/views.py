@@ -46,7 +46,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     context = {
         "household": household,
         "residents": household_residents(actor, household),
-        "crumbs": selectors.place_breadcrumbs(actor, building) if building else [],
+        "crumbs": selectors.place_breadcrumbs(actor, building),
         "building_visible": selectors.place_visible(actor, building.pk),
     }
     return render(request, "places/household.html", context)
