@@ -1,6 +1,13 @@
 import pytest
+from django.core.cache import cache
 
 from core.testing import TinyCity, build_tiny_city
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Tests share one cache (Redis db 15 in CI): throttles and counters must not leak between them.
+    cache.clear()
 
 
 @pytest.fixture

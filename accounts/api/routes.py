@@ -3,7 +3,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from accounts.services import TOKEN_LIFETIME, api_token_issue
+from accounts.services import (
+    TOKEN_LIFETIME,
+    api_token_issue,
+    login_failed,
+    login_locked,
+    login_succeeded,
+)
 from core.api import ErrorOut, actor_of_api
 from core.errors import field_error
 
@@ -36,13 +42,31 @@ class MeOut(Schema):
     grants: list[GrantOut]
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
 def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """Exchange a username and password for a bearer token (sent as `Authorization: Bearer …`)."""
     if not payload.username.strip():
         raise field_error("username", _("Username is required."), "required")
+    ip = request.META.get("REMOTE_ADDR", "")
+    if login_locked(username=payload.username, ip=ip):
+        return Status(
+            429,
+            {
+                "detail": _("Too many wrong passwords for this username. Wait 15 minutes."),
+                "errors": [
+                    {
+                        "field": "password",
+                        "message": _("Too many wrong passwords."),
+                        "code": "locked",
+                    }
+                ],
+            },
+        )
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        login_failed(username=payload.username, ip=ip)
         return Status(
             401,
             {
@@ -56,6 +80,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
                 ],
             },
         )
+    login_succeeded(username=payload.username, ip=ip)
     raw, _token = api_token_issue(user=user)  # type: ignore[arg-type]
     return Status(200, {"token": raw, "expires_in": int(TOKEN_LIFETIME.total_seconds())})
 
