@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -57,6 +58,25 @@ def actor_of_api(request: HttpRequest) -> Actor:
     return actor if isinstance(actor, Actor) else Actor.anonymous()
 
 
+# Pydantic's own messages are English only; the common ones are said in the user's language.
+INPUT_ERROR_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_long": gettext_lazy("This text is too long."),
+    "string_too_short": gettext_lazy("This text is too short."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": gettext_lazy("Enter a date and time."),
+    "enum": gettext_lazy("Choose one of the allowed values."),
+    "literal_error": gettext_lazy("Choose one of the allowed values."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+}
+
+
 def _error(
     api: NinjaAPI,
     request: HttpRequest,
@@ -91,11 +111,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             loc = [
                 str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")
             ]
+            kind = str(e.get("type", "invalid"))
+            message = INPUT_ERROR_MESSAGES.get(kind)
             errors.append(
                 {
                     "field": ".".join(loc) or "__all__",
-                    "message": str(e.get("msg", "")),
-                    "code": str(e.get("type", "invalid")),
+                    "message": str(message) if message else str(e.get("msg", "")),
+                    "code": kind,
                 }
             )
         return _error(api, request, 422, _("Some fields are not valid."), errors)

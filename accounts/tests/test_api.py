@@ -100,3 +100,21 @@ def test_openapi_document_lists_the_resources(tiny_city: TinyCity) -> None:
     paths = Client().get("/api/openapi.json").json()["paths"]
     for path in ("/api/places", "/api/households", "/api/residents", "/api/auth/token"):
         assert path in paths
+
+
+def test_input_errors_are_said_in_the_users_language(tiny_city: TinyCity) -> None:
+    client = Client()
+    token = token_for(client, "grid_worker")
+    response = client.get(
+        "/api/residents?place=abc",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "zh-hans"},
+    )
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "place"
+    assert error["message"] == "请输入整数。"
+    response = client.get(
+        "/api/residents?place=abc",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+    )
+    assert response.json()["errors"][0]["message"] == "Enter a whole number."
