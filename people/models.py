@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from people.querysets import PersonQuerySet, ResidentQuerySet
-from places.models import Household, Place
+from places.models import Household, InGrid, Place
 
 
 class Sex(models.TextChoices):
@@ -51,7 +51,7 @@ class ResidentStatus(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
-class Resident(models.Model):
+class Resident(InGrid):
     """A person living in a household (实有人口)."""
 
     person = models.OneToOneField(
@@ -60,12 +60,7 @@ class Resident(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="residents"
     )
-    # Denormalised from the household (see Household); moved together by places.services.
-    city = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
-    district = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
-    street = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
-    community = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
-    grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
+    # The household's building, denormalised like the InGrid columns.
     building = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     relation = models.CharField(
         _("relation to head"), max_length=16, choices=Relation.choices, default=Relation.OTHER

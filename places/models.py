@@ -91,19 +91,27 @@ class Place(models.Model):
         return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
 
 
-class Household(models.Model):
-    """A household of the registry (实有人口), living in one building."""
+class InGrid(models.Model):
+    """The denormalised places a high-volume row hangs under (architecture.md): scoping and
+    roll-ups filter on one indexed column and need no joins at city scale. Only services write
+    them (places.services.ancestor_columns), and moving a household moves them all in step."""
 
-    building = models.ForeignKey(
-        Place, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
-    )
-    # Denormalised ancestors of the building: scoping and roll-ups need no joins at city scale.
-    # Only places.services moves a household, and it keeps these in step.
     city = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     district = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     street = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     community = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
     grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Household(InGrid):
+    """A household of the registry (实有人口), living in one building."""
+
+    building = models.ForeignKey(
+        Place, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
+    )
     room = models.CharField(_("room"), max_length=40, help_text=_("e.g. Unit 3, Room 502"))
     phone = models.CharField(_("contact phone"), max_length=24, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
