@@ -13,3 +13,10 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def tiny_city(db) -> TinyCity:  # type: ignore[no-untyped-def]
     return build_tiny_city()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    from core.tests.test_access_matrix import MATRIX_SUMMARY
+
+    for line in MATRIX_SUMMARY:
+        terminalreporter.write_line(line)

@@ -185,6 +185,8 @@ def forbidden_markers(user: User) -> set[str]:
 
 
 _CITY: dict[str, Any] = {}
+# Read by conftest.py's terminal summary, so every run's log states the matrix size.
+MATRIX_SUMMARY: list[str] = []
 
 # URL keyword / API path parameter → the model whose ids it takes.
 PARAM_MODELS: dict[str, type[models.Model]] = {
@@ -417,10 +419,10 @@ def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
 
     assert _snapshot() == before, "a refused request changed data"
     endpoints = len(patterns) + len(api_ops)
-    print(
-        f"\nauthorisation matrix: {len(patterns)} URL patterns + {len(api_ops)} API operations = "
+    MATRIX_SUMMARY.append(
+        f"authorisation matrix: {len(patterns)} URL patterns + {len(api_ops)} API operations = "
         f"{endpoints} endpoints × {len(roles)} roles × {len(probed_objects)} objects "
-        f"(in and out of scope) → {counts['requests']} requests"
+        f"(in and out of scope) → {counts['requests']} requests, {len(leaks)} leaks"
     )
     assert not leaks, "access leaks:\n" + "\n".join(leaks[:60])
 
