@@ -14,7 +14,9 @@ from accounts.services import api_token_issue
 from accounts.tasks import purge_expired_api_tokens
 from core.testing import TinyCity
 
-pytestmark = pytest.mark.django_db
+# The consumer closes its database connection after a job, as in production: no wrapping
+# test transaction may hold it.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_job_goes_through_the_queue(tiny_city: TinyCity) -> None:
