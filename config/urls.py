@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("accounts.web.urls")),
     path("", include("places.web.urls")),
     path("", include("people.web.urls")),
+    path("registry/", include("people.web.registry_urls")),
+    path("registry/imports/", include("people.web.import_urls")),
     path("", include("party.web.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),

@@ -189,6 +189,18 @@ def build_tiny_city() -> TinyCity:
     ost_admin = User.objects.create(username="【OST】admin", password=make_password(PASSWORD))
     Grant.objects.create(user=ost_admin, role=Role.STREET_ADMIN, place=other_street.street)
     tc.users["【ODI】_admin"], tc.users["【OST】_admin"] = odi_admin, ost_admin
+    # One registry import in each district, as an upload would leave.
+    from people.models import RegistryImport
+
+    for user, chain in ((tc.users["community_admin"], inside), (odi_admin, other_district)):
+        RegistryImport.objects.create(
+            community=chain.community,
+            community_path=chain.community.path,
+            uploaded_by=user,
+            file_name=f"{chain.community.name}.xlsx",
+            file_sha256="0" * 64,
+            content=b"",
+        )
     # One audit row in each district, as a reveal would leave.
     from core.audit import audit_record
 

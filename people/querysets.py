@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from core.actor import Actor
 from core.roles import REGISTRY_ROLES, Role
-from core.scoping import ScopedQuerySet, any_of, place_columns_q
+from core.scoping import ScopedQuerySet, any_of, path_prefix_q, place_columns_q
 
 
 class ResidentQuerySet(ScopedQuerySet):
@@ -31,3 +31,26 @@ class PersonQuerySet(ScopedQuerySet):
         return Q(pk__in=Resident.objects.for_actor(actor).values("person_id")) | Q(
             pk__in=PartyMember.objects.for_actor(actor).values("person_id")
         )
+
+
+class RegistryChangeQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        from people.models import Resident
+        from places.models import Household
+
+        # A change is visible with the resident or household it is about.
+        return Q(resident__in=Resident.objects.for_actor(actor).values("pk")) | Q(
+            resident__isnull=True,
+            household__in=Household.objects.for_actor(actor).values("pk"),
+        )
+
+
+# Roles that import into and export from a community's registry.
+REGISTRY_ADMIN_ROLES = frozenset(
+    {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN}
+)
+
+
+class RegistryImportQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        return path_prefix_q(actor, REGISTRY_ADMIN_ROLES, "community_path")

@@ -1,16 +1,42 @@
+"""Every write to people: the registry (实有人口) — register, edit, move, status, flags, each
+recorded in RegistryChange (who, when, old → new, ID and phone masked) — and the audited reveal."""
+
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
 from core.audit import audit_record
 from core.errors import NotAllowed, field_error
-from core.roles import REVEAL_ROLES
-from core.validators import normalize_text
-from people.models import Resident
+from core.masking import mask_id_number, mask_phone
+from core.roles import REVEAL_ROLES, Role
+from core.scoping import place_columns_q
+from core.validators import (
+    id_number_birth_date,
+    id_number_sex,
+    normalize_name,
+    normalize_text,
+    validate_id_number,
+    validate_phone,
+)
+from people.models import (
+    VULNERABILITY_FIELDS,
+    ChangeAction,
+    Person,
+    RegistryChange,
+    Relation,
+    Resident,
+    ResidentStatus,
+)
+from people.search import person_search_fields
+from places.models import Household, Place, PlaceKind
+from places.services import ancestor_columns
 
 
 @dataclass(frozen=True)
@@ -37,3 +63,322 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
     )
     person = resident.person
     return RevealedContact(id_number=person.id_number or "", phone=person.phone)
+
+
+# Who keeps the registry right: the community and its grid workers (street and above read it).
+REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.GRID_WORKER})
+_MASKED = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def may_edit_registry(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(REGISTRY_EDIT_ROLES)
+
+
+def check_can_edit_place(actor: Actor, place: Place) -> None:
+    """The actor edits the registry of `place` (a building, or a household's building)."""
+    if actor.is_superuser:
+        return
+    if not any(
+        place.path.startswith(g.place_path) for g in actor.place_grants(REGISTRY_EDIT_ROLES)
+    ):
+        raise NotAllowed(_("You may not change the registry here."))
+
+
+def check_can_edit_household(actor: Actor, household: Household) -> None:
+    if actor.is_superuser:
+        return
+    q = place_columns_q(actor, REGISTRY_EDIT_ROLES)
+    if q is None or not Household.objects.filter(q, pk=household.pk).exists():
+        raise NotAllowed(_("You may not change the registry here."))
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """What a form, the API or an import row says about a person, before validation."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    relation: str = Relation.OTHER
+
+
+def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> dict[str, Any]:
+    """Validated, normalised person fields, or a ValidationError naming the field."""
+    from django.core.exceptions import ValidationError
+
+    errors: dict[str, list[ValidationError]] = {}
+    out: dict[str, Any] = {}
+    try:
+        out["name"] = normalize_name(data.name)
+    except ValidationError as e:
+        errors["name"] = e.error_list
+    id_number = normalize_text(data.id_number or "")
+    if id_number:
+        try:
+            out["id_number"] = validate_id_number(id_number)
+            out["birth_date"] = id_number_birth_date(out["id_number"])
+            out["sex"] = id_number_sex(out["id_number"])
+        except ValidationError as e:
+            errors["id_number"] = e.error_list
+    else:
+        out["id_number"] = None
+    phone = normalize_text(data.phone or "")
+    if phone:
+        try:
+            out["phone"] = validate_phone(phone)
+        except ValidationError as e:
+            errors["phone"] = e.error_list
+    else:
+        out["phone"] = ""
+    if data.relation not in Relation.values:
+        errors["relation"] = [ValidationError(_("Choose a relation."), code="invalid")]
+    out["relation"] = data.relation
+    if out.get("id_number") and "id_number" not in errors:
+        clash = Person.objects.filter(id_number=out["id_number"])
+        if exclude_person_id is not None:
+            clash = clash.exclude(pk=exclude_person_id)
+        if clash.exists():
+            errors["id_number"] = [
+                ValidationError(
+                    _("This ID number is already registered (in this or another community)."),
+                    code="id_registered",
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    return out
+
+
+def _shown(field: str, value: Any) -> Any:
+    if value in (None, ""):
+        return ""
+    if field in _MASKED:
+        return _MASKED[field](str(value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"field": f, "old": _shown(f, before.get(f)), "new": _shown(f, after.get(f))}
+        for f in after
+        if before.get(f) != after.get(f)
+    ]
+
+
+def record_change(
+    *,
+    actor: Actor,
+    action: str,
+    resident: Resident | None = None,
+    household: Household | None = None,
+    fields: list[dict[str, Any]] | None = None,
+    note: str = "",
+) -> RegistryChange:
+    return RegistryChange.objects.create(
+        user_id=actor.user_id or None,
+        action=action,
+        resident=resident,
+        household=household or (resident.household if resident else None),
+        fields=fields or [],
+        note=note[:200],
+    )
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    actor: Actor,
+    household: Household,
+    data: PersonData,
+    flags: Iterable[str] = (),
+    care_note: str = "",
+    action: str = ChangeAction.CREATED,
+) -> Resident:
+    check_can_edit_household(actor, household)
+    clean = clean_person(data)
+    relation = clean.pop("relation")
+    try:
+        person = Person.objects.create(
+            **clean,
+            **person_search_fields(
+                name=clean["name"], phone=clean["phone"], id_number=clean["id_number"]
+            ),
+        )
+    except IntegrityError as e:  # two submissions racing for one ID number
+        raise field_error(
+            "id_number", _("This ID number is already registered."), "id_registered"
+        ) from e
+    columns = ancestor_columns(household.building)
+    flag_values = {f: f in set(flags) for f in VULNERABILITY_FIELDS}
+    resident = Resident.objects.create(
+        person=person,
+        household=household,
+        relation=relation,
+        care_note=normalize_text(care_note)[:200],
+        **flag_values,
+        **columns,
+    )
+    record_change(
+        actor=actor,
+        action=action,
+        resident=resident,
+        fields=_diff({}, {**clean, "relation": relation}),
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_update(
+    *,
+    actor: Actor,
+    resident: Resident,
+    data: PersonData,
+    flags: Iterable[str] | None = None,
+    care_note: str | None = None,
+    action: str = ChangeAction.EDITED,
+) -> tuple[Resident, bool]:
+    """Apply new values; returns (resident, whether anything changed)."""
+    check_can_edit_household(actor, resident.household)
+    person = resident.person
+    clean = clean_person(data, exclude_person_id=person.pk)
+    relation = clean.pop("relation")
+    before: dict[str, Any] = {f: getattr(person, f) for f in clean}
+    before["relation"] = resident.relation
+    after = {**clean, "relation": relation}
+    if flags is not None:
+        wanted = set(flags)
+        for f in VULNERABILITY_FIELDS:
+            before[f] = getattr(resident, f)
+            after[f] = f in wanted
+    if care_note is not None:
+        before["care_note"] = resident.care_note
+        after["care_note"] = normalize_text(care_note)[:200]
+    changes = _diff(before, after)
+    if not changes:
+        return resident, False
+    for f, v in clean.items():
+        setattr(person, f, v)
+    for k, v in person_search_fields(
+        name=person.name, phone=person.phone, id_number=person.id_number
+    ).items():
+        setattr(person, k, v)
+    person.save()
+    resident.relation = relation
+    for f in VULNERABILITY_FIELDS:
+        if f in after:
+            setattr(resident, f, after[f])
+    if "care_note" in after:
+        resident.care_note = after["care_note"]
+    resident.save()
+    record_change(actor=actor, action=action, resident=resident, fields=changes)
+    return resident, True
+
+
+@transaction.atomic
+def resident_set_status(
+    *,
+    actor: Actor,
+    resident: Resident,
+    status: str,
+    since: datetime.date | None,
+    note: str = "",
+) -> Resident:
+    """Moved out, deceased, temporarily away (e.g. stranded outside the city), or back."""
+    check_can_edit_household(actor, resident.household)
+    if status not in ResidentStatus.values:
+        raise field_error("status", _("Choose a status."), "invalid")
+    if since is None and status != ResidentStatus.PRESENT:
+        raise field_error("since", _("Give the date this began."), "required")
+    from django.utils import timezone
+
+    if since is not None and since > timezone.localdate():
+        raise field_error("since", _("The date cannot be in the future."), "future")
+    before = {
+        "status": resident.status,
+        "status_since": resident.status_since,
+        "status_note": resident.status_note,
+    }
+    resident.status, resident.status_since = status, since
+    resident.status_note = normalize_text(note)[:200]
+    after = {
+        "status": resident.status,
+        "status_since": resident.status_since,
+        "status_note": resident.status_note,
+    }
+    resident.save(update_fields=["status", "status_since", "status_note", "updated_at"])
+    record_change(
+        actor=actor, action=ChangeAction.STATUS, resident=resident, fields=_diff(before, after)
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_move(
+    *, actor: Actor, resident: Resident, household: Household, relation: str
+) -> Resident:
+    """A resident joins another household (marriage, moving in with children…)."""
+    check_can_edit_household(actor, resident.household)
+    check_can_edit_household(actor, household)
+    if relation not in Relation.values:
+        raise field_error("relation", _("Choose a relation."), "invalid")
+    old = resident.household
+    resident.household = household
+    resident.relation = relation
+    for column, value in ancestor_columns(household.building).items():
+        setattr(resident, column, value)
+    resident.save()
+    record_change(
+        actor=actor,
+        action=ChangeAction.MOVED,
+        resident=resident,
+        fields=[{"field": "household", "old": str(old), "new": str(household)}],
+    )
+    return resident
+
+
+@transaction.atomic
+def household_move(*, actor: Actor, household: Household, building: Place) -> Household:
+    """A household moves to another building; its residents and every count follow."""
+    check_can_edit_household(actor, household)
+    if building.kind != PlaceKind.BUILDING:
+        raise field_error("building", _("Choose a building."), "not_building")
+    check_can_edit_place(actor, building)
+    if Household.objects.filter(building=building, room=household.room).exists():
+        raise field_error(
+            "building", _("That building already has a household in this room."), "room_taken"
+        )
+    old = str(household)
+    columns = ancestor_columns(building)
+    Resident.objects.filter(household=household).update(**columns)
+    columns.pop("building_id")
+    Household.objects.filter(pk=household.pk).update(building=building, **columns)
+    household.refresh_from_db()
+    record_change(
+        actor=actor,
+        action=ChangeAction.MOVED,
+        household=household,
+        fields=[{"field": "building", "old": old, "new": str(household)}],
+    )
+    return household
+
+
+@transaction.atomic
+def household_register(*, actor: Actor, building: Place, room: str, phone: str = "") -> Household:
+    """A new household in a building of the actor's part of the registry."""
+    if building.kind != PlaceKind.BUILDING:
+        raise field_error("building", _("Choose a building."), "not_building")
+    check_can_edit_place(actor, building)
+    room = normalize_text(room)
+    if not room:
+        raise field_error("room", _("Room is required."), "required")
+    if Household.objects.filter(building=building, room=room).exists():
+        raise field_error("room", _("This room is already registered in the building."), "taken")
+    columns = ancestor_columns(building)
+    columns.pop("building_id")
+    household = Household.objects.create(
+        building=building, room=room, phone=validate_phone(phone) if phone else "", **columns
+    )
+    record_change(actor=actor, action=ChangeAction.CREATED, household=household)
+    return household

@@ -493,7 +493,7 @@ class _Builder:
 
         Household.objects.bulk_create([h.household for h in households], batch_size=BATCH)
         residents = [r for h in households for r in h.residents]
-        Person.objects.bulk_create([r.person for r in residents], batch_size=BATCH)
+        Person.objects.bulk_create(_searchable([r.person for r in residents]), batch_size=BATCH)
         rows = []
         for r in residents:
             h = r.household.household
@@ -723,7 +723,7 @@ class _Builder:
         self.units = units
 
         new_persons = [m.person for m in members if m.person.pk is None]
-        Person.objects.bulk_create(new_persons, batch_size=BATCH)
+        Person.objects.bulk_create(_searchable(new_persons), batch_size=BATCH)
         for level in orgs:
             for node in level:
                 node.scope_path = _scope_path(node)
@@ -984,3 +984,15 @@ def demo_accounts_table() -> str:
         if n == 0:
             lines.append("  " + "-" * (widths[0] + widths[1] + 4 + _width(row[2])))
     return "\n".join(lines)
+
+
+def _searchable(persons: list[Person]) -> list[Person]:
+    """Fill the search keys (pinyin, last four digits) the registry search reads."""
+    from people.search import person_search_fields
+
+    for p in persons:
+        for key, value in person_search_fields(
+            name=p.name, phone=p.phone, id_number=p.id_number
+        ).items():
+            setattr(p, key, value)
+    return persons

@@ -28,7 +28,7 @@ from core.models import AuditEvent
 from core.roles import Role
 from core.testing import TinyCity
 from party.models import PartyMember, PartyOrg, Unit
-from people.models import Resident
+from people.models import RegistryImport, Resident
 from places.models import Household, Place
 
 # Markers carried by the names of objects outside the first chain (see core.testing).
@@ -61,6 +61,7 @@ REGISTRY_VIEWERS = {
 PARTY_VIEWERS = {"city_admin", "district_admin", "street_admin", "community_admin"}
 UNIT_VIEWERS = {"city_admin", "district_admin"}
 SETUP = {"city_admin", "district_admin"}
+REGISTRY_ADMINS = {"city_admin", "district_admin", "street_admin", "community_admin"}
 
 # Pages anyone may open without logging in.
 PUBLIC_URL_NAMES = {
@@ -140,6 +141,9 @@ def oracle(user: User, obj: models.Model) -> bool:
                 return True
             if role == "unit_admin" and grant.unit_id == obj.pk:
                 return True
+        elif isinstance(obj, RegistryImport):
+            if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
+                return True
         elif isinstance(obj, AuditEvent):
             building = Place.objects.get(pk=int(obj.place_path.strip("/").split("/")[-1]))
             if obj.user_id == user.pk or (role in SETUP and place_pk in _ancestors(building)):
@@ -196,6 +200,7 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "org_id": PartyOrg,
     "member_id": PartyMember,
     "unit_id": Unit,
+    "import_id": RegistryImport,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}

@@ -1,0 +1,2 @@
+app_name = "registry"
+urlpatterns: list = []  # filled by the registry pages
