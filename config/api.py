@@ -15,6 +15,7 @@ install_error_handlers(api)
 
 from accounts.api.routes import router as accounts_router  # noqa: E402
 from party.api.routes import router as party_router  # noqa: E402
+from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
 from places.api.routes import router as places_router  # noqa: E402
 
@@ -22,3 +23,4 @@ api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", party_router)
+api.add_router("", registry_import_router)

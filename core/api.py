@@ -108,9 +108,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = []
         for e in exc.errors:
-            loc = [
-                str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")
-            ]
+            # ("body", "payload", "password") → "password"; ("file", "file") → "file".
+            loc = [str(p) for p in e.get("loc", [])]
+            if loc and loc[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+                loc = loc[1:]
+            if len(loc) > 1 and loc[0] == "payload":
+                loc = loc[1:]
             kind = str(e.get("type", "invalid"))
             message = INPUT_ERROR_MESSAGES.get(kind)
             errors.append(

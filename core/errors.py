@@ -22,6 +22,16 @@ def field_errors(error: ValidationError) -> list[dict[str, str]]:
     return out
 
 
+def rename_fields(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The same error with some field names changed (a service's "building" is the API's
+    "building_id")."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {names.get(f, f): errors for f, errors in error.error_dict.items()}  # type: ignore[arg-type]
+    )
+
+
 def _text(e: ValidationError) -> str:
     message = e.message
     if e.params:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,7 +12,20 @@ from core.roles import SETUP_ROLES
 from core.scoping import ScopedQuerySet
 
 
+class AuditTrailIsAppendOnly(RuntimeError):
+    """The access log is written once and never changed or removed by the application (M20)."""
+
+
 class AuditEventQuerySet(ScopedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditTrailIsAppendOnly("audit events cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditTrailIsAppendOnly("audit events cannot be updated")
+
     def access_q(self, actor: Actor) -> Q | None:
         # Audit rows name people's data only by reference; city/district admins read their
         # own subtree's trail through the place path recorded with each event.
@@ -50,3 +65,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("audit events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("audit events cannot be deleted")

@@ -76,3 +76,6 @@ SETUP_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})
 REVEAL_ROLES = frozenset(
     {Role.COMMUNITY_ADMIN, Role.GRID_WORKER, Role.HEALTH_WORKER, Role.STREET_ADMIN}
 )
+# Roles that may export the registry with ID and phone in full (with a reason; audited). Everyone
+# else who may export gets them masked.
+EXPORT_FULL_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN})

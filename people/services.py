@@ -15,7 +15,7 @@ from core.actor import Actor
 from core.audit import audit_record
 from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
-from core.roles import REVEAL_ROLES, Role
+from core.roles import EXPORT_FULL_ROLES, REVEAL_ROLES, Role
 from core.scoping import place_columns_q
 from core.validators import (
     id_number_birth_date,
@@ -34,6 +34,7 @@ from people.models import (
     Resident,
     ResidentStatus,
 )
+from people.querysets import REGISTRY_ADMIN_ROLES
 from people.search import person_search_fields
 from places.models import Household, Place, PlaceKind
 from places.services import ancestor_columns
@@ -67,7 +68,9 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
 
 # Who keeps the registry right: the community and its grid workers (street and above read it).
 REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.GRID_WORKER})
-_MASKED = {"id_number": mask_id_number, "phone": mask_phone}
+# How history keeps personal data: ID and phone masked, the birth date as its year (the full
+# date is the masked middle of the ID number).
+_MASKED = {"id_number": mask_id_number, "phone": mask_phone, "birth_date": lambda v: v[:4]}
 
 
 def may_edit_registry(actor: Actor) -> bool:
@@ -90,6 +93,28 @@ def check_can_edit_household(actor: Actor, household: Household) -> None:
     q = place_columns_q(actor, REGISTRY_EDIT_ROLES)
     if q is None or not Household.objects.filter(q, pk=household.pk).exists():
         raise NotAllowed(_("You may not change the registry here."))
+
+
+def may_edit_household(actor: Actor, household: Household) -> bool:
+    """Whether pages offer the edit actions (the services check again when they run)."""
+    try:
+        check_can_edit_household(actor, household)
+    except NotAllowed:
+        return False
+    return True
+
+
+# Who may export the registry of their area: its admins, and grid workers for their grid (the
+# list a door-to-door sweep is walked with). Personal data stays masked unless EXPORT_FULL_ROLES.
+REGISTRY_EXPORT_ROLES = REGISTRY_ADMIN_ROLES | {Role.GRID_WORKER}
+
+
+def may_export_registry(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(REGISTRY_EXPORT_ROLES)
+
+
+def may_export_full(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(EXPORT_FULL_ROLES)
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,26 @@ def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> d
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
     return out
+
+
+def clean_note(value: str) -> str:
+    """Free text (a care or status note): whitespace tidied, but Chinese punctuation kept — the
+    NFKC of normalize_text would turn "，" and "：" into ASCII inside a Chinese sentence."""
+    text = (value or "").replace("\u200b", "").replace("\ufeff", "")
+    return " ".join(text.split())[:200]
+
+
+def clean_flags(flags: Iterable[str]) -> set[str]:
+    """The vulnerability flags asked for; an unknown one is an error naming the field."""
+    wanted = set(flags)
+    unknown = wanted - set(VULNERABILITY_FIELDS)
+    if unknown:
+        raise field_error(
+            "flags",
+            _("Unknown flag: %(flags)s.") % {"flags": ", ".join(sorted(unknown))},
+            "invalid",
+        )
+    return wanted
 
 
 def _shown(field: str, value: Any) -> Any:
@@ -210,13 +255,14 @@ def resident_register(
         raise field_error(
             "id_number", _("This ID number is already registered."), "id_registered"
         ) from e
+    wanted = clean_flags(flags)
     columns = ancestor_columns(household.building)
-    flag_values = {f: f in set(flags) for f in VULNERABILITY_FIELDS}
+    flag_values = {f: f in wanted for f in VULNERABILITY_FIELDS}
     resident = Resident.objects.create(
         person=person,
         household=household,
         relation=relation,
-        care_note=normalize_text(care_note)[:200],
+        care_note=clean_note(care_note),
         **flag_values,
         **columns,
     )
@@ -248,13 +294,13 @@ def resident_update(
     before["relation"] = resident.relation
     after = {**clean, "relation": relation}
     if flags is not None:
-        wanted = set(flags)
+        wanted = clean_flags(flags)
         for f in VULNERABILITY_FIELDS:
             before[f] = getattr(resident, f)
             after[f] = f in wanted
     if care_note is not None:
         before["care_note"] = resident.care_note
-        after["care_note"] = normalize_text(care_note)[:200]
+        after["care_note"] = clean_note(care_note)
     changes = _diff(before, after)
     if not changes:
         return resident, False
@@ -300,17 +346,15 @@ def resident_set_status(
         "status_since": resident.status_since,
         "status_note": resident.status_note,
     }
+    status_note = clean_note(note)
+    after = {"status": status, "status_since": since, "status_note": status_note}
+    changes = _diff(before, after)
+    if not changes:  # the same form sent twice: nothing new to record
+        return resident
     resident.status, resident.status_since = status, since
-    resident.status_note = normalize_text(note)[:200]
-    after = {
-        "status": resident.status,
-        "status_since": resident.status_since,
-        "status_note": resident.status_note,
-    }
+    resident.status_note = status_note
     resident.save(update_fields=["status", "status_since", "status_note", "updated_at"])
-    record_change(
-        actor=actor, action=ChangeAction.STATUS, resident=resident, fields=_diff(before, after)
-    )
+    record_change(actor=actor, action=ChangeAction.STATUS, resident=resident, fields=changes)
     return resident
 
 
@@ -323,6 +367,8 @@ def resident_move(
     check_can_edit_household(actor, household)
     if relation not in Relation.values:
         raise field_error("relation", _("Choose a relation."), "invalid")
+    if household.pk == resident.household_id:
+        raise field_error("household", _("The resident already lives in this household."), "same")
     old = resident.household
     resident.household = household
     resident.relation = relation
@@ -345,6 +391,8 @@ def household_move(*, actor: Actor, household: Household, building: Place) -> Ho
     if building.kind != PlaceKind.BUILDING:
         raise field_error("building", _("Choose a building."), "not_building")
     check_can_edit_place(actor, building)
+    if building.pk == household.building_id:
+        raise field_error("building", _("The household is already in this building."), "same")
     if Household.objects.filter(building=building, room=household.room).exists():
         raise field_error(
             "building", _("That building already has a household in this room."), "room_taken"
@@ -355,11 +403,18 @@ def household_move(*, actor: Actor, household: Household, building: Place) -> Ho
     columns.pop("building_id")
     Household.objects.filter(pk=household.pk).update(building=building, **columns)
     household.refresh_from_db()
-    record_change(
-        actor=actor,
-        action=ChangeAction.MOVED,
-        household=household,
-        fields=[{"field": "building", "old": old, "new": str(household)}],
+    moved = [{"field": "building", "old": old, "new": str(household)}]
+    record_change(actor=actor, action=ChangeAction.MOVED, household=household, fields=moved)
+    # Each resident's own history shows the new address too.
+    RegistryChange.objects.bulk_create(
+        RegistryChange(
+            user_id=actor.user_id or None,
+            action=ChangeAction.MOVED,
+            resident_id=pk,
+            household=household,
+            fields=moved,
+        )
+        for pk in Resident.objects.filter(household=household).values_list("pk", flat=True)
     )
     return household
 
@@ -375,10 +430,61 @@ def household_register(*, actor: Actor, building: Place, room: str, phone: str =
         raise field_error("room", _("Room is required."), "required")
     if Household.objects.filter(building=building, room=room).exists():
         raise field_error("room", _("This room is already registered in the building."), "taken")
+    phone = _household_phone(phone)
     columns = ancestor_columns(building)
     columns.pop("building_id")
-    household = Household.objects.create(
-        building=building, room=room, phone=validate_phone(phone) if phone else "", **columns
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                building=building, room=room, phone=phone, **columns
+            )
+    except IntegrityError as e:  # two submissions racing for one room
+        raise field_error(
+            "room", _("This room is already registered in the building."), "taken"
+        ) from e
+    record_change(
+        actor=actor,
+        action=ChangeAction.CREATED,
+        household=household,
+        fields=_diff({}, {"room": room, "phone": phone}),
     )
-    record_change(actor=actor, action=ChangeAction.CREATED, household=household)
     return household
+
+
+def _household_phone(phone: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    phone = normalize_text(phone or "")
+    if not phone:
+        return ""
+    try:
+        return validate_phone(phone)
+    except ValidationError as e:
+        raise ValidationError({"phone": e.error_list}) from e
+
+
+@transaction.atomic
+def household_update(
+    *, actor: Actor, household: Household, room: str, phone: str
+) -> tuple[Household, bool]:
+    """A household's room (e.g. a typo) and contact phone; returns (household, changed)."""
+    check_can_edit_household(actor, household)
+    room = normalize_text(room)
+    if not room:
+        raise field_error("room", _("Room is required."), "required")
+    if (
+        Household.objects.filter(building_id=household.building_id, room=room)
+        .exclude(pk=household.pk)
+        .exists()
+    ):
+        raise field_error("room", _("This room is already registered in the building."), "taken")
+    phone = _household_phone(phone)
+    changes = _diff(
+        {"room": household.room, "phone": household.phone}, {"room": room, "phone": phone}
+    )
+    if not changes:
+        return household, False
+    household.room, household.phone = room, phone
+    household.save(update_fields=["room", "phone", "updated_at"])
+    record_change(actor=actor, action=ChangeAction.EDITED, household=household, fields=changes)
+    return household, True

@@ -1,13 +1,37 @@
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+"""Residents through the API: the same scoping, validation and masking as the pages.
+
+Errors are JSON `{"detail", "errors": [{"field", "message", "code"}]}`: 403 when the caller may
+see the resident but not change it, 404 when the resident (or household) is not theirs to see,
+422 naming each wrong field. Browsers send the CSRF token with unsafe methods; programs use a
+bearer token.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from core.api import actor_of_api
+from core.api import ErrorOut, actor_of_api
+from core.errors import field_error, rename_fields
 from core.masking import mask_id_number, mask_phone
-from people.models import Resident
-from people.selectors import access_resident, resident_list
+from core.validators import normalize_text
+from people import services
+from people.models import VULNERABILITY_FIELDS, Relation, Resident
+from people.selectors import (
+    HistoryRow,
+    access_household,
+    access_resident,
+    resident_history,
+    resident_list,
+)
 
 router = Router(tags=["people"])
+
+ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+API_NAMES = {"household": "household_id", "building": "building_id"}
 
 
 class ResidentOut(Schema):
@@ -21,6 +45,10 @@ class ResidentOut(Schema):
     phone_masked: str
     relation: str
     status: str
+    status_since: datetime.date | None
+    status_note: str
+    flags: list[str]
+    care_note: str
     household_id: int
     building_id: int
     grid_id: int
@@ -46,24 +74,183 @@ class ResidentOut(Schema):
     def resolve_phone_masked(obj: Resident) -> str:
         return mask_phone(obj.person.phone)
 
+    @staticmethod
+    def resolve_flags(obj: Resident) -> list[str]:
+        return [f for f in VULNERABILITY_FIELDS if getattr(obj, f)]
+
 
 class ResidentFilter(Schema):
     place: int | None = None
     household: int | None = None
     q: str | None = None
+    status: str | None = None
+
+
+class ResidentIn(Schema):
+    """A new resident. Every field is checked by the registry's own rules; a missing or wrong
+    one comes back as a 422 naming it."""
+
+    household_id: int | None = None
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    relation: str = Relation.OTHER
+    flags: list[str] = []
+    care_note: str = ""
+
+
+class ResidentPatch(Schema):
+    """Only the fields sent change."""
+
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    relation: str | None = None
+    flags: list[str] | None = None
+    care_note: str | None = None
+
+
+class StatusIn(Schema):
+    status: str = ""
+    since: datetime.date | None = None
+    note: str = ""
+
+
+class ResidentMoveIn(Schema):
+    household_id: int | None = None
+    relation: str | None = None
+
+
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class ChangeOut(Schema):
+    at: datetime.datetime
+    by: str
+    action: str
+    action_label: str
+    changes: list[FieldChangeOut]
+    note: str
 
 
 @router.get("/residents", response=list[ResidentOut])
 @paginate(LimitOffsetPagination)
 def list_residents(request: HttpRequest, filters: Query[ResidentFilter]):  # type: ignore[no-untyped-def]
+    """Residents the caller may see. `q` searches like the registry page: name, pinyin
+    ("zhangwei"), last 4 digits of phone or ID, room or building."""
     return resident_list(
         actor_of_api(request),
         place_id=filters.place,
         household_id=filters.household,
-        q=filters.q or "",
+        q=normalize_text(filters.q or "")[:50],
+        status=filters.status or "",
     )
 
 
-@router.get("/residents/{resident_id}", response=ResidentOut)
+@router.get("/residents/{resident_id}", response={200: ResidentOut, 404: ErrorOut})
 def get_resident(request: HttpRequest, resident_id: int) -> Resident:
     return access_resident(actor_of_api(request), resident_id)
+
+
+@router.post("/residents", response={201: ResidentOut, **ERRORS})
+def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[Resident]:
+    """Register a resident in a household of the caller's area (community admin, grid worker)."""
+    actor = actor_of_api(request)
+    household = _household(request, payload.household_id)
+    try:
+        resident = services.resident_register(
+            actor=actor,
+            household=household,
+            data=services.PersonData(
+                name=payload.name,
+                id_number=payload.id_number,
+                phone=payload.phone,
+                relation=payload.relation,
+            ),
+            flags=payload.flags,
+            care_note=payload.care_note,
+        )
+    except ValidationError as e:
+        raise rename_fields(e, API_NAMES) from e
+    return Status(201, access_resident(actor, resident.pk))
+
+
+@router.patch("/residents/{resident_id}", response={200: ResidentOut, **ERRORS})
+def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPatch) -> Resident:
+    """Change some of a resident's fields; each change is kept in the history."""
+    actor = actor_of_api(request)
+    resident = access_resident(actor, resident_id)
+    person = resident.person
+    sent = payload.dict(exclude_unset=True)
+    data = services.PersonData(
+        name=sent["name"] if sent.get("name") is not None else person.name,
+        id_number=sent["id_number"]
+        if sent.get("id_number") is not None
+        else (person.id_number or ""),
+        phone=sent["phone"] if sent.get("phone") is not None else person.phone,
+        relation=sent["relation"] if sent.get("relation") is not None else resident.relation,
+    )
+    services.resident_update(
+        actor=actor,
+        resident=resident,
+        data=data,
+        flags=payload.flags,
+        care_note=payload.care_note,
+    )
+    return access_resident(actor, resident_id)
+
+
+@router.post("/residents/{resident_id}/status", response={200: ResidentOut, **ERRORS})
+def set_resident_status(request: HttpRequest, resident_id: int, payload: StatusIn) -> Resident:
+    """Moved out, deceased, temporarily away (with the day it began), or back (`present`)."""
+    actor = actor_of_api(request)
+    resident = access_resident(actor, resident_id)
+    services.resident_set_status(
+        actor=actor,
+        resident=resident,
+        status=payload.status,
+        since=payload.since,
+        note=payload.note,
+    )
+    return access_resident(actor, resident_id)
+
+
+@router.post("/residents/{resident_id}/move", response={200: ResidentOut, **ERRORS})
+def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveIn) -> Resident:
+    """The resident joins another household of the caller's area."""
+    actor = actor_of_api(request)
+    resident = access_resident(actor, resident_id)
+    services.check_can_edit_household(actor, resident.household)
+    household = _household(request, payload.household_id)
+    try:
+        services.resident_move(
+            actor=actor,
+            resident=resident,
+            household=household,
+            relation=payload.relation or resident.relation,
+        )
+    except ValidationError as e:
+        raise rename_fields(e, API_NAMES) from e
+    return access_resident(actor, resident_id)
+
+
+@router.get("/residents/{resident_id}/history", response={200: list[ChangeOut], 404: ErrorOut})
+def get_resident_history(request: HttpRequest, resident_id: int) -> list[HistoryRow]:
+    """Who changed what and when, newest first; ID and phone stay masked."""
+    actor = actor_of_api(request)
+    return resident_history(actor, access_resident(actor, resident_id))
+
+
+def _household(request: HttpRequest, household_id: int | None):  # type: ignore[no-untyped-def]
+    if household_id is None:
+        raise field_error("household_id", _("Choose a household."), "required")
+    try:
+        return access_household(actor_of_api(request), household_id)
+    except Http404:
+        raise field_error(
+            "household_id", _("There is no such household in your area."), "not_found"
+        ) from None

@@ -5,7 +5,14 @@ from django.shortcuts import render
 
 from core.http import actor_of
 from core.pagination import paginate, search_term
-from people.selectors import access_household, household_residents
+from core.roles import REGISTRY_ROLES
+from people.selectors import (
+    access_household,
+    editable_buildings,
+    household_history,
+    household_residents,
+)
+from people.services import may_edit_household
 from places import selectors
 from places.models import PlaceKind
 
@@ -33,6 +40,7 @@ def place_detail(request: HttpRequest, place_id: int) -> HttpResponse:
     }
     if place.kind == PlaceKind.BUILDING:
         context["page"] = paginate(request, selectors.building_households(actor, place, q))
+        context["may_add_household"] = editable_buildings(actor).filter(pk=place.pk).exists()
     else:
         context["page"] = paginate(request, selectors.place_children(actor, place, q))
     template = "places/_rows.html" if request.htmx else "places/detail.html"  # type: ignore[attr-defined]
@@ -43,10 +51,14 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     actor = actor_of(request)
     household = access_household(actor, household_id)
     building = household.building
+    staff = actor.is_superuser or actor.has_role(REGISTRY_ROLES)
     context = {
         "household": household,
         "residents": household_residents(actor, household),
         "crumbs": selectors.place_breadcrumbs(actor, building),
         "building_visible": selectors.place_visible(actor, building.pk),
+        "may_edit": may_edit_household(actor, household),
+        "show_history": staff,
+        "history": household_history(actor, household) if staff else [],
     }
     return render(request, "places/household.html", context)

@@ -1,0 +1,144 @@
+"""Registry import pages: upload and template, preview, confirm, progress, rejected rows.
+
+Views only translate: they parse the request, call people.flows and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from core.errors import field_error, field_errors
+from core.http import actor_of
+from people import flows, importing
+from people.models import ImportStatus, RegistryImport
+
+RECENT = 20
+SHOWN_REJECTED = 200
+ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """Download the template, upload a file; the recent imports of the actor's area."""
+    actor = actor_of(request)
+    communities = flows.importable_communities(actor)
+    recent = list(flows.registry_import_list(actor)[:RECENT])
+    if not communities and not recent:
+        raise PermissionDenied
+    context: dict[str, Any] = {"communities": communities, "recent": recent, "errors": {}}
+    if request.method == "POST" and communities:
+        try:
+            registry_import = _upload(request, communities)
+        except ValidationError as error:
+            context["errors"] = _by_field(error)
+            context["chosen"] = request.POST.get("community", "")
+            return render(request, "people/import_start.html", context, status=400)
+        return redirect("people_import:detail", import_id=registry_import.pk)
+    return render(request, "people/import_start.html", context)
+
+
+def _upload(request: HttpRequest, communities: list[Any]) -> RegistryImport:
+    actor = actor_of(request)
+    chosen = request.POST.get("community", "")
+    community = next((c for c in communities if str(c.pk) == chosen), None)
+    if community is None and len(communities) == 1 and not chosen:
+        community = communities[0]
+    upload = request.FILES.get("file")
+    if community is None:
+        raise field_error("community", _("Choose a community."), "required")
+    if upload is None:
+        raise field_error("file", _("Choose the Excel file to upload."), "required")
+    # Read no more than the limit allows: a bigger file is refused without filling the memory.
+    content = upload.read(importing.MAX_FILE_BYTES + 1)
+    return flows.import_preview(
+        actor=actor, community=community, file_name=upload.name or "", content=content
+    )
+
+
+def _by_field(error: ValidationError) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in field_errors(error):
+        field = "general" if e["field"] == "__all__" else e["field"]
+        out.setdefault(field, []).append(e["message"])
+    return out
+
+
+def template(request: HttpRequest) -> HttpResponse:
+    """The import template; for one of the actor's communities, with its buildings listed."""
+    actor = actor_of(request)
+    communities = flows.importable_communities(actor)
+    if not communities:
+        raise PermissionDenied
+    chosen = request.GET.get("community", "")
+    community = next((c for c in communities if str(c.pk) == chosen), None)
+    names = flows.community_building_names(community) if community else []
+    return _xlsx(importing.build_template(names), "实有人口导入模板.xlsx")
+
+
+def detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    registry_import = flows.access_registry_import(actor, import_id)
+    return render(request, "people/import_detail.html", _context(actor, registry_import))
+
+
+def _context(actor: Any, registry_import: RegistryImport, **extra: Any) -> dict[str, Any]:
+    rejected = registry_import.rejected or []
+    may_import = flows.may_import(actor, registry_import.community)
+    waiting = registry_import.status in (ImportStatus.PREVIEWED, ImportStatus.FAILED)
+    return {
+        "ri": registry_import,
+        "active": registry_import.status in ACTIVE,
+        "rejected_rows": rejected[:SHOWN_REJECTED],
+        "rejected_more": max(0, len(rejected) - SHOWN_REJECTED),
+        "importable": flows.importable_count(registry_import),
+        "may_confirm": may_import and waiting and flows.importable_count(registry_import) > 0,
+        "earlier": flows.earlier_import_of_same_file(registry_import),
+        "errors": {},
+        **extra,
+    }
+
+
+@require_POST
+def confirm(request: HttpRequest, import_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    registry_import = flows.access_registry_import(actor, import_id)
+    try:
+        flows.import_confirm(actor=actor, registry_import=registry_import)
+    except ValidationError as error:
+        context = _context(actor, registry_import, errors=_by_field(error))
+        return render(request, "people/import_detail.html", context, status=400)
+    return redirect("people_import:detail", import_id=import_id)
+
+
+def progress(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The progress bar, polled by htmx while the import runs; a finished import reloads the
+    page, which then shows the final counts."""
+    actor = actor_of(request)
+    registry_import = flows.access_registry_import(actor, import_id)
+    if request.htmx and registry_import.status not in ACTIVE:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()
+    context = {"ri": registry_import, "active": registry_import.status in ACTIVE}
+    return render(request, "people/import_progress.html", context)
+
+
+def rejected(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The rejected rows as an .xlsx with a reason column (audited)."""
+    actor = actor_of(request)
+    registry_import = flows.access_registry_import(actor, import_id)
+    content = flows.import_rejected_export(actor=actor, registry_import=registry_import)
+    stem = registry_import.file_name.rsplit(".", 1)[0] or "import"
+    return _xlsx(content, f"{stem}-未导入.xlsx")
+
+
+def _xlsx(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=importing.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, file_name) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response
