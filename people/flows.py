@@ -19,7 +19,7 @@ import re
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from core.actor import Actor
 from core.audit import audit_record
-from core.errors import NotAllowed, field_error
+from core.errors import NotAllowed, field_error, field_errors
 from core.logging import scrub
 from core.roles import Role
 from people import importing
@@ -68,6 +68,11 @@ logger = logging.getLogger(__name__)
 # admins (RegistryImportQuerySet): the role in both is the community admin.
 IMPORT_ROLES = frozenset({Role.COMMUNITY_ADMIN})
 BATCH_SIZE = 1000
+# An upload with more data rows than this (by its sheet's dimension), or, when the file does
+# not say, bigger than BACKGROUND_CHECK_BYTES, is checked in the background (about 2 s per
+# 10,000 rows) while the page shows progress; a smaller one is checked within the upload.
+BACKGROUND_CHECK_ROWS = 3000
+BACKGROUND_CHECK_BYTES = 300 * 1024
 NEW, CHANGED, UNCHANGED, REJECTED = "new", "changed", "unchanged", "rejected"
 # Under SQLite's limit on query parameters, with room to spare.
 _LOOKUP_CHUNK = 900
@@ -390,10 +395,58 @@ class _Tally:
             self.rejected.append(row.as_rejected())
 
 
+def import_upload(
+    *, actor: Actor, community: Place, file_name: str, content: bytes
+) -> RegistryImport:
+    """Take an upload: a small file is checked at once (import_preview), a big one is stored
+    with status CHECKING and checked in the background (import_check), the page following
+    its progress. What is wrong with the file as a whole and cheap to see (not an .xlsx,
+    empty, too big, no header row) is refused at once either way.
+
+    Raises ValidationError on "file" or "community", NotAllowed as import_preview does.
+    """
+    check_can_import(actor, community)
+    if actor.user_id is None:
+        raise NotAllowed(gettext_lazy("Log in to import."))
+    estimate = importing.sniff(content)
+    if not is_big_upload(content, estimate):
+        return import_preview(
+            actor=actor, community=community, file_name=file_name, content=content
+        )
+    with transaction.atomic():
+        registry_import = RegistryImport.objects.create(
+            community=community,
+            community_path=community.path,
+            uploaded_by_id=actor.user_id,
+            file_name=(file_name or "import.xlsx")[:200],
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            status=ImportStatus.CHECKING,
+            total_rows=estimate or 0,
+            processed_rows=0,
+        )
+
+        def enqueue() -> None:
+            from people.tasks import registry_import_check
+
+            registry_import_check(registry_import.pk)
+
+        transaction.on_commit(enqueue)
+    return registry_import
+
+
+def is_big_upload(content: bytes, estimate: int | None) -> bool:
+    """Whether an upload is checked in the background (see BACKGROUND_CHECK_ROWS)."""
+    if estimate is None:
+        return len(content) > BACKGROUND_CHECK_BYTES
+    return estimate > BACKGROUND_CHECK_ROWS
+
+
 def import_preview(
     *, actor: Actor, community: Place, file_name: str, content: bytes
 ) -> RegistryImport:
-    """Read and check an upload; nothing is imported until it is confirmed.
+    """Read and check an upload within the request; nothing is imported until it is
+    confirmed. import_upload sends big files to the background instead.
 
     Raises ValidationError on "file" (naming what is wrong with the file) or "community",
     NotAllowed when the actor may not import into the community.
@@ -403,11 +456,7 @@ def import_preview(
         raise NotAllowed(gettext_lazy("Log in to import."))
     sheet = importing.read_sheet(content)
     rows = importing.check_rows(sheet)
-    registry = _Registry.load(community)
-    tally = _Tally()
-    for batch in _batches(rows):
-        for decision in _classify(batch, registry, sheet):
-            tally.add(decision.kind, decision.row)
+    tally = _check(sheet, rows, community)
     return RegistryImport.objects.create(
         community=community,
         community_path=community.path,
@@ -425,6 +474,95 @@ def import_preview(
     )
 
 
+def _check(
+    sheet: Sheet,
+    rows: list[CheckedRow],
+    community: Place,
+    progress: Callable[[int], None] | None = None,
+) -> _Tally:
+    """Classify the checked rows against the community's registry; nothing is written."""
+    registry = _Registry.load(community)
+    tally = _Tally()
+    processed = 0
+    for batch in _batches(rows):
+        for decision in _classify(batch, registry, sheet):
+            tally.add(decision.kind, decision.row)
+        processed += len(batch)
+        if progress is not None:
+            progress(processed)
+    return tally
+
+
+def import_check(import_id: int) -> dict[str, Any]:
+    """The check of a big upload (a background job): read and classify its rows as
+    import_preview does, updating processed_rows, then leave it PREVIEWED with the counts
+    and rejected rows, or FAILED with what is wrong with the file.
+
+    Idempotent: only an import still CHECKING is checked. Returns figures for the log (no
+    personal data).
+    """
+    registry_import = (
+        RegistryImport.objects.select_related("community", "uploaded_by")
+        .filter(pk=import_id, status=ImportStatus.CHECKING)
+        .first()
+    )
+    if registry_import is None:
+        return {"import_id": import_id, "skipped": True}
+    user = registry_import.uploaded_by
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    current = RegistryImport.objects.filter(pk=import_id, status=ImportStatus.CHECKING)
+
+    def progress(done: int) -> None:
+        current.update(processed_rows=done)
+
+    t0 = time.perf_counter()
+    try:
+        with translation.override(language):
+            sheet = importing.read_sheet(bytes(registry_import.content))
+            rows = importing.check_rows(sheet)
+            current.update(total_rows=len(rows), processed_rows=0)
+            tally = _check(sheet, rows, registry_import.community, progress)
+    except ValidationError as error:
+        # What a person has to fix in the file: the same message the upload form would give.
+        messages = [e["message"] for e in field_errors(error)]
+        current.update(
+            status=ImportStatus.FAILED,
+            error=" ".join(messages)[:500] or _check_failure_message(language),
+            finished_at=timezone.now(),
+        )
+        return {"import_id": import_id, "failed": "ValidationError"}
+    except Exception as error:
+        logger.error(
+            "registry import %s check failed: %s: %s\n%s",
+            import_id,
+            type(error).__name__,
+            scrub(str(error))[:300],
+            scrub("".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))),
+        )
+        current.update(
+            status=ImportStatus.FAILED,
+            error=_check_failure_message(language),
+            finished_at=timezone.now(),
+        )
+        return {"import_id": import_id, "failed": type(error).__name__}
+    current.update(
+        status=ImportStatus.PREVIEWED,
+        total_rows=len(rows),
+        processed_rows=0,
+        new_count=tally.counts[NEW],
+        changed_count=tally.counts[CHANGED],
+        unchanged_count=tally.counts[UNCHANGED],
+        rejected_count=tally.counts[REJECTED],
+        rejected=tally.rejected,
+    )
+    return {
+        "import_id": import_id,
+        "rows": len(rows),
+        "seconds": round(time.perf_counter() - t0, 3),
+        **tally.counts,
+    }
+
+
 @transaction.atomic
 def import_confirm(*, actor: Actor, registry_import: RegistryImport) -> RegistryImport:
     """Queue the import of the good rows; the page follows its progress."""
@@ -435,6 +573,12 @@ def import_confirm(*, actor: Actor, registry_import: RegistryImport) -> Registry
         .get(pk=registry_import.pk)
     )
     check_can_import(actor, locked.community)
+    if locked.status == ImportStatus.CHECKING:
+        raise field_error(
+            "status",
+            _("The file is still being checked; confirm once the check is done."),
+            "still_checking",
+        )
     if locked.status not in (ImportStatus.PREVIEWED, ImportStatus.FAILED):
         raise field_error(
             "status", _("This import has already been confirmed."), "already_confirmed"
@@ -506,6 +650,13 @@ def import_run(import_id: int) -> dict[str, Any]:
             finished_at=timezone.now(),
         )
         return {"import_id": import_id, "failed": type(error).__name__}
+
+
+def _check_failure_message(language: str) -> str:
+    with translation.override(language):
+        return str(
+            gettext_lazy("The file could not be checked because of an error. Upload it again.")
+        )
 
 
 def _failure_message(error: Exception) -> str:

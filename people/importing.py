@@ -442,11 +442,59 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _worksheets(content: bytes) -> Iterator[Iterator[tuple[int, list[Any]]]]:
-    """Each worksheet, in workbook order, as (row number, cell values) of its non-empty rows.
+def sniff(content: bytes) -> int | None:
+    """A cheap first look at an upload, done before deciding whether to check it at once or
+    in the background: refuses what check_file refuses and a workbook without a header row
+    (or missing a required column), and estimates the data rows under the header from the
+    sheet's dimension; None when the file does not say.
 
-    Values are str for text and for numbers (the stored digits), None for empty cells."""
-    archive = zipfile.ZipFile(io.BytesIO(content))
+    Raises ValidationError on "file", as read_sheet does.
+    """
+    check_file(content)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        sheets, shared_path = _sheet_paths(archive)
+        shared = _shared_strings(archive, shared_path) if shared_path in archive.namelist() else []
+        for path in sheets:
+            for number, values in _rows(archive, path, shared):
+                if number > HEADER_SEARCH_ROWS:
+                    break
+                sheet = _header(values, number)
+                if sheet is not None:
+                    last = _dimension_last_row(archive, path)
+                    return None if last is None else max(0, last - sheet.header_row)
+    except (KeyError, IndexError, ValueError, SyntaxError, zipfile.BadZipFile):
+        raise field_error(
+            "file",
+            _("The file could not be read as an Excel workbook; it may be damaged."),
+            "file_not_xlsx",
+        ) from None
+    raise field_error(
+        "file",
+        _(
+            "No header row found: one of the first %(rows)d rows must name the columns, "
+            "e.g. %(columns)s. Download the template to see them."
+        )
+        % {"rows": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in COLUMNS[:4])},
+        "file_no_header",
+    )
+
+
+def _dimension_last_row(archive: zipfile.ZipFile, path: str) -> int | None:
+    """The last row of the worksheet's <dimension ref="A1:M5000">, read before its data."""
+    for _event, el in iterparse(archive.open(path), events=("start",)):
+        name = _local(el.tag)
+        if name == "dimension":
+            ref = (el.get("ref") or "").rsplit(":", 1)[-1]
+            match = _CELL_REF.match(ref)
+            return int(match.group(2)) if match else None
+        if name == "sheetData":
+            return None
+    return None
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> tuple[list[str], str]:
+    """The worksheets' paths in workbook order, and the shared strings' path."""
     names = set(archive.namelist())
     targets: dict[str, str] = {}
     shared_path = "xl/sharedStrings.xml"
@@ -464,7 +512,16 @@ def _worksheets(content: bytes) -> Iterator[Iterator[tuple[int, list[Any]]]]:
             rel = el.get(_REL_NS) or el.get(_REL_NS_STRICT) or ""
             if targets.get(rel) in names:
                 sheets.append(targets[rel])
-    shared = _shared_strings(archive, shared_path) if shared_path in names else []
+    return sheets, shared_path
+
+
+def _worksheets(content: bytes) -> Iterator[Iterator[tuple[int, list[Any]]]]:
+    """Each worksheet, in workbook order, as (row number, cell values) of its non-empty rows.
+
+    Values are str for text and for numbers (the stored digits), None for empty cells."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    sheets, shared_path = _sheet_paths(archive)
+    shared = _shared_strings(archive, shared_path) if shared_path in archive.namelist() else []
     for path in sheets:
         yield _rows(archive, path, shared)
 

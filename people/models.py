@@ -179,6 +179,7 @@ class RegistryChange(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
     PREVIEWED = "previewed", _("Checked, waiting for confirmation")
     QUEUED = "queued", _("Waiting to run")
     RUNNING = "running", _("Importing")

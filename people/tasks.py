@@ -1,4 +1,5 @@
-"""Background jobs of the registry: a confirmed import runs here, never in a web request."""
+"""Background jobs of the registry: a confirmed import runs here, never in a web request, and
+so does the check of a big upload."""
 
 from __future__ import annotations
 
@@ -13,3 +14,9 @@ from people import flows
 def registry_import_run(import_id: int) -> dict[str, Any]:
     """Idempotent: a second run of the same import (a retry, a duplicate message) does nothing."""
     return flows.import_run(import_id)
+
+
+@db_task()
+def registry_import_check(import_id: int) -> dict[str, Any]:
+    """The check (preview) of a big upload; idempotent like the run."""
+    return flows.import_check(import_id)

@@ -94,7 +94,10 @@ def create_registry_import(
 ) -> Status[RegistryImport]:
     """Upload a registry spreadsheet (multipart: `community` id and `file`, .xlsx at most
     10 MB). Nothing is imported yet: the answer counts new, changed, unchanged and rejected
-    rows; confirm to import. Errors name the field (`file`, `community`)."""
+    rows; confirm to import. A big file (more than 3,000 rows) is checked in the background:
+    the answer has status `checking`; follow `processed_rows` of `total_rows` with GET until
+    the status is `previewed` (or `failed`, with `error`). Errors name the field (`file`,
+    `community`)."""
     actor = actor_of_api(request)
     if community is None:
         raise field_error("community", _("Choose a community."), "required")
@@ -102,7 +105,7 @@ def create_registry_import(
         raise field_error("file", _("Choose the Excel file to upload."), "required")
     place = access_place(actor, community)
     content = file.read(importing.MAX_FILE_BYTES + 1)
-    registry_import = flows.import_preview(
+    registry_import = flows.import_upload(
         actor=actor, community=place, file_name=file.name or "", content=content
     )
     return Status(201, registry_import)

@@ -22,7 +22,8 @@ from people.models import ImportStatus, RegistryImport
 
 RECENT = 20
 SHOWN_REJECTED = 200
-ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+# Followed by the progress bar: a big file's check, and every run.
+ACTIVE = (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -57,7 +58,7 @@ def _upload(request: HttpRequest, communities: list[Any]) -> RegistryImport:
         raise field_error("file", _("Choose the Excel file to upload."), "required")
     # Read no more than the limit allows: a bigger file is refused without filling the memory.
     content = upload.read(importing.MAX_FILE_BYTES + 1)
-    return flows.import_preview(
+    return flows.import_upload(
         actor=actor, community=community, file_name=upload.name or "", content=content
     )
 
@@ -118,8 +119,8 @@ def confirm(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 def progress(request: HttpRequest, import_id: int) -> HttpResponse:
-    """The progress bar, polled by htmx while the import runs; a finished import reloads the
-    page, which then shows the final counts."""
+    """The progress bar, polled by htmx while a big file is checked or the import runs; when
+    that is over the page reloads, showing the preview or the final counts."""
     actor = actor_of(request)
     registry_import = flows.access_registry_import(actor, import_id)
     if request.htmx and registry_import.status not in ACTIVE:  # type: ignore[attr-defined]
