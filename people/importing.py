@@ -412,20 +412,8 @@ def read_sheet(content: bytes) -> Sheet:
                 return sheet
     except (KeyError, IndexError, ValueError, SyntaxError, zipfile.BadZipFile):
         # A damaged workbook (ParseError is a SyntaxError); no row data goes into the message.
-        raise field_error(
-            "file",
-            _("The file could not be read as an Excel workbook; it may be damaged."),
-            "file_not_xlsx",
-        ) from None
-    raise field_error(
-        "file",
-        _(
-            "No header row found: one of the first %(rows)d rows must name the columns, "
-            "e.g. %(columns)s. Download the template to see them."
-        )
-        % {"rows": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in COLUMNS[:4])},
-        "file_no_header",
-    )
+        raise _damaged() from None
+    raise _no_header()
 
 
 # A streaming reader of the worksheet XML (ECMA-376 SpreadsheetML), three times faster than
@@ -436,6 +424,26 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _REL_NS_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _INTEGER_FLOAT = re.compile(r"^-?\d+\.0*$")
+
+
+def _damaged() -> ValidationError:
+    return field_error(
+        "file",
+        _("The file could not be read as an Excel workbook; it may be damaged."),
+        "file_not_xlsx",
+    )
+
+
+def _no_header() -> ValidationError:
+    return field_error(
+        "file",
+        _(
+            "No header row found: one of the first %(rows)d rows must name the columns, "
+            "e.g. %(columns)s. Download the template to see them."
+        )
+        % {"rows": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in COLUMNS[:4])},
+        "file_no_header",
+    )
 
 
 def _local(tag: str) -> str:
@@ -464,20 +472,8 @@ def sniff(content: bytes) -> int | None:
                     last = _dimension_last_row(archive, path)
                     return None if last is None else max(0, last - sheet.header_row)
     except (KeyError, IndexError, ValueError, SyntaxError, zipfile.BadZipFile):
-        raise field_error(
-            "file",
-            _("The file could not be read as an Excel workbook; it may be damaged."),
-            "file_not_xlsx",
-        ) from None
-    raise field_error(
-        "file",
-        _(
-            "No header row found: one of the first %(rows)d rows must name the columns, "
-            "e.g. %(columns)s. Download the template to see them."
-        )
-        % {"rows": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in COLUMNS[:4])},
-        "file_no_header",
-    )
+        raise _damaged() from None
+    raise _no_header()
 
 
 def _dimension_last_row(archive: zipfile.ZipFile, path: str) -> int | None:
