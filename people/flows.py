@@ -532,13 +532,7 @@ def import_check(import_id: int) -> dict[str, Any]:
         )
         return {"import_id": import_id, "failed": "ValidationError"}
     except Exception as error:
-        logger.error(
-            "registry import %s check failed: %s: %s\n%s",
-            import_id,
-            type(error).__name__,
-            scrub(str(error))[:300],
-            scrub("".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))),
-        )
+        _log_failure(import_id, "check", error)
         current.update(
             status=ImportStatus.FAILED,
             error=_check_failure_message(language),
@@ -635,15 +629,7 @@ def import_run(import_id: int) -> dict[str, Any]:
         )
         return {"import_id": import_id, "failed": "NotAllowed"}
     except Exception as error:
-        # The log gets where it failed and the scrubbed message, never a raw traceback, whose
-        # last line could quote a row (a database error naming the duplicate key, say).
-        logger.error(
-            "registry import %s failed: %s: %s\n%s",
-            import_id,
-            type(error).__name__,
-            scrub(str(error))[:300],
-            scrub("".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))),
-        )
+        _log_failure(import_id, "run", error)
         RegistryImport.objects.filter(pk=import_id).update(
             status=ImportStatus.FAILED,
             error=_failure_message(error),
@@ -657,6 +643,19 @@ def _check_failure_message(language: str) -> str:
         return str(
             gettext_lazy("The file could not be checked because of an error. Upload it again.")
         )
+
+
+def _log_failure(import_id: int, stage: str, error: Exception) -> None:
+    """Where it failed and the scrubbed message, never a raw traceback, whose last line could
+    quote a row (a database error naming the duplicate key, say)."""
+    logger.error(
+        "registry import %s %s failed: %s: %s\n%s",
+        import_id,
+        stage,
+        type(error).__name__,
+        scrub(str(error))[:300],
+        scrub("".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))),
+    )
 
 
 def _failure_message(error: Exception) -> str:
