@@ -23,6 +23,7 @@ def actor_for_user(user: User) -> Actor:
         username=user.username,
         display_name=str(user),
         is_superuser=user.is_superuser,
+        person_id=user.person_id,
         grants=scope_grants,
     )
 

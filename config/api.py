@@ -14,6 +14,9 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 from accounts.api.routes import router as accounts_router  # noqa: E402
+from health.api.daily_routes import router as daily_router  # noqa: E402
+from health.api.routes import router as health_router  # noqa: E402
+from health.api.screening_routes import router as screening_router  # noqa: E402
 from party.api.routes import router as party_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
@@ -24,3 +27,6 @@ api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", party_router)
 api.add_router("", registry_import_router)
+api.add_router("", health_router)
+api.add_router("", screening_router)
+api.add_router("", daily_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "places",
     "people",
     "party",
+    "health",
 ]
 
 MIDDLEWARE = [

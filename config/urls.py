@@ -19,6 +19,11 @@ urlpatterns = [
     path("registry/", include("people.web.registry_urls")),
     path("registry/imports/", include("people.web.import_urls")),
     path("", include("party.web.urls")),
+    path("health/", include("health.web.urls")),
+    path("screening/", include("health.web.screening_urls")),
+    path("sweeps/", include("health.web.sweep_urls")),
+    path("daily/", include("health.web.daily_urls")),
+    path("workers/", include("health.web.worker_urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),
     path(

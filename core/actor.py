@@ -24,6 +24,7 @@ class Actor:
     username: str = ""
     display_name: str = ""
     is_superuser: bool = False
+    person_id: int | None = None  # the identity behind the login, when known
     grants: tuple[ScopeGrant, ...] = field(default_factory=tuple)
 
     @classmethod

@@ -28,6 +28,7 @@ from core.models import AuditEvent
 from core.roles import Role
 from core.testing import TinyCity
 from party.models import PartyMember, PartyOrg, Unit
+from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
 from people.models import RegistryImport, Resident
 from places.models import Household, Place
 
@@ -141,6 +142,18 @@ def oracle(user: User, obj: models.Model) -> bool:
                 return True
             if role == "unit_admin" and grant.unit_id == obj.pk:
                 return True
+        elif isinstance(obj, HealthFlag | ScreeningVisit):
+            if role in REGISTRY_VIEWERS and place_pk in _ancestors(obj.building):
+                return True
+        elif isinstance(obj, SweepCampaign):
+            # Everyone working inside the sweep's scope, and the offices above that scope.
+            if role in REGISTRY_VIEWERS and place_pk is not None:
+                grant_place = Place.objects.get(pk=place_pk)
+                if place_pk in _ancestors(obj.scope) or obj.scope_id in _ancestors(grant_place):
+                    return True
+        elif isinstance(obj, DailyReport):
+            if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
+                return True
         elif isinstance(obj, RegistryImport):
             if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
                 return True
@@ -201,6 +214,10 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "member_id": PartyMember,
     "unit_id": Unit,
     "import_id": RegistryImport,
+    "flag_id": HealthFlag,
+    "sweep_id": SweepCampaign,
+    "daily_report_id": DailyReport,
+    "visit_id": ScreeningVisit,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}

@@ -1,0 +1,46 @@
+"""What each role may do with health reports, declared once; services check these."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from core.actor import Actor
+from core.roles import Role
+from core.scoping import any_of, place_columns_q
+
+# Staff who record health reports and screening for the residents of their area.
+SCREEN_ROLES = frozenset(
+    {Role.GRID_WORKER, Role.BUILDING_HEAD, Role.COMMUNITY_ADMIN, Role.HEALTH_WORKER}
+)
+# Who hands an abnormal report over to triage, or dismisses it.
+FLAG_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.HEALTH_WORKER})
+# Who opens and closes a sweep campaign.
+SWEEP_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})
+# Who reviews and submits the community's daily report; who sets the street's deadline.
+DAILY_SUBMIT_ROLES = frozenset({Role.COMMUNITY_ADMIN})
+DEADLINE_ROLES = frozenset({Role.STREET_ADMIN})
+# Community workers who report their own health every day (防止带病上岗).
+WORKER_ROLES = frozenset(
+    {
+        Role.COMMUNITY_ADMIN,
+        Role.GRID_WORKER,
+        Role.BUILDING_HEAD,
+        Role.HEALTH_WORKER,
+        Role.CADRE,
+        Role.VOLUNTEER,
+        Role.PROPERTY_STAFF,
+        Role.COMMUNITY_POLICE,
+    }
+)
+
+
+def may_report(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(SCREEN_ROLES | {Role.RESIDENT})
+
+
+def reportable_q(actor: Actor) -> Q | None:
+    """The residents this actor may report for: their own household, or their area as staff."""
+    own = [
+        Q(household_id=g.household_id) for g in actor.grants_for(Role.RESIDENT) if g.household_id
+    ]
+    return any_of([q for q in [place_columns_q(actor, SCREEN_ROLES), *own] if q])

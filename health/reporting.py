@@ -1,0 +1,504 @@
+"""Writing health reports: one from a form, many from a phone's offline queue (the hot path).
+
+A report is one row, unique per (resident, day, slot) and per (day, idempotency key). Rows go in
+with `INSERT … ON CONFLICT DO NOTHING RETURNING`, so a resubmission (double tap, retry, replayed
+queue) returns the first report and never counts twice, even when two arrive at the same moment.
+The grid's counters move in the same transaction, by exactly the rows inserted, so they always
+equal a recount. Abnormal reports raise (or join) the person's flag at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actor import Actor
+from core.errors import NotAllowed, field_error, field_errors
+from core.roles import Role
+from health import rules
+from health.models import (
+    ACTIVE_FLAG_STATUSES,
+    CoverageCount,
+    Declared,
+    HealthFlag,
+    HealthReport,
+    Presence,
+    Source,
+)
+from health.policies import may_report, reportable_q
+from people.models import Resident, ResidentStatus
+
+# Rows per INSERT statement (SQLite allows 32,766 parameters; a row has 20).
+CHUNK = 500
+# The most reports one sync request may carry.
+SYNC_MAX = 2000
+
+_COLUMNS = (
+    "city_id",
+    "district_id",
+    "street_id",
+    "community_id",
+    "grid_id",
+    "building_id",
+    "household_id",
+    "resident_id",
+    "day",
+    "slot",
+    "presence",
+    "temperature",
+    "symptoms",
+    "contact",
+    "declared",
+    "abnormal",
+    "source",
+    "reported_by_id",
+    "idempotency_key",
+    "created_at",
+)
+_PLACE = ("city_id", "district_id", "street_id", "community_id", "grid_id", "building_id")
+_RESIDENT_FIELDS = ("pk", "person_id", "household_id", "status", *_PLACE)
+
+
+@dataclass
+class ReportInput:
+    """One report as the user meant it, already parsed (see `report_input`)."""
+
+    resident_id: int
+    day: datetime.date
+    slot: str
+    temperature: Decimal | None
+    symptoms: int = 0
+    contact: bool = False
+    presence: str = Presence.PRESENT
+    declared: str = ""
+    idempotency_key: str | None = None
+    recorded_at: datetime.datetime | None = None
+
+
+@dataclass
+class ReportResult:
+    report_id: int
+    resident_id: int
+    created: bool
+    abnormal: bool
+    day: datetime.date
+    slot: str
+
+
+@dataclass
+class SyncResult:
+    created: list[ReportResult] = field(default_factory=list)
+    duplicates: list[ReportResult] = field(default_factory=list)
+    # [{"index": 3, "errors": [{"field", "message", "code"}]}]
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def report_input(data: dict[str, Any], *, now: datetime.datetime | None = None) -> ReportInput:
+    """Parse one report's raw fields (a form, a JSON item) into a ReportInput, or raise a
+    ValidationError naming every wrong field."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def take(name: str, parse: Any) -> Any:
+        try:
+            return parse()
+        except ValidationError as e:
+            for k, v in e.error_dict.items():
+                errors.setdefault(k, []).extend(v)
+            return None
+
+    default_day, default_slot = rules.current_slot(now)
+    resident_id = take("resident", lambda: _int(data.get("resident"), "resident"))
+    day = take("day", lambda: _day(data.get("day"), default_day))
+    slot = str(data.get("slot") or default_slot)
+    presence = str(data.get("presence") or Presence.PRESENT)
+    if presence not in (Presence.PRESENT, Presence.AWAY):
+        errors.setdefault("presence", []).append(
+            ValidationError(_("Choose present or away."), code="invalid")
+        )
+    raw_temp = data.get("temperature")
+    temperature = None
+    if presence == Presence.PRESENT:
+        temperature = take("temperature", lambda: rules.parse_temperature(raw_temp))
+    elif raw_temp not in (None, ""):
+        errors.setdefault("temperature", []).append(
+            ValidationError(_("Leave the temperature empty for someone not present."))
+        )
+    symptoms_raw = data.get("symptoms") or []
+    if isinstance(symptoms_raw, str):
+        symptoms_raw = [s for s in symptoms_raw.replace("，", ",").split(",")]
+    symptoms = take("symptoms", lambda: rules.symptom_bits(symptoms_raw)) or 0
+    contact = _bool(data.get("contact"))
+    declared = str(data.get("declared") or "")
+    if declared not in Declared.values:
+        errors.setdefault("declared", []).append(
+            ValidationError(_("Choose one of the four categories, or none."), code="invalid")
+        )
+    key = data.get("idempotency_key") or None
+    if key is not None:
+        key = str(key).strip()[:64] or None
+    recorded_at = take("recorded_at", lambda: _datetime(data.get("recorded_at")))
+    if day is not None and not errors:
+        take(
+            "slot",
+            lambda: rules.check_slot_open(day, slot, now=now, recorded_at=recorded_at),
+        )
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    return ReportInput(
+        resident_id=resident_id,
+        day=day,
+        slot=slot,
+        temperature=temperature,
+        symptoms=symptoms if presence == Presence.PRESENT else 0,
+        contact=contact,
+        presence=presence,
+        declared=declared,
+        idempotency_key=key,
+        recorded_at=recorded_at,
+    )
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise field_error(name, _("Choose a household member."), code="required") from None
+    if number <= 0:
+        raise field_error(name, _("Choose a household member."), code="invalid")
+    return number
+
+
+def _day(value: Any, default: datetime.date) -> datetime.date:
+    if value in (None, ""):
+        return default
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise field_error("day", _("Enter a date as YYYY-MM-DD."), code="invalid") from None
+
+
+def _datetime(value: Any) -> datetime.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise field_error("recorded_at", _("Enter a date and time."), code="invalid") from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _bool(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "on", "yes", "y", "是"}
+
+
+# ---- the services ---------------------------------------------------------------------------
+
+
+def health_report_submit(*, actor: Actor, data: ReportInput, source: str = "") -> ReportResult:
+    """Store one report (or return the one already stored for it)."""
+    result = health_reports_submit(actor=actor, items=[data], source=source)
+    if result.rejected:
+        errors = result.rejected[0]["errors"]
+        raise ValidationError(
+            {e["field"]: [ValidationError(e["message"], code=e["code"])] for e in errors}  # type: ignore[arg-type]
+        )
+    return (result.created or result.duplicates)[0]
+
+
+def health_reports_submit(
+    *, actor: Actor, items: Sequence[ReportInput], source: str = ""
+) -> SyncResult:
+    """Store many reports in a few statements. Each item is created, found to be a duplicate of
+    a stored report, or rejected with its reasons; one bad item never stops the others."""
+    if not may_report(actor):
+        raise NotAllowed(_("Your role does not record health reports."))
+    if len(items) > SYNC_MAX:
+        raise field_error(
+            "reports", _("Send at most %(n)s reports at a time.") % {"n": SYNC_MAX}, "too_many"
+        )
+    out = SyncResult()
+    residents = _reportable_residents(actor, {i.resident_id for i in items})
+    now = timezone.now()
+    own_households = {g.household_id for g in actor.grants_for(Role.RESIDENT)}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    seen: set[tuple[Any, ...]] = set()
+    repeats: list[tuple[int, dict[str, Any]]] = []
+    for index, item in enumerate(items):
+        resident = residents.get(item.resident_id)
+        if resident is None:
+            out.rejected.append(
+                _rejection(
+                    index,
+                    "resident",
+                    _("This person is not in your household or your area."),
+                    "not_found",
+                )
+            )
+            continue
+        if resident["status"] not in (ResidentStatus.PRESENT, ResidentStatus.AWAY):
+            out.rejected.append(
+                _rejection(index, "resident", _("This person no longer lives here."), "not_living")
+            )
+            continue
+        staff = resident["household_id"] not in own_households
+        row = _row(actor, item, resident, source, staff, now)
+        key = (row["resident_id"], row["day"], row["slot"])
+        # The same report twice in one batch (a queue that re-sent it): the first one counts.
+        (repeats if key in seen else rows).append((index, row))
+        seen.add(key)
+    with transaction.atomic():
+        inserted = _insert(r for _i, r in rows)
+        _count(inserted)
+        _raise_flags(actor, [row for row in inserted if row["abnormal"]])
+    found_keys = {(r["resident_id"], r["day"], r["slot"]): r for r in inserted}
+    missing = [
+        (i, r)
+        for i, r in rows + repeats
+        if (r["resident_id"], r["day"], r["slot"]) not in found_keys
+    ]
+    existing = _existing(r for _i, r in missing)
+    first_seen: set[tuple[Any, ...]] = set()
+    for _index, row in sorted(rows + repeats, key=lambda ir: ir[0]):
+        key = (row["resident_id"], row["day"], row["slot"])
+        if key in found_keys and key not in first_seen:
+            first_seen.add(key)
+            hit = found_keys[key]
+            out.created.append(_result(hit, True))
+        else:
+            first = (
+                found_keys.get(key)
+                or existing.get(("key", row["day"], row["idempotency_key"]))
+                or existing.get(("slot", *key))
+            )
+            if first is None:  # pragma: no cover - a conflict leaves the conflicting row behind
+                raise IntegrityError("a report was neither stored nor found")
+            out.duplicates.append(_result(first, False))
+    return out
+
+
+def _rejection(index: int, field_name: str, message: str, code: str) -> dict[str, Any]:
+    return {"index": index, "errors": [{"field": field_name, "message": message, "code": code}]}
+
+
+def rejection_from(index: int, error: ValidationError) -> dict[str, Any]:
+    return {"index": index, "errors": field_errors(error)}
+
+
+def _reportable_residents(actor: Actor, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    qs = Resident.objects.for_actor(actor).filter(pk__in=ids)
+    if not actor.is_superuser:
+        q = reportable_q(actor)
+        if q is None:
+            return {}
+        qs = qs.filter(q)
+    return {r["pk"]: r for r in qs.values(*_RESIDENT_FIELDS)}
+
+
+def _row(
+    actor: Actor,
+    item: ReportInput,
+    resident: dict[str, Any],
+    source: str,
+    staff: bool,
+    now: datetime.datetime,
+) -> dict[str, Any]:
+    if not source:
+        if staff:
+            source = Source.SCREENING
+        else:
+            source = Source.SELF if resident["person_id"] == actor.person_id else Source.HOUSEHOLD
+    return {
+        **{c: resident[c] for c in _PLACE},
+        "household_id": resident["household_id"],
+        "resident_id": resident["pk"],
+        "day": item.day,
+        "slot": item.slot,
+        "presence": item.presence,
+        "temperature": item.temperature,
+        "symptoms": item.symptoms,
+        "contact": item.contact,
+        "declared": item.declared,
+        "abnormal": item.presence == Presence.PRESENT
+        and (
+            rules.is_abnormal(item.temperature, item.symptoms, item.contact) or bool(item.declared)
+        ),
+        "source": source,
+        "reported_by_id": actor.user_id or None,
+        "idempotency_key": item.idempotency_key,
+        "created_at": now,
+    }
+
+
+def _adapt(column: str, value: Any) -> Any:
+    ops = connection.ops
+    if value is None:
+        return None
+    if column == "day":
+        return ops.adapt_datefield_value(value)
+    if column == "created_at":
+        return ops.adapt_datetimefield_value(value)
+    if column == "temperature":
+        return ops.adapt_decimalfield_value(value, 3, 1)
+    return value
+
+
+def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows that went in, with their ids."""
+    table = HealthReport._meta.db_table
+    columns = ", ".join(_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    rows = list(rows)
+    inserted: list[dict[str, Any]] = []
+    by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            params = [_adapt(c, r[c]) for r in chunk for c in _COLUMNS]
+            cur.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT DO NOTHING RETURNING id, resident_id, day, slot",
+                params,
+            )
+            for pk, resident_id, day, slot in cur.fetchall():
+                if isinstance(day, str):
+                    day = datetime.date.fromisoformat(day)
+                row = dict(by_key[(resident_id, day, slot)])
+                row["id"] = pk
+                inserted.append(row)
+    return inserted
+
+
+def _count(inserted: list[dict[str, Any]]) -> None:
+    """Move each grid's counters by exactly the rows inserted (an upsert per grid and slot)."""
+    if not inserted:
+        return
+    deltas: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for r in inserted:
+        key = (r["grid_id"], r["day"], r["slot"], r["community_id"], r["street_id"])
+        key += (r["district_id"], r["city_id"])
+        d = deltas[key]
+        d[0] += 1
+        d[1] += 1 if r["abnormal"] else 0
+    table = CoverageCount._meta.db_table
+    # One order for every writer, so two requests never lock the same counters crosswise.
+    ordered = sorted(deltas.items(), key=lambda kv: (kv[0][0], str(kv[0][1]), kv[0][2]))
+    with connection.cursor() as cur:
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            params: list[Any] = []
+            for (grid, day, slot, community, street, district, city), (n, ab) in chunk:
+                params += [grid, community, street, district, city]
+                params += [connection.ops.adapt_datefield_value(day), slot, n, ab]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, NULL, %s, %s)"] * len(chunk))
+            cur.execute(
+                f"INSERT INTO {table} (grid_id, community_id, street_id, district_id, city_id, "
+                f"day, slot, expected, reported, abnormal) VALUES {values} "
+                f"ON CONFLICT (grid_id, day, slot) DO UPDATE SET "
+                f"reported = {table}.reported + excluded.reported, "
+                f"abnormal = {table}.abnormal + excluded.abnormal",
+                params,
+            )
+
+
+def _existing(rows: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored reports the given rows collided with, by idempotency key and by slot."""
+    rows = list(rows)
+    if not rows:
+        return {}
+    from django.db.models import Q
+
+    q = Q()
+    for r in rows:
+        q |= Q(resident_id=r["resident_id"], day=r["day"], slot=r["slot"])
+        if r["idempotency_key"]:
+            q |= Q(day=r["day"], idempotency_key=r["idempotency_key"])
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    values = ("id", "resident_id", "day", "slot", "abnormal", "idempotency_key")
+    for r in HealthReport.objects.filter(q).values(*values):
+        found[("slot", r["resident_id"], r["day"], r["slot"])] = r
+        if r["idempotency_key"]:
+            found[("key", r["day"], r["idempotency_key"])] = r
+    return found
+
+
+def _result(row: dict[str, Any], created: bool) -> ReportResult:
+    return ReportResult(
+        report_id=row["id"],
+        resident_id=row["resident_id"],
+        created=created,
+        abnormal=row["abnormal"],
+        day=row["day"],
+        slot=row["slot"],
+    )
+
+
+# ---- abnormal reports raise a flag ----------------------------------------------------------
+
+
+def _raise_flags(actor: Actor, abnormal: list[dict[str, Any]]) -> None:
+    """Each abnormal report opens a flag for its person, or joins the one already active."""
+    for row in sorted(abnormal, key=lambda r: r["resident_id"]):
+        flag = (
+            HealthFlag.objects.select_for_update()
+            .filter(resident_id=row["resident_id"], status__in=ACTIVE_FLAG_STATUSES)
+            .first()
+        )
+        if flag is None:
+            try:
+                with transaction.atomic():
+                    HealthFlag.objects.create(
+                        **{c: row[c] for c in _PLACE},
+                        household_id=row["household_id"],
+                        resident_id=row["resident_id"],
+                        raised_at=row["created_at"],
+                        first_report_id=row["id"],
+                        last_report_id=row["id"],
+                        max_temperature=row["temperature"],
+                        symptoms=row["symptoms"],
+                        contact=row["contact"],
+                        declared=row["declared"],
+                    )
+                continue
+            except IntegrityError:
+                # Another request opened it a moment ago: join that one.
+                flag = HealthFlag.objects.select_for_update().get(
+                    resident_id=row["resident_id"], status__in=ACTIVE_FLAG_STATUSES
+                )
+        flag.last_report_id = row["id"]
+        flag.report_count += 1
+        if row["temperature"] is not None and (
+            flag.max_temperature is None or row["temperature"] > flag.max_temperature
+        ):
+            flag.max_temperature = row["temperature"]
+        flag.symptoms |= row["symptoms"]
+        flag.contact = flag.contact or row["contact"]
+        flag.declared = flag.declared or row["declared"]
+        flag.save(
+            update_fields=[
+                "last_report_id",
+                "report_count",
+                "max_temperature",
+                "symptoms",
+                "contact",
+                "declared",
+            ]
+        )

@@ -1,0 +1,156 @@
+"""The rules of a health report, as pure functions: what a temperature is, when a slot is open,
+what counts as abnormal. Services and forms call these; nothing here touches the database."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import field_error
+from core.validators import normalize_text
+from health.models import Slot, Symptom
+
+TEMPERATURE_MIN = Decimal("34.0")
+TEMPERATURE_MAX = Decimal("43.0")
+# 37.3 °C and above is a fever in the 2020 screening rules (体温≥37.3℃).
+FEVER_FROM = Decimal("37.3")
+# Beijing time at which each slot of a day stops taking reports: the morning round is collected
+# until 14:00 (late risers, night shifts), the afternoon round until midnight.
+SLOT_CLOSES = {Slot.MORNING: datetime.time(14, 0), Slot.AFTERNOON: None}
+# An offline queue may carry reports recorded this long ago (a grid worker in a dead zone).
+SYNC_GRACE = datetime.timedelta(days=3)
+# A phone's clock may run this much ahead of ours.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+SYMPTOM_CODES: dict[str, int] = {
+    "fever": Symptom.FEVER,
+    "cough": Symptom.COUGH,
+    "short_breath": Symptom.SHORT_BREATH,
+    "fatigue": Symptom.FATIGUE,
+    "diarrhoea": Symptom.DIARRHOEA,
+    "taste_smell": Symptom.TASTE_SMELL,
+}
+NO_SYMPTOMS = "none"
+
+_UNITS = re.compile(r"\s*(°\s*c|℃|度|c)$", re.IGNORECASE)
+
+TEMPERATURE_HELP = gettext_lazy("Between 34.0 and 43.0 °C, e.g. 36.5")
+
+
+def parse_temperature(value: object, field: str = "temperature") -> Decimal:
+    """36.8, "３６．８", "36,8", "36.8℃" → Decimal("36.8"); anything else is a field error."""
+    text = normalize_text(str(value if value is not None else ""))
+    text = _UNITS.sub("", text).replace(",", ".").replace("，", ".").replace("。", ".")
+    if not text:
+        raise field_error(field, _("Enter the temperature."), code="required")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise field_error(
+            field, _("Enter the temperature as a number, e.g. 36.5."), code="invalid"
+        ) from None
+    if not number.is_finite():
+        raise field_error(field, _("Enter the temperature as a number, e.g. 36.5."))
+    number = number.quantize(Decimal("0.1"))
+    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
+        raise field_error(
+            field,
+            _("A body temperature is between 34.0 and 43.0 °C; %(value)s is not.")
+            % {"value": text},
+            code="out_of_range",
+        )
+    return number
+
+
+def symptom_bits(codes: Iterable[str], field: str = "symptoms") -> int:
+    """["cough", "fatigue"] → 10. "none" alone means none; "none" with a symptom is an error."""
+    bits = 0
+    seen = set()
+    for raw in codes:
+        code = normalize_text(str(raw)).lower()
+        if not code:
+            continue
+        seen.add(code)
+        if code == NO_SYMPTOMS:
+            continue
+        if code not in SYMPTOM_CODES:
+            raise field_error(
+                field, _("Unknown symptom “%(code)s”.") % {"code": code[:30]}, code="invalid"
+            )
+        bits |= SYMPTOM_CODES[code]
+    if NO_SYMPTOMS in seen and bits:
+        raise field_error(field, _("Choose “none” or symptoms, not both."), code="invalid")
+    return bits
+
+
+def symptom_labels(bits: int) -> list[str]:
+    return [str(s.label) for s in Symptom if bits & s.value]
+
+
+def is_abnormal(temperature: Decimal | None, symptoms: int, contact: bool) -> bool:
+    return bool(symptoms) or contact or (temperature is not None and temperature >= FEVER_FROM)
+
+
+def local_now() -> datetime.datetime:
+    return timezone.localtime()
+
+
+def current_slot(now: datetime.datetime | None = None) -> tuple[datetime.date, str]:
+    """The day and slot a report made now belongs to (Beijing time: before noon is morning)."""
+    local = timezone.localtime(now) if now is not None else local_now()
+    return local.date(), (Slot.MORNING if local.hour < 12 else Slot.AFTERNOON)
+
+
+def slot_closes_at(day: datetime.date, slot: str) -> datetime.datetime:
+    closes = SLOT_CLOSES.get(Slot(slot))
+    tz = timezone.get_current_timezone()
+    if closes is None:
+        return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
+    return datetime.datetime.combine(day, closes, tz)
+
+
+def check_slot_open(
+    day: datetime.date,
+    slot: str,
+    *,
+    now: datetime.datetime | None = None,
+    recorded_at: datetime.datetime | None = None,
+) -> None:
+    """Refuse a future day and a closed slot. A report recorded offline counts at the time it was
+    recorded, if that was within the slot and not longer ago than SYNC_GRACE."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    if slot not in Slot.values:
+        raise field_error("slot", _("Choose the morning or the afternoon slot."), code="invalid")
+    if day > today:
+        raise field_error("day", _("A report cannot be for a future day."), code="future")
+    at = now
+    if recorded_at is not None:
+        if recorded_at > now + CLOCK_SKEW:
+            raise field_error(
+                "recorded_at", _("The time recorded is in the future."), code="future"
+            )
+        if recorded_at < now - SYNC_GRACE:
+            raise field_error(
+                "recorded_at",
+                _("Reports recorded more than 3 days ago can no longer be synced."),
+                code="too_old",
+            )
+        if timezone.localtime(recorded_at).date() != day:
+            raise field_error(
+                "recorded_at", _("The time recorded is not on the report's day."), code="invalid"
+            )
+        at = recorded_at
+    if at >= slot_closes_at(day, slot):
+        raise field_error(
+            "slot",
+            _("The %(slot)s slot of %(day)s has closed.")
+            % {"slot": Slot(slot).label, "day": day.isoformat()},
+            code="closed",
+        )
