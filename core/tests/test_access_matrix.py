@@ -27,8 +27,8 @@ from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
 from core.testing import TinyCity
-from party.models import PartyMember, PartyOrg, Unit
 from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
+from party.models import PartyMember, PartyOrg, Unit
 from people.models import RegistryImport, Resident
 from places.models import Household, Place
 
@@ -151,10 +151,7 @@ def oracle(user: User, obj: models.Model) -> bool:
                 grant_place = Place.objects.get(pk=place_pk)
                 if place_pk in _ancestors(obj.scope) or obj.scope_id in _ancestors(grant_place):
                     return True
-        elif isinstance(obj, DailyReport):
-            if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
-                return True
-        elif isinstance(obj, RegistryImport):
+        elif isinstance(obj, DailyReport) or isinstance(obj, RegistryImport):
             if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
                 return True
         elif isinstance(obj, AuditEvent):
