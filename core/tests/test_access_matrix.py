@@ -151,7 +151,7 @@ def oracle(user: User, obj: models.Model) -> bool:
                 grant_place = Place.objects.get(pk=place_pk)
                 if place_pk in _ancestors(obj.scope) or obj.scope_id in _ancestors(grant_place):
                     return True
-        elif isinstance(obj, DailyReport) or isinstance(obj, RegistryImport):
+        elif isinstance(obj, DailyReport | RegistryImport):
             if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
                 return True
         elif isinstance(obj, AuditEvent):
