@@ -89,6 +89,10 @@ def symptom_bits(codes: Iterable[str], field: str = "symptoms") -> int:
     return bits
 
 
+def symptom_codes(bits: int) -> list[str]:
+    return [code for code, bit in SYMPTOM_CODES.items() if bits & bit]
+
+
 def symptom_labels(bits: int) -> list[str]:
     return [str(s.label) for s in Symptom if bits & s.value]
 

@@ -254,8 +254,18 @@ def not_reported(
 # ---- flags ----------------------------------------------------------------------------------
 
 
-def open_flags(actor: Actor, place: Place | None = None) -> Any:
-    qs = HealthFlag.objects.for_actor(actor).filter(status="open")
+def default_slot(day: datetime.date) -> str:
+    """The slot a page opens on: now's slot today, the afternoon for an earlier day."""
+    from health.rules import current_slot
+
+    today, slot = current_slot()
+    return slot if day == today else Slot.AFTERNOON
+
+
+def flags(actor: Actor, place: Place | None = None, status: str = "open") -> Any:
+    qs = HealthFlag.objects.for_actor(actor)
+    if status in {"open", "handed_over", "dismissed"}:
+        qs = qs.filter(status=status)
     if place is not None:
         qs = qs.filter(**{LEVEL_COLUMN[PlaceKind(place.kind)]: place.pk})
     return qs.select_related("resident__person", "household", "building").order_by("raised_at")

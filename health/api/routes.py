@@ -1,3 +1,327 @@
-from ninja import Router
+"""Health reports through the API: one report, a phone's offline queue, coverage, the grid's
+"not reported yet" list and the abnormal-report flags. Same rules as the pages: 404 for what the
+caller may not see, 403 for what they may see but not do, 422 naming each wrong field."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from core.api import ErrorOut, actor_of_api
+from core.errors import field_error
+from core.masking import mask_phone
+from health import flags as flag_services
+from health import selectors
+from health.models import HealthFlag, Slot
+from health.reporting import (
+    ReportInput,
+    health_report_submit,
+    health_reports_submit,
+    rejection_from,
+    report_input,
+)
 
 router = Router(tags=["health"])
+ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ReportIn(Schema):
+    resident: int | None = None
+    temperature: str | float | None = None
+    symptoms: list[str] | str = []
+    contact: bool | str = False
+    presence: str = "present"
+    declared: str = ""
+    day: str | None = None
+    slot: str | None = None
+    idempotency_key: str | None = None
+    recorded_at: str | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    resident: int
+    day: datetime.date
+    slot: str
+    created: bool
+    abnormal: bool
+
+
+class SyncIn(Schema):
+    reports: list[dict[str, Any]]
+
+
+class RejectedOut(Schema):
+    index: int
+    errors: list[dict[str, str]]
+
+
+class SyncOut(Schema):
+    created: int
+    duplicates: int
+    rejected: list[RejectedOut]
+    results: list[ReportOut]
+
+
+def _out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.report_id,
+        "resident": r.resident_id,
+        "day": r.day,
+        "slot": r.slot,
+        "created": r.created,
+        "abnormal": r.abnormal,
+    }
+
+
+@router.post("/health-reports", response={200: ReportOut, 201: ReportOut, **ERRORS})
+def post_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
+    """One resident's report for one slot. Sending it again (same resident, day and slot, or the
+    same `idempotency_key` / `Idempotency-Key` header) returns the first one with 200."""
+    data = payload.dict()
+    data["idempotency_key"] = data.get("idempotency_key") or request.headers.get("Idempotency-Key")
+    result = health_report_submit(actor=actor_of_api(request), data=report_input(data))
+    return Status(201 if result.created else 200, _out(result))
+
+
+@router.post("/health-reports/sync", response={200: SyncOut, **ERRORS})
+def sync_reports(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
+    """A phone's offline queue: up to 2,000 reports, each with its `recorded_at`. Each one is
+    created, recognised as already stored, or rejected with its reasons; one bad report never
+    stops the rest."""
+    items: list[ReportInput] = []
+    positions: list[int] = []
+    rejected: list[dict[str, Any]] = []
+    for index, raw in enumerate(payload.reports):
+        try:
+            items.append(report_input(raw if isinstance(raw, dict) else {}))
+            positions.append(index)
+        except ValidationError as e:
+            rejected.append(rejection_from(index, e))
+    result = health_reports_submit(actor=actor_of_api(request), items=items)
+    for r in result.rejected:
+        rejected.append({"index": positions[r["index"]], "errors": r["errors"]})
+    return {
+        "created": len(result.created),
+        "duplicates": len(result.duplicates),
+        "rejected": sorted(rejected, key=lambda r: r["index"]),
+        "results": [_out(r) for r in result.created + result.duplicates],
+    }
+
+
+# ---- coverage -------------------------------------------------------------------------------
+
+
+class SlotOut(Schema):
+    expected: int
+    reported: int
+    abnormal: int
+    missing: int
+    percent: int
+
+
+class CoverageRowOut(Schema):
+    id: int
+    name: str
+    kind: str
+    slots: dict[str, SlotOut]
+
+
+class CoverageOut(Schema):
+    day: datetime.date
+    place: CoverageRowOut
+    children: list[CoverageRowOut]
+
+
+class DayQuery(Schema):
+    day: datetime.date | None = None
+    slot: str | None = None
+
+
+def _day(query: DayQuery) -> datetime.date:
+    today = timezone.localdate()
+    if query.day is not None and query.day > today:
+        raise field_error("day", _("Choose today or an earlier day."), code="future")
+    return query.day or today
+
+
+def _row(row: selectors.CoverageRow) -> dict[str, Any]:
+    return {
+        "id": row.place_id,
+        "name": row.name,
+        "kind": row.kind,
+        "slots": {
+            s: {
+                "expected": f.expected,
+                "reported": f.reported,
+                "abnormal": f.abnormal,
+                "missing": f.missing,
+                "percent": f.percent,
+            }
+            for s, f in row.slots.items()
+        },
+    }
+
+
+@router.get("/coverage/{place_id}", response={200: CoverageOut, **ERRORS})
+def get_coverage(request: HttpRequest, place_id: int, query: Query[DayQuery]) -> dict[str, Any]:
+    """Expected, reported, abnormal and missing residents per slot for a place and each place
+    one level down (a city's districts … a community's grids)."""
+    actor = actor_of_api(request)
+    place = selectors.access_health_place(actor, place_id)
+    cov = selectors.coverage(actor, place, _day(query))
+    return {"day": cov.day, "place": _row(cov.total), "children": [_row(c) for c in cov.children]}
+
+
+class MissingMemberOut(Schema):
+    resident: int
+    name: str
+    phone_masked: str
+    age: int | None
+    flags: list[str]
+
+
+class MissingHouseholdOut(Schema):
+    household: int
+    building: str
+    room: str
+    members: list[MissingMemberOut]
+
+
+class NotReportedOut(Schema):
+    day: datetime.date
+    slot: str
+    households: list[MissingHouseholdOut]
+    residents: int
+
+
+@router.get("/coverage/{place_id}/not-reported", response={200: NotReportedOut, **ERRORS})
+def get_not_reported(request: HttpRequest, place_id: int, query: Query[DayQuery]) -> dict[str, Any]:
+    """Residents of a grid with no report in the slot, by household (phones masked here; the
+    grid worker's page has the call links)."""
+    actor = actor_of_api(request)
+    place = selectors.access_health_place(actor, place_id)
+    if place.kind != "grid":
+        raise field_error("place_id", _("Choose a grid."), code="not_grid")
+    day = _day(query)
+    slot = query.slot or selectors.default_slot(day)
+    if slot not in Slot.values:
+        raise field_error("slot", _("Choose the morning or the afternoon slot."))
+    households = selectors.not_reported(actor, place, day, slot)
+    return {
+        "day": day,
+        "slot": slot,
+        "residents": sum(len(h.members) for h in households),
+        "households": [
+            {
+                "household": h.household_id,
+                "building": h.building,
+                "room": h.room,
+                "members": [
+                    {
+                        "resident": m.resident_id,
+                        "name": m.name,
+                        "phone_masked": mask_phone(m.phone),
+                        "age": m.age,
+                        "flags": m.flags,
+                    }
+                    for m in h.members
+                ],
+            }
+            for h in households
+        ],
+    }
+
+
+# ---- flags ----------------------------------------------------------------------------------
+
+
+class FlagOut(Schema):
+    id: int
+    resident: int
+    name: str
+    household: int
+    building: str
+    room: str
+    status: str
+    raised_at: datetime.datetime
+    report_count: int
+    max_temperature: Decimal | None
+    symptoms: list[str]
+    contact: bool
+    declared: str
+    closed_at: datetime.datetime | None
+    close_note: str
+
+    @staticmethod
+    def resolve_resident(obj: HealthFlag) -> int:
+        return obj.resident_id
+
+    @staticmethod
+    def resolve_name(obj: HealthFlag) -> str:
+        return obj.resident.person.name
+
+    @staticmethod
+    def resolve_household(obj: HealthFlag) -> int:
+        return obj.household_id
+
+    @staticmethod
+    def resolve_building(obj: HealthFlag) -> str:
+        return obj.building.name
+
+    @staticmethod
+    def resolve_room(obj: HealthFlag) -> str:
+        return obj.household.room
+
+    @staticmethod
+    def resolve_symptoms(obj: HealthFlag) -> list[str]:
+        from health.rules import symptom_codes
+
+        return symptom_codes(obj.symptoms)
+
+
+class FlagQuery(Schema):
+    place: int | None = None
+    status: str = "open"
+
+
+class FlagNoteIn(Schema):
+    note: str = ""
+
+
+@router.get("/health-flags", response={200: list[FlagOut], **ERRORS})
+def list_flags(request: HttpRequest, query: Query[FlagQuery]) -> Any:
+    """Abnormal-report flags of the caller's area, oldest first (open ones by default)."""
+    actor = actor_of_api(request)
+    place = selectors.access_health_place(actor, query.place) if query.place else None
+    return selectors.flags(actor, place=place, status=query.status)[:500]
+
+
+@router.get("/health-flags/{flag_id}", response={200: FlagOut, **ERRORS})
+def get_flag(request: HttpRequest, flag_id: int) -> HealthFlag:
+    return selectors.access_flag(actor_of_api(request), flag_id)
+
+
+@router.post("/health-flags/{flag_id}/handover", response={200: FlagOut, **ERRORS})
+def hand_over_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
+    """Hand the person over to triage (the health centre's queue)."""
+    actor = actor_of_api(request)
+    flag = selectors.access_flag(actor, flag_id)
+    flag_services.health_flag_hand_over(actor=actor, flag=flag, note=payload.note)
+    return selectors.access_flag(actor, flag_id)
+
+
+@router.post("/health-flags/{flag_id}/dismiss", response={200: FlagOut, **ERRORS})
+def dismiss_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
+    """Dismiss a flag, with the reason (e.g. re-measured 36.6 °C)."""
+    actor = actor_of_api(request)
+    flag = selectors.access_flag(actor, flag_id)
+    flag_services.health_flag_dismiss(actor=actor, flag=flag, note=payload.note)
+    return selectors.access_flag(actor, flag_id)

@@ -1,0 +1,58 @@
+"""What staff do with an abnormal-report flag: hand the person over to triage, or dismiss it
+with a reason (a misread thermometer, re-measured normal). Either way who, when and why stay."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actor import Actor
+from core.errors import NotAllowed, field_error
+from core.validators import normalize_text
+from health.models import FlagStatus, HealthFlag
+from health.policies import FLAG_ROLES
+
+NOTE_MAX = 300
+
+
+def may_handle_flags(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(FLAG_ROLES)
+
+
+def _close(
+    *, actor: Actor, flag: HealthFlag, status: str, note: str, note_required: bool
+) -> HealthFlag:
+    if not may_handle_flags(actor):
+        raise NotAllowed(_("Only grid workers, community admins and health workers handle flags."))
+    note = normalize_text(note)[:NOTE_MAX]
+    if note_required and not note:
+        raise field_error("note", _("Say why the flag is dismissed."), code="required")
+    with transaction.atomic():
+        locked = HealthFlag.objects.select_for_update().get(pk=flag.pk)
+        if locked.status != FlagStatus.OPEN:
+            raise field_error(
+                "status",
+                _("This flag was already handled (%(status)s).")
+                % {"status": FlagStatus(locked.status).label},
+                code="handled",
+            )
+        locked.status = status
+        locked.closed_by_id = actor.user_id
+        locked.closed_at = timezone.now()
+        locked.close_note = note
+        locked.save(update_fields=["status", "closed_by", "closed_at", "close_note"])
+    return locked
+
+
+def health_flag_hand_over(*, actor: Actor, flag: HealthFlag, note: str = "") -> HealthFlag:
+    """Pass the person to triage (the health centre's queue starts from handed-over flags)."""
+    return _close(
+        actor=actor, flag=flag, status=FlagStatus.HANDED_OVER, note=note, note_required=False
+    )
+
+
+def health_flag_dismiss(*, actor: Actor, flag: HealthFlag, note: str) -> HealthFlag:
+    return _close(
+        actor=actor, flag=flag, status=FlagStatus.DISMISSED, note=note, note_required=True
+    )
