@@ -237,8 +237,6 @@ def health_reports_submit(
     now = timezone.now()
     own_households = {g.household_id for g in actor.grants_for(Role.RESIDENT)}
     rows: list[tuple[int, dict[str, Any]]] = []
-    seen: set[tuple[Any, ...]] = set()
-    repeats: list[tuple[int, dict[str, Any]]] = []
     for index, item in enumerate(items):
         resident = residents.get(item.resident_id)
         if resident is None:
@@ -257,39 +255,54 @@ def health_reports_submit(
             )
             continue
         staff = resident["household_id"] not in own_households
-        row = _row(actor, item, resident, source, staff, now)
-        key = (row["resident_id"], row["day"], row["slot"])
-        # The same report twice in one batch (a queue that re-sent it): the first one counts.
-        (repeats if key in seen else rows).append((index, row))
-        seen.add(key)
+        rows.append((index, _row(actor, item, resident, source, staff, now)))
+    stored: dict[tuple[Any, ...], dict[str, Any]] = {}
+    inserted_ids: set[int] = set()
     with transaction.atomic():
-        inserted = _insert(r for _i, r in rows)
-        _count(inserted)
-        _raise_flags(actor, [row for row in inserted if row["abnormal"]])
-    found_keys = {(r["resident_id"], r["day"], r["slot"]): r for r in inserted}
-    missing = [
-        (i, r)
-        for i, r in rows + repeats
-        if (r["resident_id"], r["day"], r["slot"]) not in found_keys
-    ]
-    existing = _existing(r for _i, r in missing)
-    first_seen: set[tuple[Any, ...]] = set()
-    for _index, row in sorted(rows + repeats, key=lambda ir: ir[0]):
-        key = (row["resident_id"], row["day"], row["slot"])
-        if key in found_keys and key not in first_seen:
-            first_seen.add(key)
-            hit = found_keys[key]
-            out.created.append(_result(hit, True))
-        else:
-            first = (
-                found_keys.get(key)
-                or existing.get(("key", row["day"], row["idempotency_key"]))
-                or existing.get(("slot", *key))
-            )
-            if first is None:  # pragma: no cover - a conflict leaves the conflicting row behind
-                raise IntegrityError("a report was neither stored nor found")
-            out.duplicates.append(_result(first, False))
+        pending = rows
+        while pending:
+            # One statement may not claim a key twice: a report repeated in the batch (a queue
+            # that re-sent it) waits for the next pass, where it meets the first one's row.
+            batch, later, claimed = [], [], set()
+            for ir in pending:
+                keys = _keys(ir[1])
+                if keys & stored.keys():
+                    continue
+                (later if keys & claimed else batch).append(ir)
+                claimed |= keys
+            inserted = _insert(r for _i, r in batch)
+            _count(inserted)
+            _raise_flags(actor, [row for row in inserted if row["abnormal"]])
+            for r in inserted:
+                inserted_ids.add(id(r["_row"]))
+                stored.update(dict.fromkeys(_keys(r), r))
+            unresolved = [r for _i, r in batch if not (_keys(r) & stored.keys())]
+            stored.update({k: v for k, v in _existing(unresolved).items() if k not in stored})
+            pending = later
+    for _index, row in rows:
+        if id(row) in inserted_ids:
+            out.created.append(_result(stored[_slot_key(row)], True))
+            continue
+        # A duplicate: the report stored first under the same key (idempotency key first).
+        first = stored.get(_idem_key(row)) if row["idempotency_key"] else None
+        first = first or stored.get(_slot_key(row))
+        if first is None:  # pragma: no cover - a conflict leaves the conflicting row behind
+            raise IntegrityError("a report was neither stored nor found")
+        out.duplicates.append(_result(first, False))
     return out
+
+
+def _slot_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return ("slot", row["resident_id"], row["day"], row["slot"])
+
+
+def _idem_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return ("key", row["day"], row["idempotency_key"])
+
+
+def _keys(row: dict[str, Any]) -> set[tuple[Any, ...]]:
+    """The unique keys a report row claims: its slot, and its idempotency key if it has one."""
+    return {_slot_key(row), _idem_key(row)} if row["idempotency_key"] else {_slot_key(row)}
 
 
 def _rejection(index: int, field_name: str, message: str, code: str) -> dict[str, Any]:
@@ -381,8 +394,10 @@ def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             for pk, resident_id, day, slot in cur.fetchall():
                 if isinstance(day, str):
                     day = datetime.date.fromisoformat(day)
-                row = dict(by_key[(resident_id, day, slot)])
+                original = by_key[(resident_id, day, slot)]
+                row = dict(original)
                 row["id"] = pk
+                row["_row"] = original
                 inserted.append(row)
     return inserted
 
