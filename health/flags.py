@@ -21,13 +21,13 @@ def may_handle_flags(actor: Actor) -> bool:
 
 
 def _close(
-    *, actor: Actor, flag: HealthFlag, status: str, note: str, note_required: bool
+    *, actor: Actor, flag: HealthFlag, status: str, note: str, note_required: str
 ) -> HealthFlag:
     if not may_handle_flags(actor):
         raise NotAllowed(_("Only grid workers, community admins and health workers handle flags."))
     note = normalize_text(note)[:NOTE_MAX]
-    if note_required and not note:
-        raise field_error("note", _("Say why the flag is dismissed."), code="required")
+    if not note:
+        raise field_error("note", note_required, code="required")
     with transaction.atomic():
         locked = HealthFlag.objects.select_for_update().get(pk=flag.pk)
         if locked.status != FlagStatus.OPEN:
@@ -45,14 +45,23 @@ def _close(
     return locked
 
 
-def health_flag_hand_over(*, actor: Actor, flag: HealthFlag, note: str = "") -> HealthFlag:
-    """Pass the person to triage (the health centre's queue starts from handed-over flags)."""
+def health_flag_hand_over(*, actor: Actor, flag: HealthFlag, note: str) -> HealthFlag:
+    """Pass the person to triage (the health centre's queue starts from handed-over flags);
+    the note says how (whom you told, what was agreed)."""
     return _close(
-        actor=actor, flag=flag, status=FlagStatus.HANDED_OVER, note=note, note_required=False
+        actor=actor,
+        flag=flag,
+        status=FlagStatus.HANDED_OVER,
+        note=note,
+        note_required=_("Say how the person was handed over (e.g. whom you called)."),
     )
 
 
 def health_flag_dismiss(*, actor: Actor, flag: HealthFlag, note: str) -> HealthFlag:
     return _close(
-        actor=actor, flag=flag, status=FlagStatus.DISMISSED, note=note, note_required=True
+        actor=actor,
+        flag=flag,
+        status=FlagStatus.DISMISSED,
+        note=note,
+        note_required=_("Say why the flag is dismissed."),
     )

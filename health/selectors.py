@@ -295,3 +295,44 @@ def flag_reports(actor: Actor, flag: HealthFlag) -> list[HealthReport]:
         )
         .order_by("day", "slot")
     )
+
+
+# ---- the resident's own report page ---------------------------------------------------------
+
+
+@dataclass
+class MemberToday:
+    resident: Resident
+    report: HealthReport | None
+
+
+def own_households(actor: Actor) -> list[int]:
+    from core.roles import Role
+
+    return [g.household_id for g in actor.grants_for(Role.RESIDENT) if g.household_id]
+
+
+def household_members_today(
+    actor: Actor, household_id: int, day: datetime.date, slot: str
+) -> list[MemberToday]:
+    """The living members of one of the actor's own households, each with their report in the
+    slot if there is one (the page asks only for the others)."""
+    if household_id not in own_households(actor):
+        raise Http404
+    members = list(
+        Resident.objects.for_actor(actor)
+        .filter(household_id=household_id, status__in=[ResidentStatus.PRESENT, ResidentStatus.AWAY])
+        .select_related("person")
+        .order_by("pk")
+    )
+    reports = {
+        r.resident_id: r
+        for r in HealthReport.objects.for_actor(actor).filter(
+            household_id=household_id, day=day, slot=slot
+        )
+    }
+    return [MemberToday(m, reports.get(m.pk)) for m in members]
+
+
+def open_flag_count(actor: Actor) -> int:
+    return HealthFlag.objects.for_actor(actor).filter(status="open").count()

@@ -201,6 +201,7 @@ def test_abnormal_report_raises_one_flag_and_later_ones_join_it(
     gw = _client(tiny_city.users["grid_worker"])
     listed = gw.get("/api/health-flags").json()
     assert [f["id"] for f in listed] == [flag.pk]
+    assert _post(gw, f"/api/health-flags/{flag.pk}/handover", {}).status_code == 422
     r = _post(gw, f"/api/health-flags/{flag.pk}/handover", {"note": "已联系社区卫生服务中心"})
     assert r.status_code == 200 and r.json()["status"] == "handed_over"
     flag.refresh_from_db()

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from health.web import views
 
 app_name = "health"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.health_home, name="home"),
+    path("report/", views.household_report, name="report"),
+    path("coverage/<int:place_id>/", views.coverage_page, name="coverage"),
+    path("coverage/<int:place_id>/missing/", views.not_reported_page, name="not_reported"),
+    path("flags/", views.flag_list, name="flags"),
+    path("flags/<int:flag_id>/", views.flag_detail, name="flag"),
+]

@@ -1,0 +1,306 @@
+"""The health pages: a resident's report for the household, coverage per place, the grid's
+"not reported yet" call list, and the abnormal-report flags. Each view parses, calls one
+selector or service, and renders; who may do what is decided in the services and selectors."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.errors import NotAllowed, field_errors
+from core.http import actor_of
+from core.once import once_claim, once_done, once_release, once_token
+from core.pagination import paginate
+from health import flags as flag_services
+from health import selectors
+from health.models import FlagStatus, Slot
+from health.policies import SCREEN_ROLES, WORKER_ROLES
+from health.querysets import HEALTH_ROLES, REPORT_OFFICE_ROLES
+from health.reporting import ReportInput, health_reports_submit, report_input
+from health.rules import TEMPERATURE_HELP, current_slot, slot_closes_at, symptom_labels
+from health.web.forms import FlagNoteForm, symptom_choices
+from places.models import PlaceKind
+from places.selectors import place_breadcrumbs
+
+# ---- the health home ------------------------------------------------------------------------
+
+
+def health_home(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    staff = actor.is_superuser or actor.has_role(HEALTH_ROLES)
+    if not staff and selectors.own_households(actor):
+        return redirect("health:report")
+    if not staff and not actor.has_role(WORKER_ROLES):
+        raise NotAllowed(_("Your role has no health pages."))
+    day = timezone.localdate()
+    roots = [(p, selectors.coverage(actor, p, day).total) for p in selectors.health_roots(actor)]
+    context = {
+        "roots": roots,
+        "day": day,
+        "slot": selectors.default_slot(day),
+        "open_flags": selectors.open_flag_count(actor) if staff else 0,
+        "staff": staff,
+        "screens": actor.is_superuser or actor.has_role(SCREEN_ROLES),
+        "office": actor.is_superuser or actor.has_role(REPORT_OFFICE_ROLES),
+        "worker": actor.has_role(WORKER_ROLES),
+        "sweeps": staff,
+    }
+    return render(request, "health/home.html", context)
+
+
+# ---- a resident reports for the household ---------------------------------------------------
+
+
+def household_report(request: HttpRequest) -> HttpResponse:
+    """Three steps on a phone: open, type each member's temperature (tap symptoms if any), send."""
+    actor = actor_of(request)
+    households = selectors.own_households(actor)
+    if not households:
+        raise NotAllowed(_("This page is for residents reporting for their household."))
+    chosen = request.GET.get("household", "")
+    household_id = int(chosen) if chosen.isdigit() else households[0]
+    day, slot = current_slot()
+    members = selectors.household_members_today(actor, household_id, day, slot)
+    errors: dict[int, list[dict[str, str]]] = {}
+    general: list[str] = []
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = request.POST
+        token = request.POST.get("once", "")
+        already = once_claim(actor, token)
+        if already is not None:
+            messages.info(request, _("This form was already sent; it was saved once."))
+            return redirect(already or request.get_full_path())
+        try:
+            items, errors, general = _household_items(request, members, token)
+            if items and not errors and not general:
+                result = health_reports_submit(actor=actor, items=items)
+                for r in result.rejected:
+                    errors.setdefault(items[r["index"]].resident_id, []).extend(r["errors"])
+                if not errors:
+                    url = request.get_full_path()
+                    once_done(actor, token, url)
+                    _report_message(request, result)
+                    return redirect(url)
+        except BaseException:
+            once_release(actor, token)
+            raise
+        once_release(actor, token)
+    context = {
+        "members": members,
+        "household_id": household_id,
+        "households": households,
+        "day": day,
+        "slot": slot,
+        "slot_label": Slot(slot).label,
+        "closes_at": slot_closes_at(day, slot),
+        "symptoms": symptom_choices(),
+        "errors": errors,
+        "general": general,
+        "values": values,
+        "once": once_token(),
+        "temperature_help": TEMPERATURE_HELP,
+        "pending": [m for m in members if m.report is None],
+    }
+    status = 400 if errors or general else 200
+    return render(request, "health/report.html", context, status=status)
+
+
+def _household_items(
+    request: HttpRequest, members: list[selectors.MemberToday], token: str
+) -> tuple[list[ReportInput], dict[int, list[dict[str, str]]], list[str]]:
+    """The reports the form carries (a member left blank is not reported now), or the errors
+    per member; nothing is stored until every member's entry is right."""
+    post = request.POST
+    day = post.get("day", "")
+    slot = post.get("slot", "")
+    items: list[ReportInput] = []
+    errors: dict[int, list[dict[str, str]]] = {}
+    for m in members:
+        if m.report is not None:
+            continue
+        pk = m.resident.pk
+        temperature = post.get(f"t_{pk}", "").strip()
+        symptoms = post.getlist(f"s_{pk}")
+        contact = post.get(f"c_{pk}", "")
+        if not temperature and not [s for s in symptoms if s != "none"] and not contact:
+            continue
+        try:
+            items.append(
+                report_input(
+                    {
+                        "resident": pk,
+                        "temperature": temperature,
+                        "symptoms": symptoms,
+                        "contact": contact,
+                        "day": day,
+                        "slot": slot,
+                        "idempotency_key": f"{token[:40]}:{pk}" if token else None,
+                    }
+                )
+            )
+        except ValidationError as e:
+            errors[pk] = field_errors(e)
+    general = []
+    if not items and not errors:
+        general.append(_("Enter the temperature of at least one member."))
+    return items, errors, general
+
+
+def _report_message(request: HttpRequest, result: Any) -> None:
+    n = len(result.created) + len(result.duplicates)
+    messages.success(request, _("Reported for %(n)s people. Thank you, stay well.") % {"n": n})
+    if any(r.abnormal for r in result.created):
+        messages.warning(
+            request,
+            _(
+                "A temperature of 37.3 °C or more, a symptom or contact with a case was "
+                "reported: your grid worker has been told and will call you. Stay at home."
+            ),
+        )
+
+
+# ---- coverage -------------------------------------------------------------------------------
+
+
+def _day(request: HttpRequest) -> datetime.date:
+    today = timezone.localdate()
+    raw = request.GET.get("day", "")
+    try:
+        day = datetime.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+    return min(day, today)
+
+
+def coverage_page(request: HttpRequest, place_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    place = selectors.access_health_place(actor, place_id)
+    day = _day(request)
+    cov = selectors.coverage(actor, place, day)
+    context = {
+        "cov": cov,
+        "place": place,
+        "day": day,
+        "today": timezone.localdate(),
+        "is_grid": place.kind == PlaceKind.GRID,
+        "slot": selectors.default_slot(day),
+        "crumbs": place_breadcrumbs(actor, place),
+        "open_flags": selectors.flags(actor, place=place).count(),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "health/_coverage_table.html", context)
+    return render(request, "health/coverage.html", context)
+
+
+def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
+    """The grid worker's call list: who has not reported in the slot, by household."""
+    actor = actor_of(request)
+    place = selectors.access_health_place(actor, place_id)
+    if place.kind != PlaceKind.GRID:
+        raise Http404
+    day = _day(request)
+    slot = request.GET.get("slot", "")
+    if slot not in Slot.values:
+        slot = selectors.default_slot(day)
+    households = selectors.not_reported(actor, place, day, slot)
+    # The list carries phone numbers to call: who opened it is recorded (never the numbers).
+    audit_record(
+        actor=actor,
+        action="view_call_list",
+        target_type="grid",
+        target_id=place.pk,
+        place_path=place.path,
+        detail={"day": day.isoformat(), "slot": slot, "residents": _count(households)},
+    )
+    context = {
+        "place": place,
+        "day": day,
+        "slot": slot,
+        "slots": Slot.choices,
+        "households": households,
+        "residents": _count(households),
+        "crumbs": place_breadcrumbs(actor, place, include_self=False),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "health/_not_reported_list.html", context)
+    return render(request, "health/not_reported.html", context)
+
+
+def _count(households: list[selectors.MissingHousehold]) -> int:
+    return sum(len(h.members) for h in households)
+
+
+# ---- flags ----------------------------------------------------------------------------------
+
+
+def flag_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if not (actor.is_superuser or actor.has_role(HEALTH_ROLES)):
+        raise NotAllowed(_("Your role does not see health reports."))
+    status = request.GET.get("status", FlagStatus.OPEN)
+    if status not in FlagStatus.values:
+        status = FlagStatus.OPEN
+    context = {
+        "page": paginate(request, selectors.flags(actor, status=status)),
+        "status": status,
+        "statuses": FlagStatus.choices,
+        "now": timezone.now(),
+    }
+    return render(request, "health/flags.html", context)
+
+
+def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    flag = selectors.access_flag(actor, flag_id)
+    form = FlagNoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        token = request.POST.get("once", "")
+        already = once_claim(actor, token)
+        if already is not None:
+            return redirect(already or request.path)
+        action = request.POST.get("action", "")
+        try:
+            if form.is_valid() and action in {"handover", "dismiss"}:
+                service = (
+                    flag_services.health_flag_hand_over
+                    if action == "handover"
+                    else flag_services.health_flag_dismiss
+                )
+                service(actor=actor, flag=flag, note=form.cleaned_data["note"])
+                once_done(actor, token, request.path)
+                messages.success(
+                    request,
+                    _("Handed over to triage.") if action == "handover" else _("Flag dismissed."),
+                )
+                return redirect(request.path)
+            if action not in {"handover", "dismiss"}:
+                form.add_error(None, _("Choose hand over or dismiss."))
+        except ValidationError as e:
+            for err in field_errors(e):
+                form.add_error("note" if err["field"] == "note" else None, err["message"])
+        except BaseException:
+            once_release(actor, token)
+            raise
+        once_release(actor, token)
+    else:
+        form.initial["once"] = once_token()
+    context = {
+        "flag": flag,
+        "form": form,
+        "reports": selectors.flag_reports(actor, flag),
+        "symptoms": symptom_labels(flag.symptoms),
+        "may_handle": flag_services.may_handle_flags(actor) and flag.status == FlagStatus.OPEN,
+        "crumbs": place_breadcrumbs(actor, flag.building, include_self=True),
+        "coverage_url": reverse("health:coverage", args=[flag.grid_id]),
+    }
+    return render(request, "health/flag.html", context, status=400 if form.errors else 200)
