@@ -889,6 +889,10 @@ def build_demo_city(
         builder.build_households(communities)
         builder.build_party(communities)
         accounts = builder.build_accounts(communities)
+    from core.demo.health import seed_health_reports
+
+    reports = seed_health_reports(seed=seed)
+    builder.say(f"health reports: {reports}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),

@@ -102,7 +102,7 @@ def household_report(request: HttpRequest) -> HttpResponse:
         "day": day,
         "slot": slot,
         "slot_label": Slot(slot).label,
-        "closes_at": slot_closes_at(day, slot),
+        "closes_label": _closes_label(day, slot),
         "symptoms": symptom_choices(),
         "errors": errors,
         "general": general,
@@ -113,6 +113,12 @@ def household_report(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if errors or general else 200
     return render(request, "health/report.html", context, status=status)
+
+
+def _closes_label(day: datetime.date, slot: str) -> str:
+    """"14:00", or "24:00" for a slot that runs to midnight (not "00:00", which reads as dawn)."""
+    closes = timezone.localtime(slot_closes_at(day, slot))
+    return "24:00" if closes.date() > day else closes.strftime("%H:%M")
 
 
 def _household_items(
