@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from accounts.models import Grant, User
 from core.actor import Actor, ScopeGrant
-from places.models import Place
+from places.models import Place, PlaceKind
 
 
 def actor_for_user(user: User) -> Actor:
@@ -92,7 +92,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
     from core.roles import REGISTRY_ROLES, Role
     from party.models import PartyMember, PartyOrg, Unit
     from people.models import Resident
-    from places.models import Household, PlaceKind
+    from places.models import Household
 
     scopes: list[HomeScope] = []
     for g in actor.grants:
@@ -135,6 +135,8 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                         _("Residents assigned to me"), Resident.objects.for_actor(actor).count()
                     )
                 )
+            if g.role in REGISTRY_ROLES and g.scope_kind != PlaceKind.BUILDING:
+                scope.counts.extend(_health_counts(actor, g.place_id))
             orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
             if orgs.exists():
                 scope.counts.append(
@@ -176,6 +178,33 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
             )
         scopes.append(scope)
     return scopes
+
+
+def _health_counts(actor: Actor, place_id: int) -> list[HomeCount]:
+    """Today's round at a glance: who has not reported yet, and abnormal reports waiting."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from health import selectors as health
+
+    place = health.access_health_place(actor, place_id)
+    day = timezone.localdate()
+    slot = health.default_slot(day)
+    figures = health.coverage(actor, place, day).total.slots[slot]
+    missing_url = (
+        reverse("health:not_reported", args=[place_id])
+        if place.kind == PlaceKind.GRID
+        else reverse("health:coverage", args=[place_id])
+    )
+    return [
+        HomeCount(_("Not reported yet"), figures.missing, missing_url),
+        HomeCount(
+            _("Abnormal reports"),
+            health.flags(actor, place=place).count(),
+            reverse("health:flags"),
+        ),
+    ]
 
 
 def home_redirect(actor: Actor) -> str | None:
