@@ -263,7 +263,9 @@ def health_reports_submit(
         while pending:
             # One statement may not claim a key twice: a report repeated in the batch (a queue
             # that re-sent it) waits for the next pass, where it meets the first one's row.
-            batch, later, claimed = [], [], set()
+            batch: list[tuple[int, dict[str, Any]]] = []
+            later: list[tuple[int, dict[str, Any]]] = []
+            claimed: set[tuple[Any, ...]] = set()
             for ir in pending:
                 keys = _keys(ir[1])
                 if keys & stored.keys():
@@ -408,8 +410,8 @@ def _count(inserted: list[dict[str, Any]]) -> None:
         return
     deltas: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     for r in inserted:
-        key = (r["grid_id"], r["day"], r["slot"], r["community_id"], r["street_id"])
-        key += (r["district_id"], r["city_id"])
+        key: tuple[Any, ...] = (r["grid_id"], r["day"], r["slot"], r["community_id"])
+        key += (r["street_id"], r["district_id"], r["city_id"])
         d = deltas[key]
         d[0] += 1
         d[1] += 1 if r["abnormal"] else 0
