@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from health.web import worker_views
 
 app_name = "workers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", worker_views.workers_home, name="home"),
+    path("health/", worker_views.worker_report, name="report"),
+    path("community/<int:place_id>/", worker_views.worker_community, name="community"),
+]

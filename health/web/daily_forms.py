@@ -1,0 +1,48 @@
+"""Forms of the daily report pages. They carry shapes; health.daily validates for real (a
+service's field-named error lands on the field it names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from health.daily_selectors import FIGURES_BY_KEY, HAND_KEPT
+from people.web.forms import OnceTokenMixin
+
+
+class DailyReviewForm(OnceTokenMixin):
+    """The community admin's review: the hand-kept figures and the remarks."""
+
+    note = forms.CharField(
+        label=_("Remarks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Anything the street should know: difficulties, needs, special cases."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = {}
+        for key in HAND_KEPT:
+            fields[key] = forms.CharField(
+                label=FIGURES_BY_KEY[key].label,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "autocomplete": "off", "class": "count"}
+                ),
+            )
+        # Figures first, remarks last, the token wherever.
+        self.fields = {**fields, **self.fields}
+
+    def hand_kept(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k, "") for k in HAND_KEPT}
+
+
+class DeadlineForm(OnceTokenMixin):
+    deadline = forms.CharField(
+        label=_("Daily deadline (Beijing time)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Communities of the street submit their daily report by this time."),
+    )
