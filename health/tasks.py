@@ -26,3 +26,8 @@ def health_day_start() -> None:
     result = coverage_recount(today - datetime.timedelta(days=1))
     if result["changed"] or result["created"]:
         log.warning("coverage counters corrected by the recount: %s", result)
+
+
+# Huey registers the periodic tasks of modules named `tasks`; the sweep's close job lives in its
+# own file.
+from health import sweep_tasks  # noqa: E402, F401

@@ -20,6 +20,7 @@ from core.errors import NotAllowed, field_errors
 from core.http import actor_of
 from core.once import once_claim, once_done, once_release, once_token
 from core.pagination import paginate
+from core.roles import Role
 from health import flags as flag_services
 from health import selectors
 from health.models import FlagStatus, Slot
@@ -52,6 +53,7 @@ def health_home(request: HttpRequest) -> HttpResponse:
         "screens": actor.is_superuser or actor.has_role(SCREEN_ROLES),
         "office": actor.is_superuser or actor.has_role(REPORT_OFFICE_ROLES),
         "worker": actor.has_role(WORKER_ROLES),
+        "workers_list": actor.has_role(Role.COMMUNITY_ADMIN),
         "sweeps": staff,
     }
     return render(request, "health/home.html", context)
