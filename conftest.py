@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-unt
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         (drop if item.get_closest_marker("postgres_only") else keep).append(item)
     if drop:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -47,7 +47,7 @@ def _counters() -> dict[tuple[int, str], tuple[int, int]]:
     }
 
 
-def _in_threads(jobs: list[Callable[[], Any]]) -> list[Any]:
+def _in_threads(jobs: Sequence[Callable[..., Any]]) -> list[Any]:
     """Run the jobs at the same moment, each in its own thread and database connection."""
     barrier = threading.Barrier(len(jobs))
     results: list[Any] = [None] * len(jobs)
@@ -109,16 +109,15 @@ def test_same_idempotency_key_at_the_same_moment_stores_one_report() -> None:
     actor = actor_for_user(tc.users["grid_worker"])
     head, spouse = tc.inside.residents
     with time_machine.travel(MORNING, tick=False):
-        results = _in_threads(
-            [
-                lambda r=r: health_reports_submit(actor=actor, items=[_report(r, key="k-7")])
-                for r in [head, spouse] * 3
-            ]
-        )
+        results = _in_threads([_submitter(actor, r, "k-7") for r in [head, spouse] * 3])
     assert not [r for r in results if isinstance(r, Exception)]
     assert HealthReport.objects.count() == 1
     assert len({(r.created + r.duplicates)[0].report_id for r in results}) == 1
     assert _counters() == {(tc.inside.grid.pk, "am"): (1, 0)}
+
+
+def _submitter(actor: Actor, resident: Resident, key: str) -> Callable[[], Any]:
+    return lambda: health_reports_submit(actor=actor, items=[_report(resident, key=key)])
 
 
 _submission = st.tuples(

@@ -111,7 +111,7 @@ def test_district_admin_opens_a_sweep(city: TinyCity) -> None:
 def test_opening_bad_input_names_fields_and_stores_nothing(city: TinyCity) -> None:
     actor = _actor(city, "district_admin")
     before = SweepCampaign.objects.count()
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"name": ""}, "name"),
         ({"scope": None}, "scope"),
         ({"scope": city.other_district.district}, "scope"),
@@ -123,7 +123,7 @@ def test_opening_bad_input_names_fields_and_stores_nothing(city: TinyCity) -> No
         ({"start_date": None}, "start_date"),
     ]
     for change, field in cases:
-        args = {
+        args: dict[str, Any] = {
             "name": "排查",
             "scope": city.inside.street,
             "start_date": DAY,
@@ -160,7 +160,7 @@ def test_progress_per_level_and_reasons(city: TinyCity) -> None:
     assert {r.name: r.figures.screened for r in community.rows} == {"第3网格": 1, "【SIB】网格": 0}
     missing = list(not_reached(sweep, city.inside.community))
     assert [(h.room, reason_of(h)) for h in missing] == [("【SIB】101", "nobody_home")]
-    assert missing[0].last_at is not None
+    assert missing[0].last_at is not None  # type: ignore[attr-defined]
     assert list(not_reached(sweep, city.inside.community, reason="never")) == []
     assert [reason_of(h) for h in not_reached(sweep, city.other_street.street)] == ["refused"]
     assert list(not_reached(sweep, city.inside.community, q="nothing")) == []

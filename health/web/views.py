@@ -118,7 +118,7 @@ def household_report(request: HttpRequest) -> HttpResponse:
 
 
 def _closes_label(day: datetime.date, slot: str) -> str:
-    """"14:00", or "24:00" for a slot that runs to midnight (not "00:00", which reads as dawn)."""
+    """ "14:00", or "24:00" for a slot that runs to midnight (not "00:00", which reads as dawn)."""
     closes = timezone.localtime(slot_closes_at(day, slot))
     return "24:00" if closes.date() > day else closes.strftime("%H:%M")
 
