@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Grant, User
+from accounts.selectors import actor_forget
 from core.admin_site import ScopedModelAdmin, site
 
 
@@ -81,6 +82,7 @@ class StaffAdmin(ScopedModelAdmin, UserAdmin):
         if not change:
             obj.created_by_id = self.actor(request).user_id
         super().save_model(request, obj, form, change)
+        actor_forget(obj.pk)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         for formset in formsets:
@@ -89,6 +91,8 @@ class StaffAdmin(ScopedModelAdmin, UserAdmin):
                     grant_form.instance.created_by_id = self.actor(request).user_id
         super().save_related(request, form, formsets, change)
         services.user_sync_staff_flag(user=form.instance)
+        # The user's grants changed: their next request reads them afresh.
+        actor_forget(form.instance.pk)
 
 
 site.register(User, StaffAdmin)

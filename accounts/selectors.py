@@ -4,6 +4,32 @@ from accounts.models import Grant, User
 from core.actor import Actor, ScopeGrant
 from places.models import Place, PlaceKind
 
+# Every request needs the actor; reading the grants costs two queries, so the actor is kept in the
+# shared cache for a short while. Changing a user's grants (Setup) forgets it at once; a change
+# made any other way (a shell, a migration) takes effect within this many seconds.
+ACTOR_CACHE_SECONDS = 30
+
+
+def _actor_key(user_id: int) -> str:
+    return f"actor:v1:{user_id}"
+
+
+def actor_cached(user: User) -> Actor:
+    from django.core.cache import cache
+
+    key = _actor_key(user.pk)
+    actor = cache.get(key)
+    if not isinstance(actor, Actor):
+        actor = actor_for_user(user)
+        cache.set(key, actor, ACTOR_CACHE_SECONDS)
+    return actor
+
+
+def actor_forget(user_id: int) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_actor_key(user_id))
+
 
 def actor_for_user(user: User) -> Actor:
     """Read the user's grants once; the Actor is what every selector and service is given."""

@@ -30,14 +30,14 @@ class ErrorOut(Schema):
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from accounts.selectors import actor_for_user
+        from accounts.selectors import actor_cached
         from accounts.services import api_token_user
 
         user = api_token_user(token)
         if user is None:
             return None
         request.user = user
-        request.actor = actor_for_user(user)  # type: ignore[attr-defined]
+        request.actor = actor_cached(user)  # type: ignore[attr-defined]
         return user
 
 

@@ -17,9 +17,9 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from accounts.selectors import actor_for_user
+            from accounts.selectors import actor_cached
 
-            request.actor = actor_for_user(user)  # type: ignore[attr-defined]
+            request.actor = actor_cached(user)  # type: ignore[attr-defined]
             # A user's saved language wins when the browser has not chosen one.
             if user.language and not request.COOKIES.get("django_language"):
                 translation.activate(user.language)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,8 @@ from people.models import Resident, ResidentStatus
 
 # Rows per INSERT statement (SQLite allows 32,766 parameters; a row has 20).
 CHUNK = 500
+# How often a transaction PostgreSQL aborted to break a deadlock is tried again.
+DEADLOCK_RETRIES = 3
 # The most reports one sync request may carry.
 SYNC_MAX = 2000
 
@@ -64,6 +66,7 @@ _COLUMNS = (
     "idempotency_key",
     "created_at",
 )
+_DECLARED = frozenset(Declared.values)
 _PLACE = ("city_id", "district_id", "street_id", "community_id", "grid_id", "building_id")
 _RESIDENT_FIELDS = ("pk", "person_id", "household_id", "status", *_PLACE)
 
@@ -138,7 +141,7 @@ def report_input(data: dict[str, Any], *, now: datetime.datetime | None = None) 
     symptoms = take("symptoms", lambda: rules.symptom_bits(symptoms_raw)) or 0
     contact = _bool(data.get("contact"))
     declared = str(data.get("declared") or "")
-    if declared not in Declared.values:
+    if declared not in _DECLARED:
         errors.setdefault("declared", []).append(
             ValidationError(_("Choose one of the four categories, or none."), code="invalid")
         )
@@ -256,8 +259,36 @@ def health_reports_submit(
             continue
         staff = resident["household_id"] not in own_households
         rows.append((index, _row(actor, item, resident, source, staff, now)))
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            stored, inserted_ids = _store(actor, rows)
+            break
+        except OperationalError as e:
+            # PostgreSQL broke a deadlock by aborting this transaction (nothing of it stayed):
+            # the same work again is safe, and the other transaction has finished by now.
+            if getattr(e.__cause__, "sqlstate", "") != "40P01" or attempt == DEADLOCK_RETRIES:
+                raise
+    for _index, row in rows:
+        if id(row) in inserted_ids:
+            out.created.append(_result(stored[_slot_key(row)], True))
+            continue
+        # A duplicate: the report stored first under the same key (idempotency key first).
+        first = stored.get(_idem_key(row)) if row["idempotency_key"] else None
+        first = first or stored.get(_slot_key(row))
+        if first is None:  # pragma: no cover - a conflict leaves the conflicting row behind
+            raise IntegrityError("a report was neither stored nor found")
+        out.duplicates.append(_result(first, False))
+    return out
+
+
+def _store(
+    actor: Actor, rows: list[tuple[int, dict[str, Any]]]
+) -> tuple[dict[tuple[Any, ...], dict[str, Any]], set[int]]:
+    """Insert the rows in one transaction; returns the stored report under each unique key the
+    rows claim, and which rows were inserted (by identity)."""
     stored: dict[tuple[Any, ...], dict[str, Any]] = {}
     inserted_ids: set[int] = set()
+    all_inserted: list[dict[str, Any]] = []
     with transaction.atomic():
         pending = rows
         while pending:
@@ -272,26 +303,22 @@ def health_reports_submit(
                     continue
                 (later if keys & claimed else batch).append(ir)
                 claimed |= keys
+            # Rows go in by resident, day and slot: two requests carrying the same reports take
+            # their locks in the same order.
+            batch.sort(key=lambda ir: (ir[1]["resident_id"], str(ir[1]["day"]), ir[1]["slot"]))
             inserted = _insert(r for _i, r in batch)
-            _count(inserted)
-            _raise_flags(actor, [row for row in inserted if row["abnormal"]])
+            all_inserted += inserted
             for r in inserted:
                 inserted_ids.add(id(r["_row"]))
                 stored.update(dict.fromkeys(_keys(r), r))
             unresolved = [r for _i, r in batch if not (_keys(r) & stored.keys())]
             stored.update({k: v for k, v in _existing(unresolved).items() if k not in stored})
             pending = later
-    for _index, row in rows:
-        if id(row) in inserted_ids:
-            out.created.append(_result(stored[_slot_key(row)], True))
-            continue
-        # A duplicate: the report stored first under the same key (idempotency key first).
-        first = stored.get(_idem_key(row)) if row["idempotency_key"] else None
-        first = first or stored.get(_slot_key(row))
-        if first is None:  # pragma: no cover - a conflict leaves the conflicting row behind
-            raise IntegrityError("a report was neither stored nor found")
-        out.duplicates.append(_result(first, False))
-    return out
+        # Counters, then flags, each in one fixed order and only after every report row is in:
+        # two transactions then never wait for each other crosswise.
+        _count(all_inserted)
+        _raise_flags(actor, [row for row in all_inserted if row["abnormal"]])
+    return stored, inserted_ids
 
 
 def _slot_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -376,12 +403,53 @@ def _adapt(column: str, value: Any) -> Any:
     return value
 
 
+# PostgreSQL types of the report columns, for one array per column (the rest are bigint).
+_PG_TYPES = {
+    "day": "date",
+    "slot": "text",
+    "presence": "text",
+    "temperature": "numeric",
+    "symptoms": "int2",
+    "contact": "bool",
+    "declared": "text",
+    "abnormal": "bool",
+    "source": "text",
+    "idempotency_key": "text",
+    "created_at": "timestamptz",
+}
+
+
 def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert the rows, skipping any that conflict; returns those that went in, with their ids.
+
+    On PostgreSQL the rows travel as one array per column (`unnest`: no per-value adaptation, no
+    statement with thousands of placeholders); SQLite takes a multi-row VALUES."""
+    rows = list(rows)
+    if connection.vendor != "postgresql":
+        return _insert_values(rows)
+    table = HealthReport._meta.db_table
+    arrays = ", ".join(f"%s::{_PG_TYPES.get(c, 'int8')}[]" for c in _COLUMNS)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT DO NOTHING RETURNING id, resident_id, day, slot"
+    )
+    by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
+    inserted: list[dict[str, Any]] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), SYNC_MAX):
+            chunk = rows[start : start + SYNC_MAX]
+            cur.execute(sql, [[r[c] for r in chunk] for c in _COLUMNS])
+            for pk, resident_id, day, slot in cur.fetchall():
+                original = by_key[(resident_id, day, slot)]
+                inserted.append({**original, "id": pk, "_row": original})
+    return inserted
+
+
+def _insert_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows that went in, with their ids."""
     table = HealthReport._meta.db_table
     columns = ", ".join(_COLUMNS)
     one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    rows = list(rows)
     inserted: list[dict[str, Any]] = []
     by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
     with connection.cursor() as cur:

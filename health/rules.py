@@ -4,6 +4,7 @@ what counts as abnormal. Services and forms call these; nothing here touches the
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -101,6 +102,10 @@ def is_abnormal(temperature: Decimal | None, symptoms: int, contact: bool) -> bo
     return bool(symptoms) or contact or (temperature is not None and temperature >= FEVER_FROM)
 
 
+# Enum `.values` builds a new list on every call; the hot path checks membership often.
+_SLOTS = frozenset(Slot.values)
+
+
 def local_now() -> datetime.datetime:
     return timezone.localtime()
 
@@ -111,6 +116,7 @@ def current_slot(now: datetime.datetime | None = None) -> tuple[datetime.date, s
     return local.date(), (Slot.MORNING if local.hour < 12 else Slot.AFTERNOON)
 
 
+@functools.lru_cache(maxsize=64)
 def slot_closes_at(day: datetime.date, slot: str) -> datetime.datetime:
     closes = SLOT_CLOSES.get(Slot(slot))
     tz = timezone.get_current_timezone()
@@ -130,7 +136,7 @@ def check_slot_open(
     recorded, if that was within the slot and not longer ago than SYNC_GRACE."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    if slot not in Slot.values:
+    if slot not in _SLOTS:
         raise field_error("slot", _("Choose the morning or the afternoon slot."), code="invalid")
     if day > today:
         raise field_error("day", _("A report cannot be for a future day."), code="future")

@@ -99,9 +99,10 @@ def sync_reports(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
     items: list[ReportInput] = []
     positions: list[int] = []
     rejected: list[dict[str, Any]] = []
+    now = timezone.now()
     for index, raw in enumerate(payload.reports):
         try:
-            items.append(report_input(raw if isinstance(raw, dict) else {}))
+            items.append(report_input(raw if isinstance(raw, dict) else {}, now=now))
             positions.append(index)
         except ValidationError as e:
             rejected.append(rejection_from(index, e))
