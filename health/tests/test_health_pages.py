@@ -140,3 +140,26 @@ def test_flag_page_hands_over_once_with_a_note(tiny_city: TinyCity, morning: Any
     # Building heads see flags but do not handle them.
     bh = _client(tiny_city, "building_head").get(f"/health/flags/{flag.pk}/").content.decode()
     assert 'data-testid="flag-form"' not in bh
+
+
+@pytest.mark.django_db
+def test_health_home_tells_the_community_admin_of_an_unwell_worker(
+    tiny_city: TinyCity, morning: Any
+) -> None:
+    from accounts.selectors import actor_for_user
+    from health.workers import worker_health_report
+
+    worker_health_report(
+        actor=actor_for_user(tiny_city.users["grid_worker"]),
+        temperature="38.0",
+        symptoms=["cough"],
+        contact="no",
+    )
+    page = _client(tiny_city, "community_admin").get("/health/").content.decode()
+    link = page[page.index('data-testid="workers-link"') :].split("</a>")[0]
+    assert "1 人身体不适" in link
+    # The grid worker's own health home has no such list.
+    assert (
+        'data-testid="workers-link"'
+        not in _client(tiny_city, "grid_worker").get("/health/").content.decode()
+    )

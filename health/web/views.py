@@ -22,7 +22,7 @@ from core.once import once_claim, once_done, once_release, once_token
 from core.pagination import paginate
 from core.roles import Role
 from health import flags as flag_services
-from health import selectors
+from health import selectors, worker_selectors
 from health.models import FlagStatus, Slot
 from health.policies import SCREEN_ROLES, WORKER_ROLES
 from health.querysets import HEALTH_ROLES, REPORT_OFFICE_ROLES
@@ -44,6 +44,8 @@ def health_home(request: HttpRequest) -> HttpResponse:
         raise NotAllowed(_("Your role has no health pages."))
     day = timezone.localdate()
     roots = [(p, selectors.coverage(actor, p, day).total) for p in selectors.health_roots(actor)]
+    community = worker_selectors.worker_home_community(actor)
+    workers = worker_selectors.community_worker_counts(community, day) if community else None
     context = {
         "roots": roots,
         "day": day,
@@ -54,6 +56,7 @@ def health_home(request: HttpRequest) -> HttpResponse:
         "office": actor.is_superuser or actor.has_role(REPORT_OFFICE_ROLES),
         "worker": actor.has_role(WORKER_ROLES),
         "workers_list": actor.has_role(Role.COMMUNITY_ADMIN),
+        "workers": workers,
         "sweeps": staff,
     }
     return render(request, "health/home.html", context)
