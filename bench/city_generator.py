@@ -145,6 +145,8 @@ RESIDENT_COLS = (
     "created_at",
     "updated_at",
 )
+# The columns of health.reporting.REPORT_COLUMNS plus the id, in the order the rows below are
+# written (that module needs Django set up, which the COPY workers skip).
 REPORT_COLS = (
     "id",
     "city_id",

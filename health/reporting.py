@@ -44,7 +44,8 @@ DEADLOCK_RETRIES = 3
 # The most reports one sync request may carry.
 SYNC_MAX = 2000
 
-_COLUMNS = (
+# The columns a report is written with (the bench generator COPYs the same ones).
+REPORT_COLUMNS = (
     "city_id",
     "district_id",
     "street_id",
@@ -428,9 +429,9 @@ def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     if connection.vendor != "postgresql":
         return _insert_values(rows)
     table = HealthReport._meta.db_table
-    arrays = ", ".join(f"%s::{_PG_TYPES.get(c, 'int8')}[]" for c in _COLUMNS)
+    arrays = ", ".join(f"%s::{_PG_TYPES.get(c, 'int8')}[]" for c in REPORT_COLUMNS)
     sql = (
-        f"INSERT INTO {table} ({', '.join(_COLUMNS)}) SELECT * FROM unnest({arrays}) "
+        f"INSERT INTO {table} ({', '.join(REPORT_COLUMNS)}) SELECT * FROM unnest({arrays}) "
         f"ON CONFLICT DO NOTHING RETURNING id, resident_id, day, slot"
     )
     by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
@@ -438,7 +439,7 @@ def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     with connection.cursor() as cur:
         for start in range(0, len(rows), SYNC_MAX):
             chunk = rows[start : start + SYNC_MAX]
-            cur.execute(sql, [[r[c] for r in chunk] for c in _COLUMNS])
+            cur.execute(sql, [[r[c] for r in chunk] for c in REPORT_COLUMNS])
             for pk, resident_id, day, slot in cur.fetchall():
                 original = by_key[(resident_id, day, slot)]
                 inserted.append({**original, "id": pk, "_row": original})
@@ -448,14 +449,14 @@ def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def _insert_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the rows that went in, with their ids."""
     table = HealthReport._meta.db_table
-    columns = ", ".join(_COLUMNS)
-    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    columns = ", ".join(REPORT_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(REPORT_COLUMNS)) + ")"
     inserted: list[dict[str, Any]] = []
     by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
     with connection.cursor() as cur:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            params = [_adapt(c, r[c]) for r in chunk for c in _COLUMNS]
+            params = [_adapt(c, r[c]) for r in chunk for c in REPORT_COLUMNS]
             cur.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
                 f"ON CONFLICT DO NOTHING RETURNING id, resident_id, day, slot",

@@ -6,7 +6,6 @@ one selector or service, and renders; who may do what is decided in health.daily
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,40 +18,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
+from core.forms import run_once
 from core.http import actor_of
-from core.once import once_claim, once_done, once_release, once_token
+from core.once import once_token
 from health import daily, daily_export
 from health import daily_selectors as sel
 from health.models import DailyReportStatus
 from health.web.daily_forms import DailyReviewForm, DeadlineForm
-from people.web.forms import add_service_errors
-
-
-def run_once(
-    request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], str], done: str
-) -> HttpResponse | None:
-    """Validate and run `action` once per form token: a redirect when done (or when this form
-    was already sent), None to show the form again with its errors (nothing changed)."""
-    actor = actor_of(request)
-    token = request.POST.get("once", "")
-    already = once_claim(actor, token)
-    if already is not None:
-        messages.info(request, _("This form was already sent; it was saved once."))
-        return redirect(already or request.path)
-    try:
-        if form.is_valid():
-            url = action(form.cleaned_data)
-            once_done(actor, token, url)
-            if done:
-                messages.success(request, done)
-            return redirect(url)
-    except ValidationError as e:
-        add_service_errors(form, e)
-    except BaseException:
-        once_release(actor, token)
-        raise
-    once_release(actor, token)
-    return None
 
 
 def _day(request: HttpRequest) -> tuple[datetime.date, str]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
+from core.forms import run_once
 from core.http import actor_of
 from core.once import once_claim, once_done, once_release, once_token
 from core.pagination import paginate, search_term
@@ -27,7 +27,6 @@ from health.sweeps import (
     sweep_workbook,
 )
 from health.web.sweep_forms import SweepCloseForm, SweepOpenForm
-from people.web.forms import add_service_errors
 
 SWEEPS_PER_PAGE = 20
 
@@ -67,32 +66,21 @@ def sweep_new(request: HttpRequest) -> HttpResponse:
     scopes = selectors.sweep_scope_choices(actor)
     form = SweepOpenForm(request.POST if request.method == "POST" else None, scopes=scopes)
     if request.method == "POST":
-        token = request.POST.get("once", "")
-        already = once_claim(actor, token)
-        if already is not None:
-            messages.info(request, _("This form was already sent; it was saved once."))
-            return redirect(already or reverse("sweeps:list"))
-        try:
-            if form.is_valid():
-                d = form.cleaned_data
-                campaign = sweep_open(
-                    actor=actor,
-                    name=d["name"],
-                    scope=form.scope_place(),
-                    start_date=d["start_date"],
-                    end_date=d["end_date"],
-                    note=d["note"],
-                )
-                url = reverse("sweeps:detail", args=[campaign.pk])
-                once_done(actor, token, url)
-                messages.success(request, _("Sweep opened."))
-                return redirect(url)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        except BaseException:
-            once_release(actor, token)
-            raise
-        once_release(actor, token)
+
+        def open_sweep(d: dict[str, Any]) -> str:
+            campaign = sweep_open(
+                actor=actor,
+                name=d["name"],
+                scope=form.scope_place(),
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+                note=d["note"],
+            )
+            return reverse("sweeps:detail", args=[campaign.pk])
+
+        done = run_once(request, form, open_sweep, _("Sweep opened."))
+        if done:
+            return done
     else:
         form.initial["once"] = once_token()
     return render(

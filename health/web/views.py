@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import NotAllowed, field_errors
+from core.forms import run_once
 from core.http import actor_of
 from core.once import once_claim, once_done, once_release, once_token
 from core.pagination import paginate
@@ -275,34 +276,23 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
     flag = selectors.access_flag(actor, flag_id)
     form = FlagNoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        token = request.POST.get("once", "")
-        already = once_claim(actor, token)
-        if already is not None:
-            return redirect(already or request.path)
         action = request.POST.get("action", "")
-        try:
-            if form.is_valid() and action in {"handover", "dismiss"}:
-                service = (
-                    flag_services.health_flag_hand_over
-                    if action == "handover"
-                    else flag_services.health_flag_dismiss
-                )
-                service(actor=actor, flag=flag, note=form.cleaned_data["note"])
-                once_done(actor, token, request.path)
-                messages.success(
-                    request,
-                    _("Handed over to triage.") if action == "handover" else _("Flag dismissed."),
-                )
-                return redirect(request.path)
-            if action not in {"handover", "dismiss"}:
-                form.add_error(None, _("Choose hand over or dismiss."))
-        except ValidationError as e:
-            for err in field_errors(e):
-                form.add_error("note" if err["field"] == "note" else None, err["message"])
-        except BaseException:
-            once_release(actor, token)
-            raise
-        once_release(actor, token)
+        services = {
+            "handover": (flag_services.health_flag_hand_over, _("Handed over to triage.")),
+            "dismiss": (flag_services.health_flag_dismiss, _("Flag dismissed.")),
+        }
+        if action in services:
+            service, message = services[action]
+
+            def handle(d: dict[str, Any]) -> str:
+                service(actor=actor, flag=flag, note=d["note"])
+                return request.path
+
+            done = run_once(request, form, handle, message)
+            if done:
+                return done
+        else:
+            form.add_error(None, _("Choose hand over or dismiss."))
     else:
         form.initial["once"] = once_token()
     context = {

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
+from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
 from health import worker_selectors as sel
 from health import workers
 from health.rules import symptom_labels
-from health.web.daily_views import run_once
 from health.web.worker_forms import WorkerHealthForm
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OnceTokenMixin, add_service_errors
 from core.masking import mask_id_number, mask_phone
 from people import services
 from people.models import VULNERABILITY_FIELDS, Person, Relation, ResidentStatus
@@ -20,25 +21,6 @@ from places.models import Place
 
 def flag_choices() -> list[tuple[str, str]]:
     return [(f, flag_label(f)) for f in VULNERABILITY_FIELDS]
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form fields it names (others on the form)."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        name = aliases.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
-
-
-class OnceTokenMixin(forms.Form):
-    """A hidden token per rendered form: the same form sent twice is done once (core.once)."""
-
-    once = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 # ---- the registry list ---------------------------------------------------------------------

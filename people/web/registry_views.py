@@ -4,20 +4,19 @@ change what is decided in people.services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed
+from core.forms import run_once
 from core.http import actor_of
-from core.once import once_claim, once_done, once_release, once_token
+from core.once import once_token
 from core.pagination import paginate
 from people import exports, flows, selectors, services
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
@@ -114,36 +113,6 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _run_once(
-    request: HttpRequest,
-    form: Any,
-    action: Callable[[dict[str, Any]], str],
-    done_message: str,
-    aliases: dict[str, str] | None = None,
-) -> HttpResponse | None:
-    """Validate and run `action` once per form token; a redirect when done, None to show the
-    form again with its errors (nothing changed)."""
-    actor = actor_of(request)
-    token = request.POST.get("once", "")
-    already = once_claim(actor, token)
-    if already is not None:
-        messages.info(request, _("This form was already sent; it was saved once."))
-        return redirect(already or request.path)
-    try:
-        if form.is_valid():
-            url = action(form.cleaned_data)
-            once_done(actor, token, url)
-            messages.success(request, done_message)
-            return redirect(url)
-    except ValidationError as e:
-        add_service_errors(form, e, aliases)
-    except BaseException:
-        once_release(actor, token)
-        raise
-    once_release(actor, token)
-    return None
-
-
 def _form_page(
     request: HttpRequest,
     form: Any,
@@ -186,7 +155,7 @@ def household_add(request: HttpRequest) -> HttpResponse:
             )
             return reverse("places:household", args=[household.pk])
 
-        done = _run_once(request, form, add, _("Household added."))
+        done = run_once(request, form, add, _("Household added."))
         if done:
             return done
     return _form_page(
@@ -219,7 +188,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
             )
             return back
 
-        done = _run_once(request, form, edit, _("Household saved."))
+        done = run_once(request, form, edit, _("Household saved."))
         if done:
             return done
     return _form_page(
@@ -244,7 +213,7 @@ def household_move(request: HttpRequest, household_id: int) -> HttpResponse:
             services.household_move(actor=actor, household=household, building=d["building"])
             return back
 
-        done = _run_once(request, form, move, _("Household moved."))
+        done = run_once(request, form, move, _("Household moved."))
         if done:
             return done
     return _form_page(
@@ -273,7 +242,7 @@ def resident_add(request: HttpRequest, household_id: int) -> HttpResponse:
             )
             return reverse("people:resident", args=[resident.pk])
 
-        done = _run_once(request, form, add, _("Resident added."))
+        done = run_once(request, form, add, _("Resident added."))
         if done:
             return done
     return _form_page(
@@ -319,7 +288,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
             )
             return back
 
-        done = _run_once(request, form, edit, _("Resident saved."))
+        done = run_once(request, form, edit, _("Resident saved."))
         if done:
             return done
     return _form_page(
@@ -355,7 +324,7 @@ def resident_status(request: HttpRequest, resident_id: int) -> HttpResponse:
             )
             return back
 
-        done = _run_once(request, form, change, _("Status saved."))
+        done = run_once(request, form, change, _("Status saved."))
         if done:
             return done
     return _form_page(
@@ -409,7 +378,7 @@ def resident_move(request: HttpRequest, resident_id: int) -> HttpResponse:
             )
             return back
 
-        done = _run_once(request, form, move, _("Resident moved."), aliases={"household": "room"})
+        done = run_once(request, form, move, _("Resident moved."), {"household": "room"})
         if done:
             return done
     return _form_page(
