@@ -149,7 +149,7 @@ def report_input(data: dict[str, Any], *, now: datetime.datetime | None = None) 
     key = data.get("idempotency_key") or None
     if key is not None:
         key = str(key).strip()[:64] or None
-    recorded_at = take("recorded_at", lambda: _datetime(data.get("recorded_at")))
+    recorded_at = take("recorded_at", lambda: rules.parse_recorded_at(data.get("recorded_at")))
     if day is not None and not errors:
         take(
             "slot",
@@ -190,21 +190,6 @@ def _day(value: Any, default: datetime.date) -> datetime.date:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
         raise field_error("day", _("Enter a date as YYYY-MM-DD."), code="invalid") from None
-
-
-def _datetime(value: Any) -> datetime.datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise field_error("recorded_at", _("Enter a date and time."), code="invalid") from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
 
 
 def _bool(value: Any) -> bool:

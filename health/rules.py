@@ -69,6 +69,23 @@ def parse_temperature(value: object, field: str = "temperature") -> Decimal:
     return number
 
 
+def parse_recorded_at(value: object) -> datetime.datetime | None:
+    """When a report or visit was filled in on the phone (ISO 8601, e.g. from the outbox), or
+    None when it was sent at once."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise field_error("recorded_at", _("Enter a date and time."), code="invalid") from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
 def symptom_bits(codes: Iterable[str], field: str = "symptoms") -> int:
     """["cough", "fatigue"] → 10. "none" alone means none; "none" with a symptom is an error."""
     bits = 0

@@ -163,3 +163,30 @@ def test_health_home_tells_the_community_admin_of_an_unwell_worker(
         'data-testid="workers-link"'
         not in _client(tiny_city, "grid_worker").get("/health/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_form_kept_in_the_outbox_counts_when_it_was_filled_in(tiny_city: TinyCity) -> None:
+    head = tiny_city.inside.residents[0]
+    c = _client(tiny_city, "resident")
+    # Filled in at 13:50 in Beijing with no network; the phone sends it at 14:10.
+    filled = datetime.datetime(2026, 11, 24, 5, 50, tzinfo=datetime.UTC)
+    with time_machine.travel(filled, tick=False):
+        form = _form(c.get("/health/report/").content.decode())
+    with time_machine.travel(filled + datetime.timedelta(minutes=20), tick=False):
+        r = c.post(
+            "/health/report/",
+            form | {f"t_{head.pk}": "36.4", "recorded_at": "2026-11-24T05:50:00.000Z"},
+        )
+        assert r.status_code == 302
+    report = HealthReport.objects.get(resident=head)
+    assert (report.slot, str(report.day)) == ("am", "2026-11-24")
+    # Without the outbox's time the closed morning round is refused, and nothing is stored.
+    with time_machine.travel(filled + datetime.timedelta(minutes=20), tick=False):
+        late = c.post(
+            "/health/report/",
+            _form(c.get("/health/report/").content.decode())
+            | {"slot": "am", f"t_{tiny_city.inside.residents[1].pk}": "36.4"},
+        )
+    assert late.status_code == 400
+    assert HealthReport.objects.count() == 1

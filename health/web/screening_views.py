@@ -65,7 +65,12 @@ def screening_building(request: HttpRequest, place_id: int) -> HttpResponse:
 def screening_household(request: HttpRequest, household_id: int) -> HttpResponse:
     actor = actor_of(request)
     household = access_screening_household(actor, household_id)
-    day, slot = rules.current_slot()
+    # A form kept in the phone's outbox while offline carries the time it was filled in.
+    try:
+        recorded_at = rules.parse_recorded_at(request.POST.get("recorded_at"))
+    except ValidationError:
+        recorded_at = None
+    day, slot = rules.current_slot(recorded_at)
     members = household_members(actor, household, day, slot)
     form = ScreeningForm(request.POST if request.method == "POST" else None, members=members)
     back = reverse("screening:building", args=[household.building_id]) + f"#h{household.pk}"
@@ -85,6 +90,7 @@ def screening_household(request: HttpRequest, household_id: int) -> HttpResponse
                     members=form.findings() if outcome == VisitOutcome.SCREENED else [],
                     note=form.cleaned_data.get("note") or "",
                     idempotency_key=token or None,
+                    recorded_at=recorded_at,
                 )
                 once_done(actor, token, back)
                 if result.visit.outcome == VisitOutcome.NOBODY_HOME:

@@ -157,6 +157,8 @@ def _household_items(
                         "day": day,
                         "slot": slot,
                         "idempotency_key": f"{token[:40]}:{pk}" if token else None,
+                        # Set by the phone's outbox when the form waited for the network.
+                        "recorded_at": post.get("recorded_at", ""),
                     }
                 )
             )
