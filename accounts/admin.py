@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -83,6 +83,23 @@ class StaffAdmin(ScopedModelAdmin, UserAdmin):
             obj.created_by_id = self.actor(request).user_id
         super().save_model(request, obj, form, change)
         actor_forget(obj.pk)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and str(id).isdigit():
+            actor_forget(int(id))  # the old password's sessions end now, not in 30 s
+        return response
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        actor_forget(obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            actor_forget(pk)
+        super().delete_queryset(request, queryset)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         for formset in formsets:

@@ -17,6 +17,10 @@ TOKEN_LIFETIME = timedelta(days=30)
 def user_set_language(*, actor: Actor, language: str) -> None:
     if language in dict(settings.LANGUAGES):
         User.objects.filter(pk=actor.user_id).update(language=language)
+        from accounts.selectors import actor_forget
+
+        if actor.user_id:
+            actor_forget(actor.user_id)
 
 
 def hash_token(raw: str) -> str:
