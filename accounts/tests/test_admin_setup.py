@@ -146,3 +146,54 @@ def test_no_superuser_switch_for_admins(tiny_city: TinyCity) -> None:
     )
     me.refresh_from_db()
     assert not me.is_superuser
+
+
+def _change_form(user: User, grant: Grant, **extra: str) -> dict[str, str]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "phone": "",
+        "grants-TOTAL_FORMS": "1",
+        "grants-INITIAL_FORMS": "1",
+        "grants-MIN_NUM_FORMS": "0",
+        "grants-MAX_NUM_FORMS": "1000",
+        "grants-0-id": str(grant.pk),
+        "grants-0-user": str(user.pk),
+        "grants-0-role": grant.role,
+        "grants-0-place": str(grant.place_id or ""),
+        "grants-0-unit": "",
+        "grants-0-household": "",
+    } | extra
+
+
+def test_a_grant_removed_in_setup_stops_working_at_once(tiny_city: TinyCity) -> None:
+    """The actor is cached between requests; Setup's change must not wait for the cache."""
+    worker = tiny_city.users["grid_worker"]
+    grid = tiny_city.inside.grid
+    browser = Client()
+    browser.force_login(worker)
+    assert browser.get(f"/health/coverage/{grid.pk}/").status_code == 200
+    grant = Grant.objects.get(user=worker)
+    r = admin_client(tiny_city).post(
+        f"/admin/accounts/user/{worker.pk}/change/",
+        _change_form(worker, grant, **{"is_active": "on", "grants-0-DELETE": "on"}),
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert not Grant.objects.filter(user=worker).exists()
+    assert browser.get(f"/health/coverage/{grid.pk}/").status_code == 404
+
+
+def test_an_account_deactivated_in_setup_is_logged_out_at_once(tiny_city: TinyCity) -> None:
+    worker = tiny_city.users["grid_worker"]
+    browser = Client()
+    browser.force_login(worker)
+    assert browser.get("/health/").status_code == 200
+    grant = Grant.objects.get(user=worker)
+    r = admin_client(tiny_city).post(
+        f"/admin/accounts/user/{worker.pk}/change/", _change_form(worker, grant)
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    worker.refresh_from_db()
+    assert not worker.is_active
+    r = browser.get("/health/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
