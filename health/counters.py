@@ -55,12 +55,12 @@ def coverage_recount(day: datetime.date) -> dict[str, int]:
 def _create_missing(
     day: datetime.date, keys: list[tuple[int, str]], recount: dict[tuple[int, str], Any]
 ) -> int:
-    from places.models import Place
+    from places.models import Place, path_ids
 
     paths = dict(Place.objects.filter(pk__in={g for g, _s in keys}).values_list("pk", "path"))
     rows = []
     for grid, slot in keys:
-        city, district, street, community = [int(p) for p in paths[grid].strip("/").split("/")][:4]
+        city, district, street, community = path_ids(paths[grid])[:4]
         reported, abnormal = recount[(grid, slot)]
         rows.append(
             CoverageCount(

@@ -38,7 +38,7 @@ from health.models import (
 )
 from health.policies import DAILY_SUBMIT_ROLES, DEADLINE_ROLES
 from health.querysets import REPORT_OFFICE_ROLES
-from places.models import Place, PlaceKind
+from places.models import Place, PlaceKind, path_ids
 
 # When a street has set no deadline of its own, its communities report by this time (Beijing).
 DEFAULT_DEADLINE = datetime.time(18, 0)
@@ -244,10 +244,6 @@ def access_deadline_street(actor: Actor, place_id: int) -> tuple[Place, datetime
 
 
 # ---- places and reports the actor may open --------------------------------------------------
-
-
-def path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
 
 
 def _office_place(actor: Actor, place_id: int, roles: frozenset[str]) -> Place:

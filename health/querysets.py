@@ -7,6 +7,7 @@ from django.db.models import Q
 from core.actor import Actor
 from core.roles import REGISTRY_ROLES, Role
 from core.scoping import ScopedQuerySet, any_of, path_prefix_q, place_columns_q
+from places.models import path_ids
 
 # Roles that see health reports, coverage, flags and visits of their subtree: the registry's.
 HEALTH_ROLES = REGISTRY_ROLES
@@ -47,23 +48,25 @@ class ScreeningVisitQuerySet(ScopedQuerySet):
         return place_columns_q(actor, HEALTH_ROLES)
 
 
+def _within_or_above(actor: Actor, roles: frozenset[str], place: str) -> Q | None:
+    """Rows about a place inside one of the actor's grants, or above it (the grant's own place
+    and its ancestors): `place` names the row's place field, with a `<place>_path` beside it."""
+    return any_of(
+        Q(**{f"{place}_path__startswith": g.place_path})
+        | Q(**{f"{place}_id__in": path_ids(g.place_path)})
+        for g in actor.place_grants(roles)
+    )
+
+
 class SweepCampaignQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:
         # A campaign concerns everyone working inside its scope, and the offices above it.
-        conditions: list[Q] = []
-        for g in actor.place_grants(HEALTH_ROLES):
-            ancestors = [int(p) for p in g.place_path.strip("/").split("/") if p]
-            conditions.append(Q(scope_path__startswith=g.place_path) | Q(scope_id__in=ancestors))
-        return any_of(conditions)
+        return _within_or_above(actor, HEALTH_ROLES, "scope")
 
 
 class ReportDeadlineQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:
-        conditions: list[Q] = []
-        for g in actor.place_grants(REPORT_OFFICE_ROLES):
-            ancestors = [int(p) for p in g.place_path.strip("/").split("/") if p]
-            conditions.append(Q(street_path__startswith=g.place_path) | Q(street_id__in=ancestors))
-        return any_of(conditions)
+        return _within_or_above(actor, REPORT_OFFICE_ROLES, "street")
 
 
 class DailyReportQuerySet(ScopedQuerySet):

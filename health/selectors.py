@@ -15,7 +15,7 @@ from core.scoping import any_of
 from health.models import CoverageCount, HealthFlag, HealthReport, Slot
 from health.querysets import HEALTH_ROLES
 from people.models import Resident, ResidentStatus
-from places.models import CHILD_KIND, Place, PlaceKind
+from places.models import CHILD_KIND, Place, PlaceKind, path_ids
 
 # The counter column that groups each kind's children.
 CHILD_COLUMN = {
@@ -64,10 +64,6 @@ def health_roots(actor: Actor) -> list[Place]:
 # ---- counters -------------------------------------------------------------------------------
 
 
-def _path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
-
-
 def coverage_counts_ensure(place: Place, day: datetime.date) -> int:
     """Make sure every grid under `place` has its counters for `day`, with `expected` taken from
     the registry. Cheap when they exist (two indexed counts); returns the rows it created."""
@@ -85,7 +81,7 @@ def coverage_counts_ensure(place: Place, day: datetime.date) -> int:
         expected = _expected_by_grid(list(missing_grids))
         new = []
         for pk, path in missing_grids.items():
-            city, district, street, community, _grid = _path_ids(path)[:5]
+            city, district, street, community, _grid = path_ids(path)[:5]
             for slot in Slot.values:
                 if (pk, slot) in have:
                     continue
@@ -103,11 +99,12 @@ def coverage_counts_ensure(place: Place, day: datetime.date) -> int:
                 )
         CoverageCount.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
         created = len(new)
-        # Counters a report created first (expected still unknown) get their figure now.
-        for pk in rows.filter(expected__isnull=True).values_list("grid_id", flat=True).distinct():
-            rows.filter(grid_id=pk, expected__isnull=True).update(
-                expected=expected.get(pk, _expected_by_grid([pk]).get(pk, 0))
-            )
+        # Counters a report created first (expected still unknown) get their figure now: one
+        # count for all of them, one update per grid.
+        unknown = set(rows.filter(expected__isnull=True).values_list("grid_id", flat=True))
+        expected |= _expected_by_grid([pk for pk in unknown if pk not in expected])
+        for pk in unknown:
+            rows.filter(grid_id=pk, expected__isnull=True).update(expected=expected.get(pk, 0))
     return created
 
 

@@ -30,7 +30,7 @@ from health.sweep_selectors import (
     figures_by,
     sweep_progress,
 )
-from places.models import Place, PlaceKind
+from places.models import Place, PlaceKind, path_ids
 
 MAX_DAYS = 14
 NAME_MAX = 100
@@ -185,7 +185,7 @@ def sweep_report(campaign: SweepCampaign) -> dict[str, Any]:
         if p["kind"] != PlaceKind.GRID or p["pk"] not in by_grid:
             continue
         f = by_grid[p["pk"]]
-        for ancestor in [int(x) for x in p["path"].strip("/").split("/") if x]:
+        for ancestor in path_ids(p["path"]):
             if ancestor in scope_ids:
                 totals[ancestor] = totals[ancestor] + f
     total = totals.get(scope.pk, Figures())

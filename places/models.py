@@ -43,6 +43,11 @@ class PlaceVariant(models.TextChoices):
     VILLAGE = "village", _("Village")
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids of a materialised path, top first: "/1/4/19/" → [1, 4, 19]."""
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
 class Place(models.Model):
     """One node of city > district > street > community > grid > building.
 
@@ -88,7 +93,7 @@ class Place(models.Model):
 
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+        return path_ids(self.path)[:-1]
 
 
 class InGrid(models.Model):
