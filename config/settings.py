@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "people",
     "party",
     "health",
+    "triage",
 ]
 
 MIDDLEWARE = [

@@ -194,6 +194,7 @@ class FlagStatus(models.TextChoices):
     OPEN = "open", _("Waiting for the grid worker")
     HANDED_OVER = "handed_over", _("Handed over to triage")
     DISMISSED = "dismissed", _("Dismissed")
+    CASE_CLOSED = "case_closed", _("Case closed after triage")
 
 
 # A person has at most one flag in these states: new abnormal reports join it.

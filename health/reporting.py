@@ -304,6 +304,10 @@ def _store(
         # two transactions then never wait for each other crosswise.
         _count(all_inserted)
         _raise_flags(actor, [row for row in all_inserted if row["abnormal"]])
+        # A report of a person in home observation fills that slot's follow-up.
+        from triage.follow_ups import follow_ups_fill_from_reports
+
+        follow_ups_fill_from_reports(actor, all_inserted)
     return stored, inserted_ids
 
 

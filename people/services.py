@@ -355,6 +355,11 @@ def resident_set_status(
     resident.status_note = status_note
     resident.save(update_fields=["status", "status_since", "status_note", "updated_at"])
     record_change(actor=actor, action=ChangeAction.STATUS, resident=resident, fields=changes)
+    if status in (ResidentStatus.MOVED_OUT, ResidentStatus.DECEASED):
+        # Their open triage case closes with that reason.
+        from triage.cases import cases_close_for_resident
+
+        cases_close_for_resident(actor=actor, resident=resident)
     return resident
 
 

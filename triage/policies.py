@@ -1,0 +1,26 @@
+"""What each role may do in triage, declared once; the services check these."""
+
+from __future__ import annotations
+
+from core.actor import Actor
+from core.roles import Role
+
+# Only health-centre staff set a category (the clinical decision).
+CATEGORY_ROLES = frozenset({Role.HEALTH_WORKER})
+# Only community and street staff set a disposition, assign beds and arrange transport.
+DISPOSITION_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN})
+# Who opens a case (an abnormal report, screening, a resident's call, a walk-in).
+OPEN_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.HEALTH_WORKER})
+# Who links a close contact to its index case (流调 by the health centre, or the community).
+CONTACT_ROLES = frozenset({Role.HEALTH_WORKER, Role.COMMUNITY_ADMIN})
+# Who records a home-observation follow-up on the person's behalf.
+FOLLOW_UP_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.HEALTH_WORKER})
+# Who registers designated hospitals and isolation sites, with their capacity.
+SITE_ROLES = frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN})
+# Who marks a building as having cases (community) and sets the city's threshold.
+DISCLOSURE_ROLES = frozenset({Role.COMMUNITY_ADMIN})
+THRESHOLD_ROLES = frozenset({Role.CITY_ADMIN})
+
+
+def may(actor: Actor, roles: frozenset[str]) -> bool:
+    return actor.is_superuser or actor.has_role(roles)
