@@ -893,6 +893,9 @@ def build_demo_city(
 
     reports = seed_health_reports(seed=seed)
     builder.say(f"health reports: {reports}")
+    from core.demo.triage import seed_triage
+
+    builder.say(f"triage cases: {seed_triage()}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),

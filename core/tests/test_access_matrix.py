@@ -31,6 +31,7 @@ from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
 from party.models import PartyMember, PartyOrg, Unit
 from people.models import RegistryImport, Resident
 from places.models import Household, Place
+from triage.models import BuildingDisclosure, FollowUp, Site, TriageCase
 
 # Markers carried by the names of objects outside the first chain (see core.testing).
 ALL_MARKERS = {"【SIB】", "【OST】", "【ODI】", "【UNA】", "【OUN】"}
@@ -59,6 +60,8 @@ REGISTRY_VIEWERS = {
     "building_head",
     "health_worker",
 }
+# Who is a case is medical: not building heads, helpers or units (issue 5).
+CASE_VIEWERS = REGISTRY_VIEWERS - {"building_head"}
 PARTY_VIEWERS = {"city_admin", "district_admin", "street_admin", "community_admin"}
 UNIT_VIEWERS = {"city_admin", "district_admin"}
 SETUP = {"city_admin", "district_admin"}
@@ -145,6 +148,23 @@ def oracle(user: User, obj: models.Model) -> bool:
         elif isinstance(obj, HealthFlag | ScreeningVisit):
             if role in REGISTRY_VIEWERS and place_pk in _ancestors(obj.building):
                 return True
+        elif isinstance(obj, TriageCase | FollowUp):
+            building = obj.building if isinstance(obj, TriageCase) else obj.case.building
+            if role in CASE_VIEWERS and place_pk in _ancestors(building):
+                return True
+        elif isinstance(obj, Site):
+            # A site serves its place's subtree; the offices above it see it too.
+            if role in CASE_VIEWERS and place_pk is not None:
+                grant_place = Place.objects.get(pk=place_pk)
+                if place_pk in _ancestors(obj.place) or obj.place_id in _ancestors(grant_place):
+                    return True
+        elif isinstance(obj, BuildingDisclosure):
+            # Public within the community: its staff and helpers, and its residents.
+            if role in PLACE_VIEWERS and place_pk in _ancestors(obj.building):
+                return True
+            if role == "resident" and grant.household is not None:
+                if grant.household.community_id == obj.community_id:
+                    return True
         elif isinstance(obj, SweepCampaign):
             # Everyone working inside the sweep's scope, and the offices above that scope.
             if role in REGISTRY_VIEWERS and place_pk is not None:
@@ -215,6 +235,10 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "sweep_id": SweepCampaign,
     "daily_report_id": DailyReport,
     "visit_id": ScreeningVisit,
+    "case_id": TriageCase,
+    "site_id": Site,
+    "follow_up_id": FollowUp,
+    "disclosure_id": BuildingDisclosure,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}
