@@ -312,10 +312,13 @@ def get_flag(request: HttpRequest, flag_id: int) -> HealthFlag:
 
 @router.post("/health-flags/{flag_id}/handover", response={200: FlagOut, **ERRORS})
 def hand_over_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
-    """Hand the person over to triage (the health centre's queue)."""
+    """Hand the person over to triage: their case opens in the health centre's queue (or the
+    open case takes the flag); GET /api/triage/cases?q=… finds it."""
+    from triage.cases import case_open_from_flag
+
     actor = actor_of_api(request)
     flag = selectors.access_flag(actor, flag_id)
-    flag_services.health_flag_hand_over(actor=actor, flag=flag, note=payload.note)
+    case_open_from_flag(actor=actor, flag=flag, note=payload.note)
     return selectors.access_flag(actor, flag_id)
 
 
