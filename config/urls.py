@@ -24,6 +24,7 @@ urlpatterns = [
     path("sweeps/", include("health.web.sweep_urls")),
     path("daily/", include("health.web.daily_urls")),
     path("workers/", include("health.web.worker_urls")),
+    path("triage/", include("triage.web.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),
     path(
