@@ -13,6 +13,7 @@ from accounts import services
 from accounts.forms import LoginForm
 from accounts.selectors import home_redirect, home_scopes
 from core.http import actor_of
+from triage.disclosure_selectors import resident_marked_buildings
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,7 +21,12 @@ def home(request: HttpRequest) -> HttpResponse:
     target = home_redirect(actor)
     if target:
         return redirect(target)
-    return render(request, "accounts/home.html", {"scopes": home_scopes(actor)})
+    context = {
+        "scopes": home_scopes(actor),
+        # A resident's notice board: the buildings of their community marked as having cases.
+        "marked_buildings": resident_marked_buildings(actor),
+    }
+    return render(request, "accounts/home.html", context)
 
 
 class LoginView(auth_views.LoginView):
