@@ -222,12 +222,11 @@ def _triage_samples(tc: TinyCity) -> None:
     street and a building marked as having cases; and one site of the whole city."""
     from django.utils import timezone
 
+    from accounts.selectors import actor_for_user
     from triage.cases import case_open
     from triage.decisions import case_assess, case_disposition_set
     from triage.models import BuildingDisclosure, Category, Disposition, Origin, SiteKind
     from triage.sites import site_save
-
-    from accounts.selectors import actor_for_user
 
     city_admin = actor_for_user(tc.users["city_admin"])
     site_save(
@@ -253,6 +252,8 @@ def _triage_samples(tc: TinyCity) -> None:
                 place=chain.street,
                 capacity=10,
             )
+        if chain is tc.sibling:
+            continue  # residents see their community's marked buildings: keep 【SIB】 unmarked
         BuildingDisclosure.objects.create(
             **place_services.ancestor_columns(chain.building),
             building_path=chain.building.path,

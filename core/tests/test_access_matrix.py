@@ -162,9 +162,9 @@ def oracle(user: User, obj: models.Model) -> bool:
             # Public within the community: its staff and helpers, and its residents.
             if role in PLACE_VIEWERS and place_pk in _ancestors(obj.building):
                 return True
-            if role == "resident" and grant.household is not None:
-                if grant.household.community_id == obj.community_id:
-                    return True
+            household = grant.household
+            if role == "resident" and household and household.community_id == obj.community_id:
+                return True
         elif isinstance(obj, SweepCampaign):
             # Everyone working inside the sweep's scope, and the offices above that scope.
             if role in REGISTRY_VIEWERS and place_pk is not None:

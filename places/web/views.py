@@ -15,6 +15,7 @@ from people.selectors import (
 from people.services import may_edit_household
 from places import selectors
 from places.models import PlaceKind
+from triage.disclosure_selectors import resident_marked_buildings
 
 
 def place_roots(request: HttpRequest) -> HttpResponse:
@@ -60,5 +61,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "may_edit": may_edit_household(actor, household),
         "show_history": staff,
         "history": household_history(actor, household) if staff else [],
+        # A resident's notice board: the buildings of their community marked as having cases.
+        "marked_buildings": resident_marked_buildings(actor),
     }
     return render(request, "places/household.html", context)

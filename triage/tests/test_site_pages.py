@@ -16,10 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Grant, User
-from accounts.selectors import actor_for_user
+from accounts.selectors import actor_for_user, actor_forget
 from core.roles import Role
 from core.testing import ROOT, TinyCity
 from people.models import Resident
+from places.services import ancestor_columns
 from triage.cases import case_open
 from triage.decisions import case_assess, case_disposition_set
 from triage.disclosure_selectors import resident_marked_buildings
@@ -485,10 +486,23 @@ def test_disclosure_pages_never_show_a_household_or_a_name(tiny_city: TinyCity, 
 
 def test_resident_sees_the_marked_buildings_of_their_community_only(tiny_city: TinyCity) -> None:
     resident = tiny_city.users["resident"]
-    # The tiny city marked one building in every chain; the resident's community has two.
+    # The tiny city marked the building of each chain but 【SIB】's; mark that one too, so the
+    # resident's community has two.
+    sib = tiny_city.sibling
+    BuildingDisclosure.objects.create(
+        **ancestor_columns(sib.building),
+        building_path=sib.building.path,
+        case_count=2,
+        marked_by=tiny_city.users["community_admin"],
+        marked_at=NOON,
+    )
     assert resident_marked_buildings(actor_for_user(resident)) == ["1栋", "【SIB】楼"]
+    # With one household, the resident lands on the household page: the board is there.
+    landing = _client(tiny_city, "resident").get("/", follow=True).content.decode()
+    assert re.findall(r'data-testid="marked-building">([^<]+)<', landing) == ["1栋", "【SIB】楼"]
     # A resident registered in two households (no single household to land on) sees the home.
     Grant.objects.create(user=resident, role=Role.RESIDENT, household=tiny_city.sibling.household)
+    actor_forget(resident.pk)  # the grant was added behind Setup's back
     c = _client(tiny_city, "resident")
     text = c.get("/").content.decode()
     section = re.search(r'data-testid="marked-buildings".*?</section>', text, re.S)
