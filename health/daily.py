@@ -1,12 +1,14 @@
 """Writes of the community daily report to the street (日报) and of the street's deadline.
 
 A community admin opens the day's report: it is generated from the day's data (coverage,
-abnormal reports, flags, screening, declared categories, workers' health) and may be
-regenerated while it is a draft. They fill in the figures no capability computes yet (new cases
-by category, home observation, open requests — hand-kept, marked as such in the figures), add
-remarks and submit before the street's deadline. Submitting freezes the report: a second submit
-changes nothing, and a submitted report is never edited (a correction would be a resubmission
-flow, which does not exist yet).
+abnormal reports, flags, screening, declared categories, workers' health, and the fever-triage
+cases: new cases by category, cases opened, home observation, people waiting for a bed, the
+median time to triage) and may be regenerated while it is a draft. They fill in the figure no
+capability computes yet (open requests — hand-kept, marked as such in the figures), add remarks
+and submit before the street's deadline. A draft generated before the triage figures were
+computed is regenerated before it is submitted (its hand-kept figures and remarks stay).
+Submitting freezes the report: a second submit changes nothing, and a submitted report is never
+edited (a correction would be a resubmission flow, which does not exist yet).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from core.validators import normalize_text
 from health.daily_selectors import (
     HAND_KEPT,
     HAND_MARK,
+    TRIAGE_KEYS,
     community_deadline,
     daily_figures,
     deadline_at,
@@ -156,7 +159,13 @@ def _apply(report: DailyReport, hand_kept: dict[str, Any] | None, note: str | No
             figures.pop(key, None)
         else:
             figures[key] = value
-    figures[HAND_MARK] = sorted(k for k in HAND_KEPT if isinstance(figures.get(k), int))
+    # Figures computed since (the triage ones) keep their mark in a report stored before.
+    computed_since = {
+        k for k in report.figures.get(HAND_MARK) or [] if k not in HAND_KEPT and k in figures
+    }
+    figures[HAND_MARK] = sorted(
+        {k for k in HAND_KEPT if isinstance(figures.get(k), int)} | computed_since
+    )
     report.figures = figures
     if note is not None:
         report.note = note
@@ -201,6 +210,11 @@ def daily_report_submit(
     if "am_expected" not in report.figures:
         raise ValidationError(
             _("This report has no figures yet: regenerate it first."), code="not_generated"
+        )
+    if any(k not in report.figures for k in TRIAGE_KEYS):
+        raise ValidationError(
+            _("This report was generated before the triage figures: regenerate it first."),
+            code="not_generated",
         )
     missing = [k for k in HAND_KEPT if not isinstance(report.figures.get(k), int)]
     if missing:

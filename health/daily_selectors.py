@@ -2,6 +2,12 @@
 report, and the overview a street, district or city office opens every evening — who has
 submitted, who is late, who has not yet, and the sum of what was submitted.
 
+The fever-triage figures (new cases per category, cases opened, people in home observation or
+waiting for a bed, the median time from the first flag to triage) are computed from the triage
+cases (triage.stats); only the residents' requests still open are entered by hand until the
+requests work computes them. Reports stored before the triage figures were computed keep what
+was entered by hand: the keys listed under HAND_MARK say so, and they render as they were.
+
 The overview reads at most three light lists (communities under the place, their report rows of
 the day, the streets' deadlines) and one aggregate over the submitted reports' figures, so a
 city of ~3,400 communities is one page of a few queries. Reading never creates a report: a
@@ -65,6 +71,8 @@ class Figure:
     label: Any  # lazy text
     section: str
     hand_kept: bool = False
+    # A count adds up over communities; a median does not (the roll-up leaves it out).
+    summed: bool = True
 
 
 SECTIONS: dict[str, Any] = {
@@ -73,6 +81,7 @@ SECTIONS: dict[str, Any] = {
     "screening": _("Door-to-door screening"),
     "declared": _("Four categories found in reports today"),
     "workers": _("Community workers' health"),
+    "triage": _("Fever triage (from the case records)"),
     "hand_kept": _("Entered by the community"),
 }
 
@@ -97,20 +106,34 @@ FIGURES: tuple[Figure, ...] = (
     Figure("workers_total", _("Community workers"), "workers"),
     Figure("workers_reported", _("Workers who reported today"), "workers"),
     Figure("workers_unwell", _("Workers unwell (not fit for duty)"), "workers"),
-    Figure("new_confirmed", _("New confirmed cases"), "hand_kept", hand_kept=True),
-    Figure("new_suspected", _("New suspected cases"), "hand_kept", hand_kept=True),
-    Figure("new_febrile", _("New febrile patients"), "hand_kept", hand_kept=True),
-    Figure("new_close_contact", _("New close contacts"), "hand_kept", hand_kept=True),
-    Figure("home_observation", _("People in home observation"), "hand_kept", hand_kept=True),
+    Figure("new_confirmed", _("New confirmed cases"), "triage"),
+    Figure("new_suspected", _("New suspected cases"), "triage"),
+    Figure("new_febrile", _("New febrile patients"), "triage"),
+    Figure("new_close_contact", _("New close contacts"), "triage"),
+    Figure("cases_opened", _("Cases opened today"), "triage"),
+    Figure("home_observation", _("People in home observation"), "triage"),
+    Figure("beds_waiting", _("People waiting for a hospital bed or isolation room"), "triage"),
+    Figure(
+        "triage_minutes_median",
+        _("Median minutes from first flag to triage (cases triaged today)"),
+        "triage",
+        summed=False,
+    ),
     Figure("requests_open", _("Residents' requests still open"), "hand_kept", hand_kept=True),
 )
 FIGURE_KEYS = tuple(f.key for f in FIGURES)
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
-# Figures no capability computes yet (triage, requests): the community admin enters them on
-# review. The keys entered by hand are listed under HAND_MARK in the report's figures, so the
-# triage and requests issues can compute them instead and drop them from this list.
+# The figures the roll-up adds up over the submitted reports.
+SUMMED_KEYS = tuple(f.key for f in FIGURES if f.summed)
+# Figures no capability computes yet (requests): the community admin enters them on review.
+# The keys entered by hand are listed under HAND_MARK in the report's figures, so a figure
+# computed later (the triage ones were hand-kept until issue 5) stays marked as entered by hand
+# in the reports stored before.
 HAND_KEPT = tuple(f.key for f in FIGURES if f.hand_kept)
 HAND_MARK = "by_hand"
+# The triage figures a report generated before they were computed lacks: such a draft is
+# regenerated before it is submitted.
+TRIAGE_KEYS = tuple(f.key for f in FIGURES if f.section == "triage" and f.summed)
 # The few figures the overview tables show per row (the roll-up card and the .xlsx show all).
 SUMMARY_KEYS = (
     "pm_reported",
@@ -119,6 +142,7 @@ SUMMARY_KEYS = (
     "new_confirmed",
     "new_suspected",
     "home_observation",
+    "beds_waiting",
     "workers_unwell",
 )
 
@@ -131,7 +155,8 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
 
 
 def daily_figures(actor: Actor, community: Place, day: datetime.date) -> dict[str, int]:
-    """The computed figures of one community's day (the hand-kept ones are not here)."""
+    """The computed figures of one community's day (the hand-kept ones are not here; nor is
+    the median time to triage on a day nobody was triaged)."""
     from health.selectors import coverage
     from health.worker_selectors import community_worker_counts
 
@@ -175,6 +200,61 @@ def daily_figures(actor: Actor, community: Place, day: datetime.date) -> dict[st
     out["workers_total"] = workers.total
     out["workers_reported"] = workers.reported
     out["workers_unwell"] = workers.unwell
+    out.update(triage_figures(actor, community, day))
+    return out
+
+
+def triage_figures(actor: Actor, community: Place, day: datetime.date) -> dict[str, int]:
+    """The fever-triage figures of one community's day, from the cases (three queries):
+
+    - new_<category>: cases whose category was set to it for the first time that day (a case
+      going suspected → confirmed counts once in each; back to a category it had before, not
+      again);
+    - cases_opened: cases opened that day;
+    - home_observation, beds_waiting: open cases at home under observation, and waiting for a
+      hospital bed or an isolation room, as of the report's generation;
+    - triage_minutes_median: median minutes from the first flag to triage of the cases
+      triaged that day (left out when nobody was).
+    """
+    from django.db.models import Exists, OuterRef
+
+    from triage.models import FOUR_CATEGORIES, CaseEvent, CaseStatus, EventKind, TriageCase
+    from triage.stats import MEASURES_BY_KEY, durations_of
+
+    start, end = day_bounds(day)
+    events = CaseEvent.objects.for_actor(actor).filter(
+        kind=EventKind.CATEGORY, case__community_id=community.pk
+    )
+    earlier = CaseEvent.objects.filter(
+        case_id=OuterRef("case_id"),
+        kind=EventKind.CATEGORY,
+        to_value=OuterRef("to_value"),
+        at__lt=start,
+    )
+    new = dict(
+        events.filter(at__gte=start, at__lt=end, to_value__in=FOUR_CATEGORIES)
+        .exclude(Exists(earlier))
+        .values_list("to_value")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("to_value", "n")
+        .order_by()
+    )
+    out = {f"new_{category}": new.get(category, 0) for category in FOUR_CATEGORIES}
+    cases = TriageCase.objects.for_actor(actor).filter(community_id=community.pk)
+    is_open = Q(status=CaseStatus.OPEN)
+    counts = cases.filter(is_open | Q(opened_at__gte=start, opened_at__lt=end)).aggregate(
+        opened=Count("pk", filter=Q(opened_at__gte=start, opened_at__lt=end)),
+        home=Count("pk", filter=is_open & Q(disposition="home_observation")),
+        beds=Count("pk", filter=is_open & Q(bed_wanted_since__isnull=False)),
+    )
+    out["cases_opened"] = counts["opened"]
+    out["home_observation"] = counts["home"]
+    out["beds_waiting"] = counts["beds"]
+    (triage,) = durations_of(
+        cases.filter(triaged_at__gte=start, triaged_at__lt=end), [MEASURES_BY_KEY["triage"]]
+    )
+    if triage.median is not None:
+        out["triage_minutes_median"] = round(triage.median)
     return out
 
 
@@ -197,13 +277,21 @@ class FigureSection:
 
 
 def figure_sections(figures: dict[str, Any]) -> list[FigureSection]:
-    """The figures as the report shows them, section by section (a missing figure is None)."""
+    """The figures as the report shows them, section by section (a missing figure is None). A
+    figure is marked hand-kept when it still is, or when this report's value was entered by
+    hand (reports stored before the figure was computed)."""
     sections: dict[str, FigureSection] = {}
+    by_hand = set(figures.get(HAND_MARK) or [])
     for f in FIGURES:
         s = sections.setdefault(f.section, FigureSection(f.section, str(SECTIONS[f.section]), []))
         value = figures.get(f.key)
         s.rows.append(
-            FigureRow(f.key, str(f.label), value if isinstance(value, int) else None, f.hand_kept)
+            FigureRow(
+                f.key,
+                str(f.label),
+                value if isinstance(value, int) and not isinstance(value, bool) else None,
+                f.hand_kept or f.key in by_hand,
+            )
         )
     coverage = sections["coverage"]
     for slot, label in Slot.choices:
@@ -419,7 +507,7 @@ class Overview:
 
 def _sum_expressions() -> dict[str, Any]:
     return {
-        f"f_{k}": Sum(Cast(KT(f"figures__{k}"), IntegerField()), default=None) for k in FIGURE_KEYS
+        f"f_{k}": Sum(Cast(KT(f"figures__{k}"), IntegerField()), default=None) for k in SUMMED_KEYS
     }
 
 
@@ -517,13 +605,13 @@ def daily_overview(actor: Actor, place: Place, day: datetime.date) -> Overview:
             continue
         row.in_sum = g["n"]
         total.in_sum += g["n"]
-        for k in FIGURE_KEYS:
+        for k in SUMMED_KEYS:
             value = g[f"f_{k}"]
             if value is not None:
                 row.sums[k] = value
                 totals[k] += value
                 have.add(k)
-    total.sums = {k: totals[k] for k in FIGURE_KEYS if k in have}
+    total.sums = {k: totals[k] for k in SUMMED_KEYS if k in have}
     for row in children.values():
         total.communities += row.communities
         total.submitted += row.submitted

@@ -26,13 +26,13 @@ from core.testing import TinyCity
 from health import daily
 from health.daily_selectors import (
     DEFAULT_DEADLINE,
-    FIGURE_KEYS,
     HAND_KEPT,
     HAND_MARK,
     LATE,
     NOT_YET,
     ON_TIME,
     SUBMITTED_LATE,
+    SUMMED_KEYS,
     daily_overview,
 )
 from health.models import DailyReport, HealthFlag, ReportDeadline
@@ -45,14 +45,8 @@ DAY = datetime.date(2026, 11, 24)
 NINE = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 Beijing
 FIVE_PM = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)  # 17:00
 SEVEN_PM = datetime.datetime(2026, 11, 24, 11, 0, tzinfo=datetime.UTC)  # 19:00
-HAND = {
-    "new_confirmed": "0",
-    "new_suspected": "1",
-    "new_febrile": "2",
-    "new_close_contact": "３",  # full-width digits are accepted
-    "home_observation": "12",
-    "requests_open": "4",
-}
+# The one figure still entered by hand (the triage figures are computed: test_stats.py).
+HAND = {"requests_open": "１２"}  # full-width digits are accepted
 
 
 def _client(user: User) -> Client:
@@ -145,12 +139,17 @@ def test_community_admin_opens_todays_report_generated_from_the_days_data(city: 
     assert DailyReport.objects.count() == 1
     report.refresh_from_db()
     assert report.figures["am_reported"] == 2
-    # "Regenerate" while a draft: the new report is counted, hand-kept figures stay.
-    c.post(f"/daily/{report.pk}/", _form(report, c, action="save", new_confirmed="5"))
+    # "Regenerate" while a draft: the new report is counted, hand-kept figures stay; a
+    # computed figure sent in the form is not taken.
+    c.post(
+        f"/daily/{report.pk}/",
+        _form(report, c, action="save", requests_open="5", new_confirmed="9"),
+    )
     c.post(f"/daily/{report.pk}/", _form(report, c, action="regenerate"))
     report.refresh_from_db()
-    assert report.figures["am_reported"] == 3 and report.figures["new_confirmed"] == 5
-    assert report.figures[HAND_MARK] == ["new_confirmed"]
+    assert report.figures["am_reported"] == 3 and report.figures["requests_open"] == 5
+    assert report.figures["new_confirmed"] == 0
+    assert report.figures[HAND_MARK] == ["requests_open"]
 
 
 @pytest.mark.django_db
@@ -173,36 +172,28 @@ def test_hand_kept_figures_are_validated_by_field_and_nothing_is_stored(city: Ti
     before = dict(report.figures)
     r = c.post(
         f"/daily/{report.pk}/",
-        _form(
-            report,
-            c,
-            action="save",
-            new_confirmed="-1",
-            new_suspected="abc",
-            home_observation="1.5",
-            requests_open="200000",
-            note="备注",
-        ),
+        _form(report, c, action="save", requests_open="200000", note="备注"),
     )
     assert r.status_code == 400
-    body = r.content.decode()
-    for field in ("new_confirmed", "new_suspected", "home_observation", "requests_open"):
-        assert f'data-testid="error-{field}"' in body, field
+    assert 'data-testid="error-requests_open"' in r.content.decode()
     report.refresh_from_db()
     assert report.figures == before and report.note == ""
 
     # The service says the same, naming each figure.
-    with pytest.raises(ValidationError) as e:
-        daily.daily_report_save(
-            actor=_actor(city, "community_admin"), report=report, hand_kept={"new_febrile": "x"}
-        )
-    assert set(e.value.error_dict) == {"new_febrile"}  # type: ignore[attr-defined]
+    for bad in ("-1", "abc", "1.5"):
+        with pytest.raises(ValidationError) as e:
+            daily.daily_report_save(
+                actor=_actor(city, "community_admin"),
+                report=report,
+                hand_kept={"requests_open": bad},
+            )
+        assert set(e.value.error_dict) == {"requests_open"}  # type: ignore[attr-defined]
 
     r = c.post(f"/daily/{report.pk}/", _form(report, c, action="save", **HAND, note="物资紧缺"))
     assert r.status_code == 302
     report.refresh_from_db()
-    assert report.figures["new_close_contact"] == 3 and report.note == "物资紧缺"
-    assert report.figures[HAND_MARK] == sorted(HAND_KEPT)
+    assert report.figures["requests_open"] == 12 and report.note == "物资紧缺"
+    assert report.figures[HAND_MARK] == sorted(HAND_KEPT) == ["requests_open"]
     assert report.status == "draft"
 
 
@@ -247,11 +238,11 @@ def test_submitted_before_the_deadline_is_on_time_and_frozen(city: TinyCity, clo
     assert c.post(f"/daily/{report.pk}/", data).status_code == 302
     again = daily.daily_report_submit(actor=_actor(city, "community_admin"), report=report)
     assert again.submitted_at == FIVE_PM
-    r = c.post(f"/daily/{report.pk}/", {**data, "once": "another", "new_confirmed": "9"})
+    r = c.post(f"/daily/{report.pk}/", {**data, "once": "another", "requests_open": "9"})
     assert r.status_code == 302
     with pytest.raises(ValidationError):
         daily.daily_report_save(
-            actor=_actor(city, "community_admin"), report=report, hand_kept={"new_confirmed": 9}
+            actor=_actor(city, "community_admin"), report=report, hand_kept={"requests_open": 9}
         )
     report.refresh_from_db()
     assert (report.figures, report.note, report.submitted_at) == frozen
@@ -361,7 +352,7 @@ def test_rollups_equal_the_sums_of_submitted_reports(city: TinyCity) -> None:
         reports.append(_submitted(user, chain.community, hand))
 
     def total(rs: list[DailyReport]) -> dict[str, int]:
-        return {k: sum(r.figures[k] for r in rs) for k in FIGURE_KEYS}
+        return {k: sum(r.figures[k] for r in rs) for k in SUMMED_KEYS}
 
     city_admin = _actor(city, "city_admin")
     o = daily_overview(city_admin, city.city, DAY)
@@ -502,17 +493,18 @@ def test_api_submit_and_list(city: TinyCity) -> None:
     assert {e["field"] for e in r.json()["errors"]} == set(HAND_KEPT)
     r = c.post(
         url,
-        json.dumps({"hand_kept": {**HAND, "new_confirmed": -2}}),
+        json.dumps({"hand_kept": {**HAND, "requests_open": -2}}),
         content_type="application/json",
     )
-    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["new_confirmed"]
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["requests_open"]
     report.refresh_from_db()
     assert report.status == "draft"
     r = c.post(url, json.dumps({"hand_kept": HAND, "note": "ok"}), content_type="application/json")
     assert r.status_code == 200, r.content
     out = r.json()
     assert out["status"] == "submitted" and out["timeliness"] == ON_TIME
-    assert out["figures"]["new_close_contact"] == 3 and out["note"] == "ok"
+    assert out["figures"]["requests_open"] == 12 and out["note"] == "ok"
+    assert out["figures"]["new_close_contact"] == 2  # computed: the tiny city's two contacts
     assert sorted(out["hand_kept"]) == sorted(HAND_KEPT)
     again = c.post(url, "{}", content_type="application/json")
     assert again.status_code == 200 and again.json()["submitted_at"] == out["submitted_at"]
@@ -543,7 +535,8 @@ def test_report_export_opens_and_contains_the_figures(city: TinyCity) -> None:
     flat = {row[0]: row[1] for row in rows if row[0]}
     assert flat["Date"] == "2026-11-24"
     assert flat["Morning: residents expected"] == report.figures["am_expected"]
-    assert flat["People in home observation"] == 12
+    assert flat["People in home observation"] == 2  # the tiny city's two contacts
+    assert flat["Residents' requests still open"] == 12
     assert flat["Filled in by:"] == user.display_name
     assert "Reviewed by:" in flat
     # In Chinese the headings follow the catalogue.
@@ -570,8 +563,10 @@ def test_rollup_export_has_a_row_per_level_and_a_total(city: TinyCity) -> None:
     header = rows[header_at]
     body = rows[header_at + 1 :]
     assert [row[0] for row in body] == ["【OST】街道", "甲街道", "Total"]
-    col = header.index("People in home observation")
+    col = header.index("Residents' requests still open")
     assert body[-1][col] == 12 and body[1][col] == 12
+    col = header.index("People in home observation")
+    assert body[-1][col] == 2 and body[1][col] == 2
     assert body[-1][header.index("Submitted")] == 1
     assert body[-1][header.index("Not yet")] == 1
     # The street's export: one row per community with its status.
