@@ -60,9 +60,9 @@ class DailyFilter(Schema):
 
 
 class SubmitIn(Schema):
-    """The review's last changes, if any: hand-kept figures by key (new_confirmed,
-    new_suspected, new_febrile, new_close_contact, home_observation, requests_open) and the
-    remarks. Every hand-kept figure must be filled in (here or before) to submit."""
+    """The review's last changes, if any: hand-kept figures by key (only requests_open now:
+    new cases and home observation come from the triage records; other keys are ignored) and
+    the remarks. Every hand-kept figure must be filled in (here or before) to submit."""
 
     hand_kept: dict[str, Any] | None = None
     note: str | None = None
