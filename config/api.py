@@ -21,6 +21,7 @@ from party.api.routes import router as party_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
 from places.api.routes import router as places_router  # noqa: E402
+from triage.api.routes import router as triage_router  # noqa: E402
 
 api.add_router("", accounts_router)
 api.add_router("", places_router)
@@ -30,3 +31,4 @@ api.add_router("", registry_import_router)
 api.add_router("", health_router)
 api.add_router("", screening_router)
 api.add_router("", daily_router)
+api.add_router("", triage_router)
