@@ -217,6 +217,12 @@ class TriageCase(InGrid):
                 condition=Q(status="open", bed_wanted_since__isnull=False),
                 name="triagecase_transfer",
             ),
+            # The four categories with no disposition yet, per street, oldest triage first.
+            models.Index(
+                fields=["street", "triaged_at", "id"],
+                condition=Q(status="open", disposition="", category__in=FOUR_CATEGORIES),
+                name="triagecase_awaiting",
+            ),
             models.Index(fields=["community", "status"], name="triagecase_comm_status"),
             models.Index(fields=["street", "status"], name="triagecase_street_status"),
         ]

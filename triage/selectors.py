@@ -25,6 +25,14 @@ from triage.models import (
 )
 
 CASE_RELATED = ("resident__person", "household", "building", "grid", "community", "site")
+# Lists join only what a row shows most; the rest comes in one small query each. Eight joined
+# tables cost PostgreSQL ~30 ms of planning per query (bench/README.md, triage queues).
+LIST_JOINED = ("resident__person", "household", "building")
+LIST_PREFETCHED = ("grid", "community", "site")
+
+
+def _listed(cases: QuerySet[TriageCase]) -> QuerySet[TriageCase]:
+    return cases.select_related(*LIST_JOINED).prefetch_related(*LIST_PREFETCHED)
 
 
 def access_case(actor: Actor, case_id: int) -> TriageCase:
@@ -72,7 +80,7 @@ def triage_queue(
     cases = TriageCase.objects.for_actor(actor).awaiting_triage()
     if community_id:
         cases = cases.filter(community_id=community_id)
-    return _search(cases, q).select_related(*CASE_RELATED).order_by("triage_due_since", "pk")
+    return _listed(_search(cases, q)).order_by("triage_due_since", "pk")
 
 
 def case_list(
@@ -103,7 +111,7 @@ def case_list(
             | Q(grid_id=place_id)
             | Q(building_id=place_id)
         )
-    return _search(cases, q).select_related(*CASE_RELATED).order_by("-opened_at", "-pk")
+    return _listed(_search(cases, q)).order_by("-opened_at", "-pk")
 
 
 def transfer_queue(actor: Actor, *, street_id: int | None = None) -> QuerySet[TriageCase]:
@@ -112,7 +120,7 @@ def transfer_queue(actor: Actor, *, street_id: int | None = None) -> QuerySet[Tr
     cases = TriageCase.objects.for_actor(actor).waiting_for_bed()
     if street_id:
         cases = cases.filter(street_id=street_id)
-    return cases.select_related(*CASE_RELATED).order_by("bed_wanted_since", "pk")
+    return _listed(cases).order_by("bed_wanted_since", "pk")
 
 
 def awaiting_disposition(actor: Actor, *, street_id: int | None = None) -> QuerySet[TriageCase]:
@@ -122,7 +130,7 @@ def awaiting_disposition(actor: Actor, *, street_id: int | None = None) -> Query
     )
     if street_id:
         cases = cases.filter(street_id=street_id)
-    return cases.select_related(*CASE_RELATED).order_by("triaged_at", "pk")
+    return _listed(cases).order_by("triaged_at", "pk")
 
 
 def sites_for(actor: Actor, *, kind: str = "") -> QuerySet[Site]:
