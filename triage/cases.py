@@ -18,7 +18,7 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
 from core.validators import normalize_text
-from health.models import FlagStatus, HealthFlag
+from health.models import FlagStatus, HealthFlag, Symptom
 from people.models import Resident, ResidentStatus
 from triage.models import (
     CaseEvent,
@@ -43,6 +43,16 @@ GONE: dict[str, str] = {
 
 def clean_note(value: Any) -> str:
     return normalize_text(str(value or ""))[:NOTE_MAX]
+
+
+ALL_SYMPTOMS = sum(Symptom.values)
+
+
+def clean_symptoms(value: Any, field: str = "symptoms") -> int:
+    """Symptom bits as the forms send them (see health.rules.symptom_bits)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= ALL_SYMPTOMS:
+        raise field_error(field, _("Choose the symptoms from the list."), code="invalid")
+    return value
 
 
 def event_add(

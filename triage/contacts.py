@@ -50,6 +50,7 @@ def contact_link(
     )
     contact = TriageCase.objects.select_for_update().get(pk=contact.pk)
     # Walk up from the index case: meeting the contact means the link would close a cycle.
+    # Each case on the way is locked, so two links made at once cannot close one together.
     seen: set[int] = set()
     up: TriageCase | None = index_case
     while up is not None and up.pk not in seen:
@@ -60,7 +61,11 @@ def contact_link(
                 "cycle",
             )
         seen.add(up.pk)
-        up = up.index_case
+        up = (
+            TriageCase.objects.select_for_update().filter(pk=up.index_case_id).first()
+            if up.index_case_id is not None
+            else None
+        )
     # A later contact keeps the observation going longer; an earlier one never shortens it.
     last = max(last_contact_on, contact.last_contact_on or last_contact_on)
     contact.index_case = index_case

@@ -16,7 +16,14 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from health.rules import parse_temperature
 from triage import follow_ups as follow_up_services
-from triage.cases import bed_release, case_close, clean_note, event_add, locked_case
+from triage.cases import (
+    bed_release,
+    case_close,
+    clean_note,
+    clean_symptoms,
+    event_add,
+    locked_case,
+)
 from triage.models import (
     BED_DISPOSITIONS,
     Category,
@@ -29,7 +36,7 @@ from triage.models import (
     TriageCase,
 )
 from triage.policies import CATEGORY_ROLES, DISPOSITION_ROLES
-from triage.rules import CATEGORY_NEXT, DISPOSITIONS_FOR
+from triage.rules import CATEGORY_NEXT, DISPOSITIONS_FOR, observation_end
 
 RESULT_MAX = 200
 
@@ -65,6 +72,7 @@ def case_assess(
     temp: Decimal | None = None
     if temperature not in (None, ""):
         temp = parse_temperature(temperature)
+    symptoms = clean_symptoms(symptoms)
     test_result = clean_note(test_result)[:RESULT_MAX]
     notes = clean_note(notes)
     now = timezone.now()
@@ -137,15 +145,20 @@ def case_disposition_set(
         raise field_error("reason", _("Say why the disposition changes."), code="required")
     now = timezone.now()
     today = timezone.localdate(now)
+    # A close contact is watched until 14 days after the last contact, wherever they are (an
+    # isolation room or not yet sent anywhere: the day is known from the contact link).
+    watch_until = case.observation_end
+    if case.last_contact_on is not None:
+        watch_until = max(watch_until or today, observation_end(today, case.last_contact_on))
     if (
         disposition == Disposition.RELEASED
         and case.category == Category.CLOSE_CONTACT
-        and case.observation_end is not None
-        and today < case.observation_end
+        and watch_until is not None
+        and today < watch_until
     ):
         raise field_error(
             "disposition",
-            _("A close contact's observation lasts until %(day)s.") % {"day": case.observation_end},
+            _("A close contact's observation lasts until %(day)s.") % {"day": watch_until},
             code="too_early",
         )
     event_add(
@@ -159,10 +172,10 @@ def case_disposition_set(
     )
     if disposition == Disposition.RELEASED:
         return case_close(case, actor=actor, reason=CloseReason.RELEASED, note=reason, now=now)
-    previous = case.disposition
     if case.site_id is not None:
         bed_release(case, actor=actor, now=now, note=reason)
-    if previous == Disposition.HOME_OBSERVATION:
+    if disposition != Disposition.HOME_OBSERVATION:
+        # Whatever came before, a person leaving home has no due follow-ups.
         follow_up_services.follow_ups_stop(case, now=now)
     case.disposition = disposition
     case.bed_wanted_since = None

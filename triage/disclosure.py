@@ -37,6 +37,8 @@ def building_case_count(building: Place) -> int:
 
 @transaction.atomic
 def disclosure_threshold_set(*, actor: Actor, city: Place, threshold: Any) -> DisclosureRule:
+    if city.kind != PlaceKind.CITY:
+        raise field_error("city", _("The threshold is set for a whole city."), "kind")
     if not (
         actor.is_superuser
         or any(g.place_id == city.pk for g in actor.place_grants(THRESHOLD_ROLES))

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
-from health.models import Slot
+from health.models import Presence, Slot
+from health.models import Source as ReportSource
 from health.rules import current_slot, is_abnormal, parse_temperature, slot_closes_at
-from triage.cases import case_close, clean_note, event_add
+from triage.cases import case_close, clean_note, clean_symptoms, event_add
 from triage.models import (
     CaseStatus,
     Category,
@@ -56,6 +57,17 @@ def follow_ups_plan(case: TriageCase, *, now: datetime.datetime) -> None:
     FollowUp.objects.filter(
         case_id=case.pk, status=FollowUpStatus.DUE, day__gt=case.observation_end
     ).update(status=FollowUpStatus.CANCELLED, level="")
+    # Slots cancelled when the person left home observation before are due again now that they
+    # are back (a slot is unique per case, so it cannot be made anew).
+    revive = FollowUp.objects.filter(
+        case_id=case.pk,
+        status=FollowUpStatus.CANCELLED,
+        day__gte=first,
+        day__lte=case.observation_end,
+    )
+    if slot == Slot.AFTERNOON:
+        revive = revive.exclude(day=today, slot=Slot.MORNING)
+    revive.update(status=FollowUpStatus.DUE, level=FollowUpLevel.NONE, escalated_at=None)
     existing = set(FollowUp.objects.filter(case_id=case.pk).values_list("day", "slot"))
     rows: list[FollowUp] = []
     day = first
@@ -112,10 +124,14 @@ def follow_up_record(
     if not may(actor, FOLLOW_UP_ROLES):
         raise NotAllowed(_("Only grid workers, community admins and health workers do this."))
     scope = Q() if actor.is_superuser else place_columns_q(actor, FOLLOW_UP_ROLES)
-    locked = (
-        FollowUp.objects.select_for_update().filter(scope or Q(pk=None), pk=follow_up.pk).first()
-    )
-    if locked is None:
+    if scope is None:
+        raise NotAllowed(_("This follow-up is outside your area."))
+    # The case first, then the follow-up: every writer locks in this order (no deadlock with a
+    # disposition change or the person's own report filling the same slot).
+    case_id = FollowUp.objects.filter(scope, pk=follow_up.pk).values_list("case_id", flat=True)
+    case = TriageCase.objects.select_for_update().filter(pk__in=case_id).first()
+    locked = FollowUp.objects.select_for_update().filter(scope, pk=follow_up.pk).first()
+    if case is None or locked is None:
         raise NotAllowed(_("This follow-up is outside your area."))
     if locked.status != FollowUpStatus.DUE:
         raise field_error(
@@ -130,16 +146,27 @@ def follow_up_record(
     ):
         raise field_error("slot", _("This slot has not started yet."), code="future")
     temp = parse_temperature(temperature)
+    symptoms = clean_symptoms(symptoms)
     source = (
         FollowUpSource.HEALTH_CENTRE
         if actor.has_role("health_worker") and not actor.has_role(("grid_worker",))
         else FollowUpSource.WORKER
     )
-    _fill(locked, temp, symptoms, source=source, actor=actor, now=now, note=clean_note(note)[:200])
+    _fill(
+        case,
+        locked,
+        temp,
+        symptoms,
+        source=source,
+        actor=actor,
+        now=now,
+        note=clean_note(note)[:200],
+    )
     return locked
 
 
 def _fill(
+    case: TriageCase,
     follow_up: FollowUp,
     temperature: Decimal | None,
     symptoms: int,
@@ -149,21 +176,19 @@ def _fill(
     now: datetime.datetime,
     note: str = "",
     report_id: int | None = None,
-    abnormal: bool | None = None,
 ) -> None:
+    """Fill a locked due follow-up of a locked case. Fever or symptoms (not a declared contact:
+    every close contact in observation has one) send the person back to triage."""
     follow_up.status = FollowUpStatus.DONE
     follow_up.temperature = temperature
     follow_up.symptoms = symptoms
-    follow_up.abnormal = (
-        abnormal if abnormal is not None else is_abnormal(temperature, symptoms, False)
-    )
+    follow_up.abnormal = is_abnormal(temperature, symptoms, False)
     follow_up.source = source
     follow_up.report_id = report_id
     follow_up.note = note
     follow_up.done_at = now
     follow_up.done_by_id = actor.user_id if actor is not None and actor.user_id else None
     follow_up.save()
-    case = TriageCase.objects.select_for_update().get(pk=follow_up.case_id)
     event_add(
         case,
         EventKind.FOLLOW_UP,
@@ -183,32 +208,56 @@ def _fill(
 
 def follow_ups_fill_from_reports(actor: Actor, rows: list[dict[str, Any]]) -> int:
     """The residents' own health reports fill their due follow-up slots (called by the report
-    write path with the rows it inserted; one indexed query for the whole batch)."""
+    write path with the rows it inserted; one indexed query for the whole batch). A report of a
+    person not found at home fills nothing; a screener's report counts as the worker's check."""
     if not rows:
         return 0
-    by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
-    residents = {r["resident_id"] for r in rows}
-    due = list(
+    by_key = {
+        (r["resident_id"], r["day"], r["slot"]): r
+        for r in rows
+        if r.get("presence", Presence.PRESENT) == Presence.PRESENT
+    }
+    if not by_key:
+        return 0
+    residents = {key[0] for key in by_key}
+    matched = [
+        (pk, case_id)
+        for pk, case_id, resident_id, day, slot in FollowUp.objects.filter(
+            status=FollowUpStatus.DUE, resident_id__in=residents, day__in={k[1] for k in by_key}
+        ).values_list("pk", "case_id", "resident_id", "day", "slot")
+        if (resident_id, day, slot) in by_key
+    ]
+    if not matched:
+        return 0
+    # Cases first, then their follow-ups, each in key order (the order of every writer).
+    cases = {
+        case.pk: case
+        for case in TriageCase.objects.select_for_update()
+        .filter(pk__in={case_id for _pk, case_id in matched})
+        .order_by("pk")
+    }
+    due = (
         FollowUp.objects.select_for_update()
-        .filter(status=FollowUpStatus.DUE, resident_id__in=residents)
-        .filter(day__in={r["day"] for r in rows})
+        .filter(pk__in=[pk for pk, _case_id in matched], status=FollowUpStatus.DUE)
         .order_by("pk")
     )
     filled = 0
     now = timezone.now()
     for follow_up in due:
-        row = by_key.get((follow_up.resident_id, follow_up.day, follow_up.slot))
-        if row is None:
-            continue
+        row = by_key[(follow_up.resident_id, follow_up.day, follow_up.slot)]
         _fill(
+            cases[follow_up.case_id],
             follow_up,
             row["temperature"],
             row["symptoms"],
-            source=FollowUpSource.SELF_REPORT,
+            source=(
+                FollowUpSource.WORKER
+                if row.get("source") == ReportSource.SCREENING
+                else FollowUpSource.SELF_REPORT
+            ),
             actor=actor,
             now=now,
             report_id=row["id"],
-            abnormal=bool(row["abnormal"]),
         )
         filled += 1
     return filled

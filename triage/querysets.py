@@ -36,6 +36,20 @@ class TriageCaseQuerySet(ScopedQuerySet):
     def waiting_for_bed(self) -> TriageCaseQuerySet:
         return self.filter(status="open", bed_wanted_since__isnull=False)
 
+    def needs_disposition(self) -> TriageCaseQuerySet:
+        """Open, triaged cases whose disposition is missing or no longer allowed by their
+        category (a suspected case still at home after a change from close contact, a cleared
+        person still in an isolation room): the community or street decides again."""
+        from triage.rules import DISPOSITIONS_FOR
+
+        q = any_of(
+            Q(category=category) & ~Q(disposition__in=sorted(allowed))
+            for category, allowed in DISPOSITIONS_FOR.items()
+            if category
+        )
+        assert q is not None
+        return self.filter(q, status="open")
+
 
 class CaseEventQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:

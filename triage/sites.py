@@ -69,6 +69,12 @@ def site_save(
     if site is not None and site.pk:
         site = Site.objects.select_for_update().get(pk=site.pk)
         _check_place(actor, site.place)
+        if kind != site.kind and site.occupied:
+            raise field_error(
+                "kind",
+                _("%(n)s people are placed here; the kind cannot change.") % {"n": site.occupied},
+                "occupied",
+            )
         if number < site.occupied:
             raise field_error(
                 "capacity",
