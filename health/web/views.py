@@ -32,6 +32,8 @@ from health.rules import TEMPERATURE_HELP, current_slot, slot_closes_at, symptom
 from health.web.forms import FlagNoteForm, symptom_choices
 from places.models import PlaceKind
 from places.selectors import place_breadcrumbs
+from triage import selectors as triage_selectors
+from triage.cases import case_open_from_flag
 
 # ---- the health home ------------------------------------------------------------------------
 
@@ -279,18 +281,34 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
     form = FlagNoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        services = {
-            "handover": (flag_services.health_flag_hand_over, _("Handed over to triage.")),
-            "dismiss": (flag_services.health_flag_dismiss, _("Flag dismissed.")),
-        }
-        if action in services:
-            service, message = services[action]
+        if action == "handover":
 
             def handle(d: dict[str, Any]) -> str:
-                service(actor=actor, flag=flag, note=d["note"])
+                # The person's triage case opens (or the open one takes the flag).
+                case, created = case_open_from_flag(actor=actor, flag=flag, note=d["note"])
+                messages.success(
+                    request,
+                    _("Handed over to triage: case #%(id)s opened.") % {"id": case.pk}
+                    if created
+                    else _("Handed over to triage: joined the open case #%(id)s.")
+                    % {"id": case.pk},
+                )
+                try:
+                    triage_selectors.access_case(actor, case.pk)
+                except Http404:
+                    return reverse("health:flags")
+                return reverse("triage:case", args=[case.pk])
+
+            done = run_once(request, form, handle, "")
+            if done:
+                return done
+        elif action == "dismiss":
+
+            def dismiss(d: dict[str, Any]) -> str:
+                flag_services.health_flag_dismiss(actor=actor, flag=flag, note=d["note"])
                 return request.path
 
-            done = run_once(request, form, handle, message)
+            done = run_once(request, form, dismiss, _("Flag dismissed."))
             if done:
                 return done
         else:
@@ -305,5 +323,6 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
         "may_handle": flag_services.may_handle_flags(actor) and flag.status == FlagStatus.OPEN,
         "crumbs": place_breadcrumbs(actor, flag.building, include_self=True),
         "coverage_url": reverse("health:coverage", args=[flag.grid_id]),
+        "open_case": triage_selectors.open_case_for(actor, flag.resident_id),
     }
     return render(request, "health/flag.html", context, status=400 if form.errors else 200)
