@@ -193,6 +193,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                 )
             if g.role in REGISTRY_ROLES and g.scope_kind != PlaceKind.BUILDING:
                 scope.counts.extend(_health_counts(actor, g.place_id))
+                scope.counts.extend(_triage_counts(actor, g.role, column))
             orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
             if orgs.exists():
                 scope.counts.append(
@@ -234,6 +235,42 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
             )
         scopes.append(scope)
     return scopes
+
+
+def _triage_counts(actor: Actor, role: str, column: dict[str, int]) -> list[HomeCount]:
+    """What waits in triage for this role here: the health centre's queue, the grid worker's
+    overdue follow-ups, the offices' open cases and people waiting for a bed."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from core.roles import Role
+    from triage.models import FollowUp, FollowUpLevel, TriageCase
+    from triage.querysets import CASE_ROLES
+
+    if role not in CASE_ROLES:
+        return []
+    cases = TriageCase.objects.for_actor(actor).filter(**column)
+    if role == Role.HEALTH_WORKER:
+        return [
+            HomeCount(
+                _("Waiting for triage"), cases.awaiting_triage().count(), reverse("triage:queue")
+            )
+        ]
+    if role == Role.GRID_WORKER:
+        overdue = (
+            FollowUp.objects.for_actor(actor)
+            .filter(**column)
+            .due()
+            .exclude(level=FollowUpLevel.NONE)
+            .count()
+        )
+        return [HomeCount(_("Follow-ups overdue"), overdue, reverse("triage:follow_ups"))]
+    return [
+        HomeCount(_("Open triage cases"), cases.open().count(), reverse("triage:cases")),
+        HomeCount(
+            _("Waiting for a bed"), cases.waiting_for_bed().count(), reverse("triage:transfers")
+        ),
+    ]
 
 
 def _health_counts(actor: Actor, place_id: int) -> list[HomeCount]:

@@ -89,7 +89,7 @@ def _chain(
         person = Person.objects.create(
             name=f"{names[6]}{i}",
             id_number=synthetic_id_number(),
-            phone=f"1380000{next(_seq):04d}",
+            phone=f"1380000{next(_seq) % 10000:04d}",
             birth_date=date(1980, 5, 17),
             sex="M" if i == 0 else "F",
         )

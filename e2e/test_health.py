@@ -4,6 +4,7 @@ abnormal report over to triage."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -76,7 +77,11 @@ def test_resident_reports_for_household_then_grid_worker_follows_up(
     expect(gw.get_by_test_id("flag-name")).to_contain_text(elder.person.name)
     gw.fill("#id_note", "已电话通知社区卫生服务中心")
     gw.get_by_test_id("hand-over").click()
+    # The person's triage case opens, and the flag page links to it.
+    expect(gw).to_have_url(re.compile(r"/triage/cases/\d+/$"))
+    shot(gw, "06-case-opened")
+    gw.goto(f"/health/flags/{flag.pk}/")
     expect(gw.get_by_test_id("flag-status")).to_have_text(ui("Handed over to triage"))
-    shot(gw, "06-handed-over")
+    expect(gw.get_by_test_id("flag-case-link")).to_be_visible()
     flag.refresh_from_db()
     assert flag.status == FlagStatus.HANDED_OVER

@@ -386,6 +386,11 @@ def resident_move(
         resident=resident,
         fields=[{"field": "household", "old": str(old), "new": str(household)}],
     )
+    # An open triage case and its due follow-ups move with the person (to the new community's
+    # health centre and grid worker).
+    from triage.cases import cases_follow_resident
+
+    cases_follow_resident(resident)
     return resident
 
 

@@ -264,3 +264,20 @@ def cases_close_for_resident(*, actor: Actor | None, resident: Resident) -> int:
         case_close(case, actor=actor, reason=reason, note=resident.status_note)
         closed += 1
     return closed
+
+
+def cases_follow_resident(resident: Resident) -> int:
+    """The resident moved household: their open case and its due follow-ups take the new place
+    columns (called by people.services.resident_move inside its transaction)."""
+    columns = {
+        "city_id": resident.city_id,
+        "district_id": resident.district_id,
+        "street_id": resident.street_id,
+        "community_id": resident.community_id,
+        "grid_id": resident.grid_id,
+    }
+    cases = TriageCase.objects.filter(resident_id=resident.pk, status=CaseStatus.OPEN)
+    ids = list(cases.values_list("pk", flat=True))
+    cases.update(**columns, building_id=resident.building_id, household_id=resident.household_id)
+    FollowUp.objects.filter(case_id__in=ids, status=FollowUpStatus.DUE).update(**columns)
+    return len(ids)

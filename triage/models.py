@@ -217,10 +217,11 @@ class TriageCase(InGrid):
                 condition=Q(status="open", bed_wanted_since__isnull=False),
                 name="triagecase_transfer",
             ),
-            # The four categories with no disposition yet, per street, oldest triage first.
+            # The four categories, per street, oldest triage first: those still needing a
+            # disposition are read from it (selectors.awaiting_disposition).
             models.Index(
                 fields=["street", "triaged_at", "id"],
-                condition=Q(status="open", disposition="", category__in=FOUR_CATEGORIES),
+                condition=Q(status="open", category__in=FOUR_CATEGORIES),
                 name="triagecase_awaiting",
             ),
             models.Index(fields=["community", "status"], name="triagecase_comm_status"),

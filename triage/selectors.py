@@ -124,9 +124,12 @@ def transfer_queue(actor: Actor, *, street_id: int | None = None) -> QuerySet[Tr
 
 
 def awaiting_disposition(actor: Actor, *, street_id: int | None = None) -> QuerySet[TriageCase]:
-    """People triaged into the four categories with no disposition yet: nobody waits at home."""
-    cases = TriageCase.objects.for_actor(actor).filter(
-        status=CaseStatus.OPEN, category__in=FOUR_CATEGORIES, disposition=""
+    """People in the four categories with no disposition yet, or one their category no longer
+    allows (a close contact at home now suspected): nobody waits at home."""
+    cases = (
+        TriageCase.objects.for_actor(actor)
+        .needs_disposition()
+        .filter(status=CaseStatus.OPEN, category__in=FOUR_CATEGORIES)
     )
     if street_id:
         cases = cases.filter(street_id=street_id)

@@ -466,3 +466,24 @@ def test_two_openings_for_one_person_at_the_same_moment_make_one_case() -> None:
     case = TriageCase.objects.get(resident=resident)
     assert CaseEvent.objects.filter(case=case, kind=EventKind.OPENED).count() == 1
     assert CaseEvent.objects.filter(case=case, kind=EventKind.FLAG_JOINED).count() == 5
+
+
+def test_an_open_case_moves_with_the_resident(tiny_city: TinyCity) -> None:
+    """A resident who moves household takes their open case and due follow-ups along: the new
+    community's health centre and grid worker see them, the old ones no longer do."""
+    from people.services import resident_move
+    from triage.models import FollowUp, FollowUpStatus, TriageCase
+
+    resident = tiny_city.inside.residents[0]  # a close contact in home observation (tiny city)
+    case = TriageCase.objects.get(resident=resident, status="open")
+    target = tiny_city.other_street.household
+    resident_move(actor=ROOT, resident=resident, household=target, relation="other")
+    case.refresh_from_db()
+    assert (case.community_id, case.grid_id, case.building_id, case.household_id) == (
+        target.community_id,
+        target.grid_id,
+        target.building_id,
+        target.pk,
+    )
+    due = FollowUp.objects.filter(case=case, status=FollowUpStatus.DUE)
+    assert due.exists() and set(due.values_list("community_id", flat=True)) == {target.community_id}
