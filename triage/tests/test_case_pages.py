@@ -606,3 +606,16 @@ def test_flag_dismiss_still_works(tc: TinyCity) -> None:
     flag.refresh_from_db()
     assert flag.status == FlagStatus.DISMISSED
     assert not TriageCase.objects.filter(resident=tc.inside.residents[1]).exists()
+
+
+def test_case_list_narrows_to_a_place_from_the_dashboard(tiny_city: TinyCity) -> None:
+    """The dashboard's counts link to the case list of one place: only that place's cases, and a
+    place outside the actor's area is a 404."""
+    c = Client()
+    c.force_login(tiny_city.users["community_admin"])
+    everywhere = c.get("/triage/cases/").content.decode()
+    assert "1栋" in everywhere and "【SIB】楼" in everywhere
+    grid = c.get(f"/triage/cases/?place={tiny_city.inside.grid.pk}").content.decode()
+    assert 'data-testid="cases-place"' in grid
+    assert "1栋" in grid and "【SIB】楼" not in grid
+    assert c.get(f"/triage/cases/?place={tiny_city.other_street.street.pk}").status_code == 404

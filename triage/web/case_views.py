@@ -55,6 +55,7 @@ from triage.models import (
 from triage.policies import CONTACT_ROLES, FOLLOW_UP_ROLES, OPEN_ROLES, may
 from triage.querysets import CASE_ROLES
 from triage.rules import CATEGORY_NEXT, DISPOSITIONS_FOR
+from triage.stats import access_stats_place
 from triage.web.case_forms import (
     AssessForm,
     CaseOpenForm,
@@ -252,12 +253,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if disposition not in (*Disposition.values, "none"):
         disposition = ""
     shown_status = "" if status == "all" else status
+    # A place (from the dashboard's counts): the cases under it only.
+    place_id = _int(request.GET.get("place"))
+    place = access_stats_place(actor, place_id) if place_id else None
     cases = selectors.case_list(
-        actor, q=q, status=shown_status, category=category, disposition=disposition
+        actor,
+        q=q,
+        status=shown_status,
+        category=category,
+        disposition=disposition,
+        place_id=place_id,
     )
     # How many of each category the other filters find (one grouped count).
     by_category = dict(
-        selectors.case_list(actor, q=q, status=shown_status, disposition=disposition)
+        selectors.case_list(
+            actor, q=q, status=shown_status, disposition=disposition, place_id=place_id
+        )
         .prefetch_related(None)
         .order_by()
         .values_list("category")
@@ -282,6 +293,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "total": sum(by_category.values()),
         "found": page.paginator.count,
         "dispositions": [("none", _("None yet")), *Disposition.choices],
+        "place": place,
         "may_open": actor.is_superuser or actor.has_role(OPEN_ROLES),
         "is_health_centre": actor.is_superuser or selectors.is_health_centre(actor),
     }
