@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,6 +178,22 @@ class QueueRow:
     alarmed: bool
     form: AssignForm | None
     url: str
+    options: str = ""  # the site select's <option>s, rendered once per kind (50 rows alike)
+
+
+def _site_options(form: AssignForm) -> str:
+    """The <option>s of a row's site select; the choices are the same for every row of a kind,
+    so unposted rows share one rendering (the template engine would loop per row)."""
+    value = form["site"].value()
+    selected = str(value) if value not in (None, "") else None
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (v, mark_safe(" selected") if v != "" and str(v) == selected else "", label)
+            for v, label in form.fields["site"].widget.choices  # type: ignore[attr-defined]
+        ),
+    )
 
 
 def transfer_list(request: HttpRequest) -> HttpResponse:
@@ -236,19 +254,25 @@ def _queue_page(request: HttpRequest, actor: Actor, street: Any) -> HttpResponse
             return done
     queue = paginate(request, selectors.transfer_queue(actor, street_id=street_id), QUEUE_PER_PAGE)
     rows = []
+    shared: dict[str, str] = {}
     for case in queue:
         form: AssignForm | None = None
+        options = ""
         if may_assign:
             kind = BED_KIND.get(case.disposition, SiteKind.ISOLATION)
             if posted is not None and posted_case is not None and posted_case.pk == case.pk:
                 form = posted
+                options = _site_options(form)
             else:
                 form = AssignForm(
                     initial={"case": case.pk, "once": once_token()},
                     sites=sites[kind],
                     with_room=with_room[kind],
                 )
-        rows.append(QueueRow(case, more.is_alarmed(case, now), form, _case_url(case.pk)))
+                if kind not in shared:
+                    shared[kind] = _site_options(form)
+                options = shared[kind]
+        rows.append(QueueRow(case, more.is_alarmed(case, now), form, _case_url(case.pk), options))
     awaiting = selectors.awaiting_disposition(actor, street_id=street_id)
     awaiting_rows = [(c, _case_url(c.pk)) for c in awaiting[:AWAITING_SHOWN]]
     context = {
