@@ -619,3 +619,26 @@ def test_case_list_narrows_to_a_place_from_the_dashboard(tiny_city: TinyCity) ->
     assert 'data-testid="cases-place"' in grid
     assert "1栋" in grid and "【SIB】楼" not in grid
     assert c.get(f"/triage/cases/?place={tiny_city.other_street.street.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("grid_worker", ["/triage/follow-ups/"], ["/triage/transfers/", "/triage/disclosures/"]),
+        ("health_worker", ["/triage/follow-ups/"], ["/triage/transfers/"]),
+        ("community_admin", ["/triage/transfers/", "/triage/disclosures/"], []),
+        ("street_admin", ["/triage/transfers/", "/triage/dashboard/"], ["/triage/follow-ups/"]),
+    ],
+)
+def test_triage_links_follow_the_role(
+    tiny_city: TinyCity, role: str, shown: list[str], hidden: list[str]
+) -> None:
+    c = Client()
+    c.force_login(tiny_city.users[role])
+    page = c.get("/triage/cases/").content.decode()
+    nav = page[page.index('data-testid="triage-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    for href in shown:
+        assert f'href="{href}"' in nav, (role, href)
+    for href in hidden:
+        assert f'href="{href}"' not in nav, (role, href)
