@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.actor import Actor
 from core.roles import Role
+
+if TYPE_CHECKING:
+    from triage.models import FollowUp, TriageCase
 
 # Only health-centre staff set a category (the clinical decision).
 CATEGORY_ROLES = frozenset({Role.HEALTH_WORKER})
@@ -24,3 +29,16 @@ THRESHOLD_ROLES = frozenset({Role.CITY_ADMIN})
 
 def may(actor: Actor, roles: frozenset[str]) -> bool:
     return actor.is_superuser or actor.has_role(roles)
+
+
+def names_person(actor: Actor, row: TriageCase | FollowUp) -> bool:
+    """Whether pages and the API show the person's full name (and phone): to the health centre
+    of the community and the grid worker of the grid, who phone and see the person. Everyone
+    else sees them masked (the registry page reveals them, audited)."""
+    if actor.is_superuser:
+        return True
+    return any(
+        (g.role == Role.HEALTH_WORKER and g.place_id == row.community_id)
+        or (g.role == Role.GRID_WORKER and g.place_id == row.grid_id)
+        for g in actor.grants
+    )

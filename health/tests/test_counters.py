@@ -6,20 +6,18 @@ transaction); on SQLite they are deselected, and the summary says so."""
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity, build_tiny_city, synthetic_id_number
+from core.testing import TinyCity, build_tiny_city, in_threads, synthetic_id_number
 from health.counters import coverage_recount, coverage_recount_rows
 from health.models import CoverageCount, HealthFlag, HealthReport
 from health.reporting import ReportInput, health_reports_submit
@@ -47,28 +45,6 @@ def _counters() -> dict[tuple[int, str], tuple[int, int]]:
     }
 
 
-def _in_threads(jobs: Sequence[Callable[..., Any]]) -> list[Any]:
-    """Run the jobs at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except Exception as e:
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def _report(resident: Resident, slot: str = "am", temp: str = "36.5", key: str | None = None):  # type: ignore[no-untyped-def]
     return ReportInput(
         resident_id=resident.pk,
@@ -86,7 +62,7 @@ def test_duplicate_submissions_at_the_same_moment_store_one_report() -> None:
     actor = actor_for_user(tc.users["resident"])
     head = tc.inside.residents[0]
     with time_machine.travel(MORNING, tick=False):
-        results = _in_threads(
+        results = in_threads(
             [
                 lambda: health_reports_submit(actor=actor, items=[_report(head, temp="38.0")])
                 for _ in range(8)
@@ -109,7 +85,7 @@ def test_same_idempotency_key_at_the_same_moment_stores_one_report() -> None:
     actor = actor_for_user(tc.users["grid_worker"])
     head, spouse = tc.inside.residents
     with time_machine.travel(MORNING, tick=False):
-        results = _in_threads([_submitter(actor, r, "k-7") for r in [head, spouse] * 3])
+        results = in_threads([_submitter(actor, r, "k-7") for r in [head, spouse] * 3])
     assert not [r for r in results if isinstance(r, Exception)]
     assert HealthReport.objects.count() == 1
     assert len({(r.created + r.duplicates)[0].report_id for r in results}) == 1
@@ -145,7 +121,7 @@ def _recount_matches(
             )
             for b in batches
         ]
-        results = _in_threads(jobs) if concurrent else [job() for job in jobs]
+        results = in_threads(jobs) if concurrent else [job() for job in jobs]
     assert not [r for r in results if isinstance(r, Exception)], results
     recount = {k: v for k, v in coverage_recount_rows(DAY).items()}
     assert _counters() == recount

@@ -29,7 +29,6 @@ from core.api import ErrorOut, actor_of_api
 from core.errors import NotAllowed, field_error, rename_fields
 from core.masking import mask_name, mask_phone
 from core.once import once_claim, once_done, once_release
-from core.roles import Role
 from core.validators import normalize_text
 from health.rules import symptom_bits, symptom_codes
 from people.selectors import access_resident
@@ -67,7 +66,7 @@ from triage.models import (
     SiteKind,
     TriageCase,
 )
-from triage.policies import FOLLOW_UP_ROLES, OPEN_ROLES, may
+from triage.policies import FOLLOW_UP_ROLES, OPEN_ROLES, may, names_person
 from triage.querysets import CASE_ROLES
 
 router = Router(tags=["triage"])
@@ -88,19 +87,6 @@ def _case_reader(request: HttpRequest) -> Actor:
 
 def _search(value: str) -> str:
     return normalize_text(value or "")[:50]
-
-
-def names_person(actor: Actor, row: TriageCase | FollowUp) -> bool:
-    """Whether the name and phone are shown in full: to the health centre of the person's
-    community and the grid worker of their grid, who phone and see them (the case page's rule).
-    Everyone else sees them masked; the registry reveals them, audited."""
-    if actor.is_superuser:
-        return True
-    return any(
-        (g.role == Role.HEALTH_WORKER and g.place_id == row.community_id)
-        or (g.role == Role.GRID_WORKER and g.place_id == row.grid_id)
-        for g in actor.grants
-    )
 
 
 # What a list row shows of a case's relations. The selectors join all of CASE_RELATED (eight

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from core.errors import NotAllowed
-from core.testing import TinyCity, build_tiny_city
+from core.testing import TinyCity, build_tiny_city, in_threads
 from people.models import ResidentStatus
 from people.services import resident_set_status
 from triage.cases import case_open
@@ -42,7 +42,6 @@ from triage.tests.test_cases import (
     act,
     city_hospital,
     disposed,
-    in_threads,
     isolation_site,
     person,
     refused,

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import datetime
 import functools
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Model
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import ROOT, Chain, TinyCity, build_tiny_city, synthetic_id_number
+from core.testing import ROOT, Chain, TinyCity, build_tiny_city, in_threads, synthetic_id_number
 from health.models import FlagStatus, HealthFlag
 from people.models import Person, Resident, ResidentStatus
 from people.services import resident_set_status
@@ -166,28 +164,6 @@ def isolation_site(tc: TinyCity) -> Site:
 
 def city_hospital(tc: TinyCity) -> Site:
     return Site.objects.get(place=tc.city, kind=SiteKind.HOSPITAL)
-
-
-def in_threads(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
-    """Run the jobs at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except Exception as e:
-            results[i] = e
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 # --- opening -----------------------------------------------------------------------------

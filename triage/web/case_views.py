@@ -52,7 +52,7 @@ from triage.models import (
     Transport,
     TriageCase,
 )
-from triage.policies import CONTACT_ROLES, FOLLOW_UP_ROLES, OPEN_ROLES, may
+from triage.policies import CONTACT_ROLES, FOLLOW_UP_ROLES, OPEN_ROLES, may, names_person
 from triage.querysets import CASE_ROLES
 from triage.rules import CATEGORY_NEXT, DISPOSITIONS_FOR
 from triage.stats import access_stats_place
@@ -89,19 +89,6 @@ def waited(since: datetime.datetime | None, now: datetime.datetime) -> str:
 def _require_case_role(actor: Actor) -> None:
     if not (actor.is_superuser or actor.has_role(CASE_ROLES)):
         raise NotAllowed(_("Your role does not see triage cases."))
-
-
-def names_person(actor: Actor, row: TriageCase | FollowUp) -> bool:
-    """Whether the page shows the person's full name (and phone) to this actor: the health
-    centre of the community and the grid worker of the grid, who phone and see the person.
-    Everyone else sees it masked (the registry page reveals it, audited)."""
-    if actor.is_superuser:
-        return True
-    return any(
-        (g.role == Role.HEALTH_WORKER and g.place_id == row.community_id)
-        or (g.role == Role.GRID_WORKER and g.place_id == row.grid_id)
-        for g in actor.grants
-    )
 
 
 def _shown_name(actor: Actor, row: TriageCase | FollowUp, name: str) -> str:
