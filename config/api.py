@@ -22,6 +22,8 @@ from people.api.import_routes import router as registry_import_router  # noqa: E
 from people.api.routes import router as people_router  # noqa: E402
 from places.api.routes import router as places_router  # noqa: E402
 from triage.api.routes import router as triage_router  # noqa: E402
+from service_requests.api.routes import router as requests_router  # noqa: E402
+from care.api.routes import router as care_router  # noqa: E402
 
 api.add_router("", accounts_router)
 api.add_router("", places_router)
@@ -32,3 +34,5 @@ api.add_router("", health_router)
 api.add_router("", screening_router)
 api.add_router("", daily_router)
 api.add_router("", triage_router)
+api.add_router("", requests_router)
+api.add_router("", care_router)

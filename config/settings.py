@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "party",
     "health",
     "triage",
+    "supplies",
+    "service_requests",
+    "care",
 ]
 
 MIDDLEWARE = [

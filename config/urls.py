@@ -25,6 +25,10 @@ urlpatterns = [
     path("daily/", include("health.web.daily_urls")),
     path("workers/", include("health.web.worker_urls")),
     path("triage/", include("triage.web.urls")),
+    path("care/", include("care.web.urls")),
+    path("requests/", include("service_requests.web.urls")),
+    path("supplies/", include("supplies.web.urls")),
+    path("open311/v2/", include("service_requests.open311.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),
     path(

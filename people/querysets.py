@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from core.actor import Actor
-from core.roles import REGISTRY_ROLES, Role
+from core.roles import HELPER_ROLES, REGISTRY_ROLES, Role
 from core.scoping import ScopedQuerySet, any_of, path_prefix_q, place_columns_q
 
 
@@ -14,12 +14,30 @@ class ResidentQuerySet(ScopedQuerySet):
             for g in actor.grants_for(Role.RESIDENT)
             if g.household_id
         ]
-        # Helpers (cadres, volunteers…) see only residents assigned to them; the capabilities
-        # that assign them (care, requests) extend this rule here, in one place.
-        return any_of([q for q in [place_columns_q(actor, REGISTRY_ROLES), *own] if q])
+        # Helpers (cadres, volunteers…) see only the residents assigned to them: the households
+        # they care for, and the residents of requests they were dispatched to.
+        return any_of(
+            [q for q in [place_columns_q(actor, REGISTRY_ROLES), *own, assigned_q(actor)] if q]
+        )
 
     def living(self) -> ResidentQuerySet:
         return self.filter(status__in=["present", "away"])
+
+
+def assigned_q(actor: Actor, household_field: str = "household_id") -> Q | None:
+    """Rows of the households assigned to a helper (a carer's active care assignment) and of the
+    residents whose requests they were dispatched to; None for an actor who is no helper."""
+    if not actor.user_id or not actor.has_role(HELPER_ROLES):
+        return None
+    from care.models import CareAssignment
+    from service_requests.models import Dispatch
+
+    cared = CareAssignment.objects.filter(carer_id=actor.user_id, ended_at__isnull=True)
+    dispatched = Dispatch.objects.filter(person_id=actor.user_id, status="active")
+    q = Q(**{f"{household_field}__in": cared.values("household_id")})
+    if household_field == "household_id":
+        return q | Q(pk__in=dispatched.values("request__resident_id"))
+    return q | Q(**{f"{household_field}__in": dispatched.values("request__household_id")})
 
 
 class PersonQuerySet(ScopedQuerySet):

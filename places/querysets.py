@@ -20,5 +20,9 @@ class PlaceQuerySet(ScopedQuerySet):
 
 class HouseholdQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:
+        from people.querysets import assigned_q
+
         own = [Q(pk=g.household_id) for g in actor.grants_for(Role.RESIDENT) if g.household_id]
-        return any_of([q for q in [place_columns_q(actor, REGISTRY_ROLES), *own] if q])
+        # Helpers see the households assigned to them (care, dispatched requests).
+        assigned = assigned_q(actor, household_field="pk")
+        return any_of([q for q in [place_columns_q(actor, REGISTRY_ROLES), *own, assigned] if q])

@@ -1,0 +1,168 @@
+"""Filing a request (by the resident, a grid worker, a carer, the office or the hotline), the
+time targets it starts with, and the timeline every other write adds to."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actor import Actor
+from core.errors import NotAllowed, field_error
+from core.roles import Role
+from core.scoping import place_columns_q
+from core.validators import normalize_text
+from people.models import Resident, ResidentStatus
+from service_requests.models import (
+    EventKind,
+    RequestCategory,
+    RequestEvent,
+    ServiceRequest,
+    SlaTarget,
+    Source,
+    Urgency,
+)
+from service_requests.policies import FILE_ROLES
+from service_requests.rules import DEFAULT_TARGETS
+
+DETAILS_MAX = 500
+NOTE_MAX = 500
+
+
+def clean_text(value: Any, limit: int = NOTE_MAX) -> str:
+    return normalize_text(str(value or ""))[:limit]
+
+
+def targets_for(city_id: int, category: str) -> tuple[datetime.timedelta, datetime.timedelta]:
+    """(respond within, done within) for a category: the city's own, or the default."""
+    row = SlaTarget.objects.filter(city_id=city_id, category=category).first()
+    respond, done = (
+        (row.respond_minutes, row.done_minutes) if row is not None else DEFAULT_TARGETS[category]
+    )
+    return datetime.timedelta(minutes=respond), datetime.timedelta(minutes=done)
+
+
+def clocks_start(request: ServiceRequest, now: datetime.datetime) -> None:
+    """Set the request's two deadlines from `now` (at filing, and again at reopening)."""
+    respond, done = targets_for(request.city_id, request.category)
+    request.respond_due_at = now + respond
+    request.done_due_at = now + done
+
+
+def event_add(
+    request: ServiceRequest,
+    kind: str,
+    actor: Actor | None,
+    *,
+    text: str = "",
+    public: bool = True,
+    at: datetime.datetime | None = None,
+) -> RequestEvent:
+    """One line of the timeline; `actor` None is the system (a periodic job)."""
+    return RequestEvent.objects.create(
+        request=request,
+        kind=kind,
+        at=at or timezone.now(),
+        by_id=actor.user_id if actor is not None and actor.user_id else None,
+        text=text,
+        public=public,
+    )
+
+
+def _source_for(actor: Actor, resident: Resident) -> str:
+    """Which way the request came in, and whether the actor may file it at all."""
+    if actor.is_superuser:
+        return Source.STAFF
+    if any(
+        g.role == Role.RESIDENT and g.household_id == resident.household_id for g in actor.grants
+    ):
+        return Source.RESIDENT
+    area = place_columns_q(actor, FILE_ROLES)
+    if area is not None and Resident.objects.filter(area, pk=resident.pk).exists():
+        return Source.GRID_WORKER if actor.has_role(Role.GRID_WORKER) else Source.STAFF
+    from care.models import CareAssignment
+
+    if CareAssignment.objects.filter(
+        carer_id=actor.user_id, household_id=resident.household_id, ended_at__isnull=True
+    ).exists():
+        return Source.CARER
+    raise field_error(
+        "resident",
+        _("This resident is not in your area; file the request where they live."),
+        code="out_of_scope",
+    )
+
+
+@transaction.atomic
+def request_file(
+    *,
+    actor: Actor,
+    resident: Resident,
+    category: str,
+    details: str,
+    urgency: str = Urgency.NORMAL,
+    needed_by: datetime.datetime | None = None,
+    hotline: bool = False,
+    external_id: str = "",
+    now: datetime.datetime | None = None,
+) -> ServiceRequest:
+    """File a request for a living resident. The hotline (Open311) passes `hotline` and its own
+    id: the same id twice gives back the first request, never a second one."""
+    now = now or timezone.now()
+    if not actor.is_authenticated:
+        raise NotAllowed(_("Log in to file a request."))
+    external_id = clean_text(external_id, 64)
+    if hotline and external_id:
+        earlier = ServiceRequest.objects.filter(
+            source=Source.HOTLINE, external_id=external_id
+        ).first()
+        if earlier is not None:
+            return earlier
+    source = _source_for(actor, resident)
+    if hotline:
+        source = Source.HOTLINE
+    if resident.status not in (ResidentStatus.PRESENT, ResidentStatus.AWAY):
+        raise field_error(
+            "resident", _("This resident is no longer registered as living here."), "gone"
+        )
+    if category not in RequestCategory.values:
+        raise field_error("category", _("Choose what kind of help is needed."), "invalid")
+    if urgency not in Urgency.values:
+        raise field_error("urgency", _("Choose how urgent it is."), "invalid")
+    details = clean_text(details, DETAILS_MAX)
+    if not details:
+        raise field_error("details", _("Say what is needed."), "required")
+    if needed_by is not None and needed_by < now - datetime.timedelta(hours=1):
+        raise field_error("needed_by", _("The time it is needed by has already passed."), "past")
+    request = ServiceRequest(
+        city_id=resident.city_id,
+        district_id=resident.district_id,
+        street_id=resident.street_id,
+        community_id=resident.community_id,
+        grid_id=resident.grid_id,
+        building_id=resident.building_id,
+        household_id=resident.household_id,
+        resident=resident,
+        category=category,
+        urgency=urgency,
+        details=details,
+        needed_by=needed_by,
+        source=source,
+        filed_by_id=actor.user_id or None,
+        created_at=now,
+        external_id=external_id,
+    )
+    clocks_start(request, now)
+    request.save()
+    event_add(request, EventKind.FILED, actor, at=now, text=details)
+    return request
+
+
+@transaction.atomic
+def request_cancel(*, actor: Actor, request: ServiceRequest, reason: str) -> ServiceRequest:
+    """The resident withdraws a request that is still open (or the office does, with a reason);
+    active dispatches are released with it."""
+    raise NotImplementedError

@@ -1,0 +1,102 @@
+"""Who sees which requests, vehicles and dispatches: the one access rule (core.scoping)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from core.actor import Actor
+from core.roles import Role
+from core.scoping import ScopedQuerySet, any_of, path_prefix_q, place_columns_q
+
+# The offices and grid workers see the requests of their area.
+REQUEST_OFFICE_ROLES = frozenset(
+    {
+        Role.CITY_ADMIN,
+        Role.DISTRICT_ADMIN,
+        Role.STREET_ADMIN,
+        Role.COMMUNITY_ADMIN,
+        Role.GRID_WORKER,
+    }
+)
+# The offices that hold vehicles and dispatch them.
+RESOURCE_ROLES = frozenset(
+    {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN}
+)
+
+
+def requests_q(actor: Actor, prefix: str = "") -> Q | None:
+    """Requests of the actor's area; a resident's own household's; and, for a helper or carer,
+    the ones they filed or were dispatched to."""
+    office = place_columns_q(actor, REQUEST_OFFICE_ROLES, prefix=prefix)
+    own_household = [
+        Q(**{f"{prefix}household_id": g.household_id})
+        for g in actor.grants_for(Role.RESIDENT)
+        if g.household_id
+    ]
+    mine: list[Q] = []
+    if actor.user_id and actor.grants:
+        mine = [
+            Q(**{f"{prefix}filed_by_id": actor.user_id}),
+            Q(
+                **{
+                    f"{prefix}dispatches__person_id": actor.user_id,
+                    f"{prefix}dispatches__status": "active",
+                }
+            ),
+        ]
+    return any_of([q for q in [office, *own_household, *mine] if q is not None])
+
+
+class ServiceRequestQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        q = requests_q(actor)
+        if q is None:
+            return None
+        # The dispatch join may repeat a row: filter by id so a list never shows one twice.
+        from service_requests.models import ServiceRequest
+
+        return Q(pk__in=ServiceRequest.objects.filter(q).values("pk"))
+
+    def open(self) -> ServiceRequestQuerySet:
+        return self.filter(status__in=["new", "accepted", "dispatched"])
+
+
+class RequestEventQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        from service_requests.models import ServiceRequest
+
+        visible = ServiceRequest.objects.for_actor(actor).values("pk")
+        office = actor.has_role(REQUEST_OFFICE_ROLES) or actor.has_role(
+            {Role.CADRE, Role.VOLUNTEER, Role.GRID_WORKER}
+        )
+        q = Q(request_id__in=visible)
+        # A resident reads the public part of the timeline only.
+        return q if office else q & Q(public=True)
+
+
+class EscalationQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        from service_requests.models import ServiceRequest
+
+        if not actor.has_role(REQUEST_OFFICE_ROLES):
+            return None
+        return Q(request_id__in=ServiceRequest.objects.for_actor(actor).values("pk"))
+
+
+class DispatchQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        from service_requests.models import ServiceRequest
+
+        return Q(request_id__in=ServiceRequest.objects.for_actor(actor).values("pk"))
+
+
+class VehicleQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        # A vehicle is seen and booked by the office it belongs to and the offices above.
+        return path_prefix_q(actor, RESOURCE_ROLES, "place_path")
+
+
+class SlaTargetQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        # The targets are the city's public rule: every office of the city reads them.
+        return Q() if actor.has_role(REQUEST_OFFICE_ROLES) else None
