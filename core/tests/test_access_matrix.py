@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Grant, User
 from accounts.services import api_token_issue
+from care.models import CareAssignment
 from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
@@ -31,6 +32,8 @@ from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
 from party.models import PartyMember, PartyOrg, Unit
 from people.models import RegistryImport, Resident
 from places.models import Household, Place
+from service_requests.models import Dispatch, ServiceRequest, Vehicle
+from supplies.models import Stock, SupplyItem
 from triage.models import BuildingDisclosure, FollowUp, Site, TriageCase
 
 # Markers carried by the names of objects outside the first chain (see core.testing).
@@ -66,6 +69,12 @@ PARTY_VIEWERS = {"city_admin", "district_admin", "street_admin", "community_admi
 UNIT_VIEWERS = {"city_admin", "district_admin"}
 SETUP = {"city_admin", "district_admin"}
 REGISTRY_ADMINS = {"city_admin", "district_admin", "street_admin", "community_admin"}
+# Requests and care: the offices and the grid worker of the area (issue 6); a carer their own
+# households, a dispatched helper their requests, a resident their household's.
+REQUEST_VIEWERS = REGISTRY_ADMINS | {"grid_worker"}
+# Vehicles and stock belong to an office: it and the offices above see them.
+RESOURCE_VIEWERS = REGISTRY_ADMINS
+HELPERS = {"cadre", "volunteer", "property_staff", "community_police"}
 
 # Pages anyone may open without logging in.
 PUBLIC_URL_NAMES = {
@@ -131,6 +140,29 @@ def oracle(user: User, obj: models.Model) -> bool:
                 return True
             if role == "resident" and grant.household_id == hh.pk:
                 return True
+            if role in HELPERS and _assigned_to(user, hh, obj):
+                return True
+        elif isinstance(obj, ServiceRequest | Dispatch):
+            req = obj if isinstance(obj, ServiceRequest) else obj.request
+            if role in REQUEST_VIEWERS and place_pk in _ancestors(req.building):
+                return True
+            if role == "resident" and grant.household_id == req.household_id:
+                return True
+            if req.filed_by_id == user.pk or any(
+                d.person_id == user.pk and d.status == "active" for d in req.dispatches.all()
+            ):
+                return True
+        elif isinstance(obj, CareAssignment):
+            if role in REQUEST_VIEWERS and place_pk in _ancestors(obj.building):
+                return True
+            if obj.carer_id == user.pk:
+                return True
+        elif isinstance(obj, Vehicle | Stock):
+            if role in RESOURCE_VIEWERS and place_pk in _ancestors(obj.place):
+                return True
+        elif isinstance(obj, SupplyItem):
+            if role in RESOURCE_VIEWERS:
+                return True
         elif isinstance(obj, PartyOrg | PartyMember):
             org = obj if isinstance(obj, PartyOrg) else obj.org
             if role in PARTY_VIEWERS and place_pk in _ancestors(_org_place(org)):
@@ -188,6 +220,16 @@ def oracle(user: User, obj: models.Model) -> bool:
     return False
 
 
+def _assigned_to(user: User, hh: Household, obj: Household | Resident) -> bool:
+    """A helper's own: a household they care for, a resident whose request they were sent to."""
+    if CareAssignment.objects.filter(carer=user, household=hh, ended_at__isnull=True).exists():
+        return True
+    sent = Dispatch.objects.filter(person=user, status="active")
+    if isinstance(obj, Resident):
+        return sent.filter(request__resident=obj).exists()
+    return sent.filter(request__household=hh).exists()
+
+
 def _grant_place(g: Grant) -> Place | None:
     if g.place is not None:
         return g.place
@@ -239,6 +281,12 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "site_id": Site,
     "follow_up_id": FollowUp,
     "disclosure_id": BuildingDisclosure,
+    "request_id": ServiceRequest,
+    "vehicle_id": Vehicle,
+    "dispatch_id": Dispatch,
+    "assignment_id": CareAssignment,
+    "stock_id": Stock,
+    "item_id": SupplyItem,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}

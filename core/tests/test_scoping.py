@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
@@ -45,12 +46,32 @@ def test_street_admin_never_sees_another_street(tiny_city: TinyCity) -> None:
     assert orgs == {"甲社区党委", "第3网格党支部", "【SIB】网格党支部"}
 
 
-def test_helpers_see_places_but_no_residents_until_assigned(tiny_city: TinyCity) -> None:
-    for role in ("cadre", "volunteer", "property_staff", "community_police"):
+def test_helpers_see_places_but_only_the_residents_assigned_to_them(tiny_city: TinyCity) -> None:
+    from care.models import CareAssignment, EndReason
+    from service_requests.models import Dispatch
+
+    inside = tiny_city.inside
+    for role in ("property_staff", "community_police"):
         a = actor(tiny_city, role)
         assert Place.objects.for_actor(a).filter(pk=tiny_city.sibling.building.pk).exists()
         assert not Resident.objects.for_actor(a).exists(), role
         assert not Person.objects.for_actor(a).exists(), role
+    # The cadre cares for the inside household: all of it, and nothing else.
+    cadre = actor(tiny_city, "cadre")
+    assert set(Resident.objects.for_actor(cadre)) == set(inside.residents)
+    assert list(Household.objects.for_actor(cadre)) == [inside.household]
+    # The volunteer was dispatched to one resident's request: that resident only.
+    volunteer = actor(tiny_city, "volunteer")
+    assert list(Resident.objects.for_actor(volunteer)) == [inside.residents[1]]
+    assert list(Person.objects.for_actor(volunteer)) == [inside.residents[1].person]
+    # When the care ends and the dispatch is cancelled, they see nobody again.
+    CareAssignment.objects.filter(carer_id=cadre.user_id).update(
+        ended_at=timezone.now(), end_reason=EndReason.CARER_LEFT
+    )
+    Dispatch.objects.filter(person_id=volunteer.user_id).update(status="cancelled")
+    assert not Resident.objects.for_actor(cadre).exists()
+    assert not Household.objects.for_actor(cadre).exists()
+    assert not Resident.objects.for_actor(volunteer).exists()
 
 
 def test_unit_admin_sees_their_unit_and_its_members_only(tiny_city: TinyCity) -> None:
