@@ -165,4 +165,29 @@ def request_file(
 def request_cancel(*, actor: Actor, request: ServiceRequest, reason: str) -> ServiceRequest:
     """The resident withdraws a request that is still open (or the office does, with a reason);
     active dispatches are released with it."""
-    raise NotImplementedError
+    from service_requests.dispatching import dispatch_release
+    from service_requests.handling import request_lock
+    from service_requests.models import Dispatch, DispatchStatus, RequestStatus
+    from service_requests.policies import handles, is_residents_household
+
+    now = timezone.now()
+    request_lock(request)
+    if not (is_residents_household(actor, request) or handles(actor, request)):
+        raise NotAllowed(_("Only the resident or the office that holds it cancels a request."))
+    if not request.is_open:
+        raise field_error("status", _("This request is no longer open."), "wrong_status")
+    reason = clean_text(reason, NOTE_MAX)
+    if not reason:
+        raise field_error("reason", _("Say why the request is cancelled."), "required")
+    active = (
+        Dispatch.objects.select_for_update()
+        .filter(request_id=request.pk, status=DispatchStatus.ACTIVE)
+        .order_by("pk")
+    )
+    for dispatch in active:
+        dispatch_release(actor=actor, request=request, dispatch=dispatch, reason="", now=now)
+    request.status = RequestStatus.CANCELLED
+    request.closed_at = now
+    request.save(update_fields=["status", "closed_at", "updated_at"])
+    event_add(request, EventKind.CANCELLED, actor, text=reason, at=now)
+    return request
