@@ -1,0 +1,120 @@
+"""What the requests API takes and gives. Lists show the resident's name masked and no phone;
+one request names the resident (with the phone) to those who call them: the office holding it,
+the grid worker of the grid, and the resident's own household."""
+
+from __future__ import annotations
+
+import datetime
+
+from ninja import Field, Schema
+
+
+class RequestQuery(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+    status: str = ""  # a status, "open" (new, accepted, dispatched) or "" for all
+    category: str = ""
+    level: str = ""  # community | street | district: the level holding it now
+    overdue: bool = False  # only open requests past a clock
+
+
+class StatsQuery(Schema):
+    since: datetime.datetime | None = None  # only requests filed since then
+
+
+class RequestOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    category: str
+    category_label: str
+    urgency: str
+    level: str
+    level_label: str
+    details: str
+    source: str
+    name: str
+    resident_id: int
+    household_id: int
+    building: str
+    room: str
+    grid_id: int
+    community_id: int
+    community: str
+    street_id: int
+    needed_by: datetime.datetime | None
+    created_at: datetime.datetime
+    respond_due_at: datetime.datetime
+    done_due_at: datetime.datetime
+    responded_at: datetime.datetime | None
+    done_at: datetime.datetime | None
+    escalated_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    confirmed: bool
+    rating: int | None
+    overdue: bool
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    kind: str
+    label: str
+    by: str
+    text: str
+    public: bool
+
+
+class RequestDetailOut(RequestOut):
+    phone: str
+    named: bool
+    timeline: list[EventOut]
+
+
+class RequestPageOut(Schema):
+    items: list[RequestOut]
+    count: int
+
+
+class RequestFileIn(Schema):
+    resident_id: int | None = None
+    category: str = ""
+    details: str = ""
+    urgency: str = "normal"
+    needed_by: datetime.datetime | None = None
+    idempotency_key: str | None = None  # or the Idempotency-Key header
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class TextIn(Schema):
+    text: str = ""
+    public: bool = True
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ConfirmIn(Schema):
+    rating: int | None = None
+    comment: str = ""
+
+
+class LevelCountsOut(Schema):
+    open: int
+    overdue: int
+    escalated: int
+
+
+class CategoryFiguresOut(Schema):
+    count: int
+    respond_median_minutes: float | None
+    done_median_minutes: float | None
+
+
+class StatsOut(Schema):
+    at: datetime.datetime
+    levels: dict[str, LevelCountsOut]
+    categories: dict[str, CategoryFiguresOut]
