@@ -62,7 +62,7 @@ def test_one_request_and_out_of_area(tiny_city: TinyCity) -> None:
     # The office holding it phones the resident: the name and phone are shown.
     assert r.json()["named"] is True
     assert r.json()["phone"] == tiny_city.inside.residents[1].person.phone
-    assert [e["kind"] for e in r.json()["timeline"]][0] == "filed"
+    assert r.json()["timeline"][0]["kind"] == "filed"
     other = ServiceRequest.objects.get(community=tiny_city.other_district.community)
     assert c.get(f"/api/requests/{other.pk}").status_code == 404
     assert c.get("/api/requests/999999").status_code == 404
