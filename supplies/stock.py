@@ -96,7 +96,7 @@ def _book(
         delta=delta,
         balance=after,
         at=now,
-        by_id=actor.user_id,
+        by_id=actor.user_id or None,  # a system actor (user 0) is nobody
         worker_id=worker_id,
         counterpart=counterpart,
         source=source[:100],
@@ -321,3 +321,18 @@ def stock_threshold_set(*, actor: Actor, stock: Stock, low_threshold: int) -> St
     locked.save(update_fields=["low_threshold", "low_since", "updated_at"])
     _sync(stock, locked)
     return locked
+
+
+@transaction.atomic
+def stock_receive_at(
+    *,
+    actor: Actor,
+    item: SupplyItem,
+    place: Place,
+    quantity: int,
+    source: str = "",
+    note: str = "",
+) -> StockMovement:
+    """A receipt of an item at a place, its stock made if it is the first: both or neither."""
+    stock = stock_for(actor=actor, item=item, place=place)
+    return stock_receive(actor=actor, stock=stock, quantity=quantity, source=source, note=note)
