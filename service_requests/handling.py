@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
+from people.models import Resident
 from service_requests.filing import clean_text, clocks_start, event_add
 from service_requests.models import (
     Dispatch,
@@ -191,7 +192,13 @@ def request_confirm(
     (on a request not DONE) is refused."""
     now = now or timezone.now()
     request_lock(request)
-    has_phone = bool(request.resident.person.phone)
+    # Read now, not from a cached resident: a phone removed since the page loaded counts.
+    phone = (
+        Resident.objects.filter(pk=request.resident_id)
+        .values_list("person__phone", flat=True)
+        .first()
+    )
+    has_phone = bool(phone)
     if not confirms_for(actor, request, resident_has_phone=has_phone):
         raise NotAllowed(_("Only the resident confirms the outcome of their request."))
     if request.status != RequestStatus.DONE:
