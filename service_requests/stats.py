@@ -2,8 +2,10 @@
 level, and per category the median minutes to respond and to finish; and the open requests per
 community at the end of a day (the daily report).
 
-The medians are computed in Python from one values_list of the scope (a few MB for 10^5 rows);
-the counts are one grouped query each.
+The counts are one grouped query each. The medians are one grouped query with
+percentile_cont on PostgreSQL; elsewhere (SQLite in development) they are computed in Python
+from one values_list of the scope (bench/requests_open311.py: 20,000 requests take ~250 ms of
+Python that way against ~35 ms for the SQL).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from core.actor import Actor
@@ -34,6 +37,18 @@ def overdue_q(now: datetime.datetime) -> Q:
     return Q(status__in=OPEN_STATUSES) & (
         Q(responded_at__isnull=True, respond_due_at__lt=now) | Q(done_due_at__lt=now)
     )
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5) over an interval (NULLs ignored)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _since_filed(column: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(column) - F("created_at"), output_field=DurationField())
 
 
 def _minutes(delta: datetime.timedelta) -> float:
@@ -81,19 +96,38 @@ def request_stats(
     respond: dict[str, list[float]] = defaultdict(list)
     done: dict[str, list[float]] = defaultdict(list)
     filed: dict[str, int] = defaultdict(int)
-    for category, created, responded, finished in scope.order_by().values_list(
-        "category", "created_at", "responded_at", "done_at"
-    ):
-        filed[category] += 1
-        if responded is not None:
-            respond[category].append(_minutes(responded - created))
-        if finished is not None:
-            done[category].append(_minutes(finished - created))
+    medians: dict[str, tuple[float | None, float | None]] = {}
+    if connection.vendor == "postgresql":
+        for row in (
+            scope.order_by()
+            .values("category")
+            .annotate(
+                n=Count("pk"),
+                respond=Median(_since_filed("responded_at")),
+                done=Median(_since_filed("done_at")),
+            )
+        ):
+            filed[row["category"]] = row["n"]
+            medians[row["category"]] = tuple(  # type: ignore[assignment]
+                round(_minutes(v), 1) if v is not None else None
+                for v in (row["respond"], row["done"])
+            )
+    else:
+        for category, created, responded, finished in scope.order_by().values_list(
+            "category", "created_at", "responded_at", "done_at"
+        ):
+            filed[category] += 1
+            if responded is not None:
+                respond[category].append(_minutes(responded - created))
+            if finished is not None:
+                done[category].append(_minutes(finished - created))
+        for category in filed:
+            medians[category] = (_median(respond[category]), _median(done[category]))
     categories = {
         category: {
             "count": filed[category],
-            "respond_median_minutes": _median(respond[category]),
-            "done_median_minutes": _median(done[category]),
+            "respond_median_minutes": medians.get(category, (None, None))[0],
+            "done_median_minutes": medians.get(category, (None, None))[1],
         }
         for category in RequestCategory.values
     }
