@@ -896,6 +896,9 @@ def build_demo_city(
     from core.demo.triage import seed_triage
 
     builder.say(f"triage cases: {seed_triage()}")
+    from core.demo.requests import seed_supplies_and_requests
+
+    builder.say(f"resident requests: {seed_supplies_and_requests()}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),
