@@ -3,10 +3,12 @@
 A community admin opens the day's report: it is generated from the day's data (coverage,
 abnormal reports, flags, screening, declared categories, workers' health, and the fever-triage
 cases: new cases by category, cases opened, home observation, people waiting for a bed, the
-median time to triage) and may be regenerated while it is a draft. They fill in the figure no
-capability computes yet (open requests — hand-kept, marked as such in the figures), add remarks
-and submit before the street's deadline. A draft generated before the triage figures were
-computed is regenerated before it is submitted (its hand-kept figures and remarks stay).
+median time to triage; and the residents' requests: filed, open, overdue, escalated, done) and
+may be regenerated while it is a draft. They add remarks and submit before the street's
+deadline. Every figure is computed now; the hand-kept mechanism (figures no capability
+computes, entered on review and marked as such) stays for a later one. A draft generated before
+the triage or request figures were computed is regenerated before it is submitted (its remarks
+stay; a figure it had entered by hand is computed from then on).
 Submitting freezes the report: a second submit changes nothing, and a submitted report is never
 edited (a correction would be a resubmission flow, which does not exist yet).
 """
@@ -25,9 +27,9 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_text
 from health.daily_selectors import (
+    GENERATED_KEYS,
     HAND_KEPT,
     HAND_MARK,
-    TRIAGE_KEYS,
     community_deadline,
     daily_figures,
     deadline_at,
@@ -159,7 +161,8 @@ def _apply(report: DailyReport, hand_kept: dict[str, Any] | None, note: str | No
             figures.pop(key, None)
         else:
             figures[key] = value
-    # Figures computed since (the triage ones) keep their mark in a report stored before.
+    # Figures computed since (the triage and request ones) keep their mark in a report stored
+    # before.
     computed_since = {
         k for k in report.figures.get(HAND_MARK) or [] if k not in HAND_KEPT and k in figures
     }
@@ -183,7 +186,7 @@ def daily_report_save(
     hand_kept: dict[str, Any] | None = None,
     note: str | None = None,
 ) -> DailyReport:
-    """The community admin's review of a draft: hand-kept figures and remarks."""
+    """The community admin's review of a draft: remarks, and the hand-kept figures if any."""
     _check_submitter(actor, report.community_path)
     report = _locked(report)
     _check_draft(report)
@@ -201,7 +204,7 @@ def daily_report_submit(
     note: str | None = None,
 ) -> DailyReport:
     """Submit the report to the street (with the review's last changes, if given). Every
-    hand-kept figure must be filled in (0 if none). Submitting twice changes nothing."""
+    hand-kept figure, if any, must be filled in (0 if none). Submitting twice changes nothing."""
     _check_submitter(actor, report.community_path)
     report = _locked(report)
     if report.status == DailyReportStatus.SUBMITTED:
@@ -211,9 +214,12 @@ def daily_report_submit(
         raise ValidationError(
             _("This report has no figures yet: regenerate it first."), code="not_generated"
         )
-    if any(k not in report.figures for k in TRIAGE_KEYS):
+    if any(k not in report.figures for k in GENERATED_KEYS):
         raise ValidationError(
-            _("This report was generated before the triage figures: regenerate it first."),
+            _(
+                "This report was generated before some of its figures were computed: "
+                "regenerate it first."
+            ),
             code="not_generated",
         )
     missing = [k for k in HAND_KEPT if not isinstance(report.figures.get(k), int)]

@@ -4,9 +4,10 @@ submitted, who is late, who has not yet, and the sum of what was submitted.
 
 The fever-triage figures (new cases per category, cases opened, people in home observation or
 waiting for a bed, the median time from the first flag to triage) are computed from the triage
-cases (triage.stats); only the residents' requests still open are entered by hand until the
-requests work computes them. Reports stored before the triage figures were computed keep what
-was entered by hand: the keys listed under HAND_MARK say so, and they render as they were.
+cases (triage.stats); the residents' request figures (filed, open, overdue, escalated, done)
+from the request records (issue 6). No figure is entered by hand any more, but the mechanism
+stays for a later one. Reports stored before the triage or request figures were computed keep
+what was entered by hand: the keys listed under HAND_MARK say so, and they render as they were.
 
 The overview reads at most three light lists (communities under the place, their report rows of
 the day, the streets' deadlines) and one aggregate over the submitted reports' figures, so a
@@ -82,6 +83,8 @@ SECTIONS: dict[str, Any] = {
     "declared": _("Four categories found in reports today"),
     "workers": _("Community workers' health"),
     "triage": _("Fever triage (from the case records)"),
+    "requests": _("Residents' requests (from the request records)"),
+    # Figures no capability computes (none now): a section only shows when it has figures.
     "hand_kept": _("Entered by the community"),
 }
 
@@ -119,21 +122,30 @@ FIGURES: tuple[Figure, ...] = (
         "triage",
         summed=False,
     ),
-    Figure("requests_open", _("Residents' requests still open"), "hand_kept", hand_kept=True),
+    Figure("requests_new", _("Requests filed today"), "requests"),
+    Figure("requests_open", _("Residents' requests still open"), "requests"),
+    Figure("requests_overdue", _("Open requests past a time limit"), "requests"),
+    Figure("requests_escalated", _("Requests escalated today"), "requests"),
+    Figure("requests_done", _("Requests done today"), "requests"),
 )
 FIGURE_KEYS = tuple(f.key for f in FIGURES)
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
 # The figures the roll-up adds up over the submitted reports.
 SUMMED_KEYS = tuple(f.key for f in FIGURES if f.summed)
-# Figures no capability computes yet (requests): the community admin enters them on review.
+# Figures no capability computes: the community admin enters them on review. None now (the
+# open requests were the last, until issue 6), but the mechanism stays for a later figure.
 # The keys entered by hand are listed under HAND_MARK in the report's figures, so a figure
-# computed later (the triage ones were hand-kept until issue 5) stays marked as entered by hand
-# in the reports stored before.
+# computed later (the triage ones were hand-kept until issue 5, the open requests until issue 6)
+# stays marked as entered by hand in the reports stored before.
 HAND_KEPT = tuple(f.key for f in FIGURES if f.hand_kept)
 HAND_MARK = "by_hand"
 # The triage figures a report generated before they were computed lacks: such a draft is
 # regenerated before it is submitted.
 TRIAGE_KEYS = tuple(f.key for f in FIGURES if f.section == "triage" and f.summed)
+# The same for the request figures (computed since issue 6).
+REQUEST_KEYS = tuple(f.key for f in FIGURES if f.section == "requests")
+# Every computed figure a draft must carry to be submitted.
+GENERATED_KEYS = TRIAGE_KEYS + REQUEST_KEYS
 # The few figures the overview tables show per row (the roll-up card and the .xlsx show all).
 SUMMARY_KEYS = (
     "pm_reported",
@@ -143,6 +155,7 @@ SUMMARY_KEYS = (
     "new_suspected",
     "home_observation",
     "beds_waiting",
+    "requests_open",
     "workers_unwell",
 )
 
@@ -201,6 +214,7 @@ def daily_figures(actor: Actor, community: Place, day: datetime.date) -> dict[st
     out["workers_reported"] = workers.reported
     out["workers_unwell"] = workers.unwell
     out.update(triage_figures(actor, community, day))
+    out.update(request_figures(actor, community, day))
     return out
 
 
@@ -256,6 +270,60 @@ def triage_figures(actor: Actor, community: Place, day: datetime.date) -> dict[s
     if triage.median is not None:
         out["triage_minutes_median"] = round(triage.median)
     return out
+
+
+def request_figures(
+    actor: Actor,
+    community: Place,
+    day: datetime.date,
+    now: datetime.datetime | None = None,
+) -> dict[str, int]:
+    """The residents' request figures of one community's day, from the requests (one query).
+    "By then" is the end of the day, or now for today:
+
+    - requests_new: filed that day;
+    - requests_open: filed before then and neither done nor closed by then;
+    - requests_overdue: of those open, a clock had run out by then (not responded to by the
+      respond-by time, or not done by the done-by time);
+    - requests_escalated: escalated that day (to the street or further);
+    - requests_done: marked done that day.
+
+    A request escalated to the street or the district still counts here: the resident lives in
+    the community. A cancelled request that carries no closing time is taken as closed when it
+    was last changed.
+    """
+    from service_requests.models import RequestStatus, ServiceRequest
+
+    start, end = day_bounds(day)
+    # Today's figures are as of now, this very moment included.
+    end = min(end, (now or timezone.now()) + datetime.timedelta(microseconds=1))
+    within = {"gte": start, "lt": end}
+
+    def during(column: str) -> Q:
+        return Q(**{f"{column}__{op}": at for op, at in within.items()})
+
+    def not_by_then(column: str) -> Q:
+        return Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__gte": end})
+
+    cancelled_untimed = Q(
+        status=RequestStatus.CANCELLED, closed_at__isnull=True, updated_at__lt=end
+    )
+    is_open = not_by_then("done_at") & not_by_then("closed_at") & ~cancelled_untimed
+    late = (Q(respond_due_at__lt=end) & not_by_then("responded_at")) | Q(done_due_at__lt=end)
+    counts = (
+        ServiceRequest.objects.for_actor(actor)
+        .filter(community_id=community.pk, created_at__lt=end)
+        # A request closed before the day began counts in none of the figures.
+        .exclude(closed_at__lt=start)
+        .aggregate(
+            new=Count("pk", filter=during("created_at")),
+            open=Count("pk", filter=is_open),
+            overdue=Count("pk", filter=is_open & late),
+            escalated=Count("pk", filter=during("escalated_at")),
+            done=Count("pk", filter=during("done_at")),
+        )
+    )
+    return {f"requests_{k}": v for k, v in counts.items()}
 
 
 @dataclass

@@ -31,6 +31,7 @@ class DailyReportOut(Schema):
     submitted_at: datetime.datetime | None
     generated_at: datetime.datetime
     figures: dict[str, int]
+    # The keys whose value was entered by hand (reports stored before they were computed).
     hand_kept: list[str]
     note: str
 
@@ -60,9 +61,10 @@ class DailyFilter(Schema):
 
 
 class SubmitIn(Schema):
-    """The review's last changes, if any: hand-kept figures by key (only requests_open now:
-    new cases and home observation come from the triage records; other keys are ignored) and
-    the remarks. Every hand-kept figure must be filled in (here or before) to submit."""
+    """The review's last changes, if any: the remarks, and hand-kept figures by key. No figure
+    is hand-kept now (new cases come from the triage records, open requests from the request
+    records): computed keys sent here are ignored. Should a hand-kept figure return, it must be
+    filled in (here or before) to submit."""
 
     hand_kept: dict[str, Any] | None = None
     note: str | None = None

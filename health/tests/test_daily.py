@@ -1,6 +1,7 @@
-"""The community daily report (日报): generated from the day's data, reviewed with hand-kept
-figures, submitted before the street's deadline; the street, district and city see who has
-submitted, who is late and the roll-up; exports open in Excel."""
+"""The community daily report (日报): generated from the day's data (the residents' request
+figures from the request records), reviewed, submitted before the street's deadline; the
+street, district and city see who has submitted, who is late and the roll-up; exports open in
+Excel."""
 
 from __future__ import annotations
 
@@ -26,14 +27,19 @@ from core.testing import TinyCity
 from health import daily
 from health.daily_selectors import (
     DEFAULT_DEADLINE,
+    FIGURES_BY_KEY,
     HAND_KEPT,
     HAND_MARK,
     LATE,
     NOT_YET,
     ON_TIME,
+    REQUEST_KEYS,
     SUBMITTED_LATE,
+    SUMMARY_KEYS,
     SUMMED_KEYS,
     daily_overview,
+    figure_sections,
+    request_figures,
 )
 from health.models import DailyReport, HealthFlag, ReportDeadline
 from health.reporting import health_reports_submit, report_input
@@ -45,8 +51,9 @@ DAY = datetime.date(2026, 11, 24)
 NINE = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 Beijing
 FIVE_PM = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)  # 17:00
 SEVEN_PM = datetime.datetime(2026, 11, 24, 11, 0, tzinfo=datetime.UTC)  # 19:00
-# The one figure still entered by hand (the triage figures are computed: test_stats.py).
-HAND = {"requests_open": "１２"}  # full-width digits are accepted
+# No figure is entered by hand any more (the triage figures are computed: test_stats.py; the
+# request figures: below). A computed key sent as hand-kept is ignored.
+HAND = {"requests_open": "１２"}
 
 
 def _client(user: User) -> Client:
@@ -122,14 +129,20 @@ def test_community_admin_opens_todays_report_generated_from_the_days_data(city: 
     assert f["flags_new"] == 1 and f["flags_handed_over"] == 0
     assert f["declared_febrile"] == 1 and f["declared_confirmed"] == 0
     assert (f["workers_reported"], f["workers_unwell"]) == (2, 1)
-    assert f["workers_total"] == 8  # the tiny city's eight worker accounts in this community
+    # The tiny city's eight worker accounts in this community, and the second grid's volunteer
+    # carer.
+    assert f["workers_total"] == 9
     assert f[HAND_MARK] == [] and not any(k in f for k in HAND_KEPT)
     assert report.deadline == datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
 
     page = c.get(r["Location"])
     assert page.status_code == 200
     body = page.content.decode()
-    assert 'data-testid="review-form"' in body and 'data-testid="hand-kept-note"' in body
+    assert 'data-testid="review-form"' in body and 'data-testid="figures-note"' in body
+    # Nothing is entered by hand: no figure fields, no "entered by the community" section.
+    assert 'data-testid="hand-kept-note"' not in body and 'id="id_requests_open"' not in body
+    assert 'data-testid="figures-hand_kept"' not in body
+    assert 'data-testid="figures-requests"' in body and 'data-testid="by-hand-' not in body
     # Opening it again does not make a second report, nor recompute the first.
     health_reports_submit(
         actor=_actor(city, "community_admin"),
@@ -139,17 +152,18 @@ def test_community_admin_opens_todays_report_generated_from_the_days_data(city: 
     assert DailyReport.objects.count() == 1
     report.refresh_from_db()
     assert report.figures["am_reported"] == 2
-    # "Regenerate" while a draft: the new report is counted, hand-kept figures stay; a
-    # computed figure sent in the form is not taken.
+    # "Regenerate" while a draft: the new report is counted, the remarks stay; a computed
+    # figure sent in the form is not taken.
+    computed_open = report.figures["requests_open"]
     c.post(
         f"/daily/{report.pk}/",
-        _form(report, c, action="save", requests_open="5", new_confirmed="9"),
+        _form(report, c, action="save", requests_open="5", new_confirmed="9", note="备注"),
     )
-    c.post(f"/daily/{report.pk}/", _form(report, c, action="regenerate"))
+    c.post(f"/daily/{report.pk}/", _form(report, c, action="regenerate", note="备注"))
     report.refresh_from_db()
-    assert report.figures["am_reported"] == 3 and report.figures["requests_open"] == 5
-    assert report.figures["new_confirmed"] == 0
-    assert report.figures[HAND_MARK] == ["requests_open"]
+    assert report.figures["am_reported"] == 3 and report.figures["requests_open"] == computed_open
+    assert report.figures["new_confirmed"] == 0 and report.note == "备注"
+    assert report.figures[HAND_MARK] == []
 
 
 @pytest.mark.django_db
@@ -161,53 +175,252 @@ def test_reading_the_overview_creates_no_report(city: TinyCity) -> None:
     assert r.context["overview"].total.not_yet == 1
 
 
-# ---- review: hand-kept figures ------------------------------------------------------------------
+# ---- review: remarks, and the hand-kept mechanism (no figure uses it now) -----------------------
 
 
 @pytest.mark.django_db
-def test_hand_kept_figures_are_validated_by_field_and_nothing_is_stored(city: TinyCity) -> None:
+def test_review_saves_remarks_and_ignores_computed_figures(city: TinyCity) -> None:
+    assert HAND_KEPT == ()
     c = _client(city.users["community_admin"])
     c.get("/daily/")
     report = DailyReport.objects.get()
     before = dict(report.figures)
-    r = c.post(
-        f"/daily/{report.pk}/",
-        _form(report, c, action="save", requests_open="200000", note="备注"),
-    )
+    r = c.post(f"/daily/{report.pk}/", _form(report, c, action="save", note="长" * 1001))
     assert r.status_code == 400
-    assert 'data-testid="error-requests_open"' in r.content.decode()
+    assert 'data-testid="error-note"' in r.content.decode()
     report.refresh_from_db()
     assert report.figures == before and report.note == ""
 
-    # The service says the same, naming each figure.
-    for bad in ("-1", "abc", "1.5"):
-        with pytest.raises(ValidationError) as e:
-            daily.daily_report_save(
-                actor=_actor(city, "community_admin"),
-                report=report,
-                hand_kept={"requests_open": bad},
-            )
-        assert set(e.value.error_dict) == {"requests_open"}  # type: ignore[attr-defined]
-
-    r = c.post(f"/daily/{report.pk}/", _form(report, c, action="save", **HAND, note="物资紧缺"))
+    r = c.post(
+        f"/daily/{report.pk}/",
+        _form(report, c, action="save", requests_open="200000", note="物资紧缺"),
+    )
     assert r.status_code == 302
     report.refresh_from_db()
-    assert report.figures["requests_open"] == 12 and report.note == "物资紧缺"
-    assert report.figures[HAND_MARK] == sorted(HAND_KEPT) == ["requests_open"]
-    assert report.status == "draft"
+    assert report.figures == before and report.note == "物资紧缺"
+    assert report.figures[HAND_MARK] == [] and report.status == "draft"
+    # The service ignores a computed key too, whatever its value.
+    daily.daily_report_save(
+        actor=_actor(city, "community_admin"), report=report, hand_kept={"requests_open": "-1"}
+    )
+    report.refresh_from_db()
+    assert report.figures == before
 
 
 @pytest.mark.django_db
-def test_submit_needs_every_hand_kept_figure(city: TinyCity) -> None:
-    c = _client(city.users["community_admin"])
-    c.get("/daily/")
-    report = DailyReport.objects.get()
-    data = _form(report, c, action="submit", **{**HAND, "requests_open": ""})
-    r = c.post(f"/daily/{report.pk}/", data)
-    assert r.status_code == 400
-    assert 'data-testid="error-requests_open"' in r.content.decode()
+def test_a_hand_kept_figure_is_still_validated_and_required(
+    city: TinyCity, monkeypatch: Any
+) -> None:
+    """The mechanism stays for a later figure no capability computes: made hand-kept here."""
+    monkeypatch.setattr(daily, "HAND_KEPT", ("requests_open",))
+    monkeypatch.setattr(
+        daily, "GENERATED_KEYS", tuple(k for k in daily.GENERATED_KEYS if k != "requests_open")
+    )
+    admin = _actor(city, "community_admin")
+    report = daily.daily_report_generate(actor=admin, community=city.inside.community)
+    before = dict(report.figures)
+    for bad in ("-1", "abc", "1.5", "200000"):
+        with pytest.raises(ValidationError) as e:
+            daily.daily_report_save(actor=admin, report=report, hand_kept={"requests_open": bad})
+        assert set(e.value.error_dict) == {"requests_open"}  # type: ignore[attr-defined]
+    report.refresh_from_db()
+    assert report.figures == before
+    with pytest.raises(ValidationError) as e:
+        daily.daily_report_submit(actor=admin, report=report, hand_kept={"requests_open": ""})
+    assert set(e.value.error_dict) == {"requests_open"}  # type: ignore[attr-defined]
     report.refresh_from_db()
     assert report.status == "draft" and report.submitted_at is None
+    report = daily.daily_report_submit(actor=admin, report=report, hand_kept=HAND)
+    assert report.status == "submitted"
+    assert report.figures["requests_open"] == 12 and report.figures[HAND_MARK] == ["requests_open"]
+
+
+# ---- the residents' request figures --------------------------------------------------------------
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """Beijing time on `day`, as an aware datetime."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), BEIJING)
+
+
+BEIJING = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def _file(resident: Any, at: datetime.datetime, **columns: Any) -> Any:
+    from core.testing import ROOT
+    from service_requests.filing import request_file
+    from service_requests.models import ServiceRequest
+
+    request = request_file(actor=ROOT, resident=resident, category="food", details="米和油", now=at)
+    if columns:
+        ServiceRequest.objects.filter(pk=request.pk).update(**columns)
+    return request
+
+
+def _recount(community: Place, day: datetime.date, now: datetime.datetime) -> dict[str, int]:
+    """The request figures counted one request at a time, from their definitions."""
+    from service_requests.models import ServiceRequest
+
+    start = _at(day, 0)
+    end = min(start + datetime.timedelta(days=1), now + datetime.timedelta(microseconds=1))
+
+    def during(at: datetime.datetime | None) -> bool:
+        return at is not None and start <= at < end
+
+    def not_by_then(at: datetime.datetime | None) -> bool:
+        return at is None or at >= end
+
+    out = dict.fromkeys(REQUEST_KEYS, 0)
+    for r in ServiceRequest.objects.filter(community_id=community.pk):
+        if r.created_at >= end:
+            continue
+        out["requests_new"] += during(r.created_at)
+        out["requests_escalated"] += during(r.escalated_at)
+        out["requests_done"] += during(r.done_at)
+        if not_by_then(r.done_at) and not_by_then(r.closed_at):
+            out["requests_open"] += 1
+            out["requests_overdue"] += (
+                r.respond_due_at < end and not_by_then(r.responded_at)
+            ) or r.done_due_at < end
+    return out
+
+
+@pytest.mark.django_db
+def test_request_figures_are_computed_and_match_a_recount(
+    city: TinyCity, django_assert_max_num_queries: Any
+) -> None:
+    """Food: respond within 2 h, done within 24 h. The tiny city filed one request in each of
+    甲社区's two grids at 09:00 today (open, no clock run out yet)."""
+    head, elder = city.inside.residents
+    yesterday = DAY - datetime.timedelta(days=1)
+    # Filed yesterday 10:00, never answered: open and overdue (respond by 12:00 yesterday).
+    _file(head, _at(yesterday, 10))
+    # Filed today 08:00: new and open, respond by 10:00 (not yet overdue at 09:00).
+    _file(elder, _at(DAY, 8))
+    # Filed yesterday 10:00, responded at once, done today 08:30: done today, not open.
+    _file(
+        head,
+        _at(yesterday, 10),
+        status="done",
+        responded_at=_at(yesterday, 10, 5),
+        done_at=_at(DAY, 8, 30),
+    )
+    # Filed yesterday 10:30, escalated to the street today 07:00: still the community's, open,
+    # escalated today and overdue.
+    _file(elder, _at(yesterday, 10, 30), level="street", escalated_at=_at(DAY, 7))
+    # Filed yesterday 11:00 and responded: open, done by 11:00 today, so not overdue yet.
+    _file(head, _at(yesterday, 11), status="accepted", responded_at=_at(yesterday, 11, 10))
+    # Closed three days ago: in none of today's figures.
+    old = DAY - datetime.timedelta(days=4)
+    _file(
+        head,
+        _at(old, 9),
+        status="closed",
+        responded_at=_at(old, 9, 30),
+        done_at=_at(old, 12),
+        closed_at=_at(old + datetime.timedelta(days=1), 9),
+    )
+    # Cancelled today before 09:00, with a closing time: not open.
+    _file(elder, _at(DAY, 7), status="cancelled", closed_at=_at(DAY, 8))
+    # Another community's request is not 甲社区's.
+    _file(city.other_street.residents[0], _at(DAY, 8))
+
+    admin = _actor(city, "community_admin")
+    now = NINE
+    with django_assert_max_num_queries(2):
+        got = request_figures(admin, city.inside.community, DAY, now=now)
+    assert got == _recount(city.inside.community, DAY, now)
+    assert got == {
+        "requests_new": 4,  # the two samples, 08:00, and the cancelled one
+        "requests_open": 6,  # the two samples, 08:00, yesterday's unanswered, escalated, accepted
+        "requests_overdue": 2,  # yesterday's unanswered and the escalated one
+        "requests_escalated": 1,
+        "requests_done": 1,
+    }
+    # Yesterday, as of its end: the four filed then were all open, two of them never answered
+    # in time (the one done this morning had been answered at once).
+    before = request_figures(admin, city.inside.community, yesterday, now=now)
+    assert before == _recount(city.inside.community, yesterday, now)
+    assert before == {
+        "requests_new": 4,
+        "requests_open": 4,
+        "requests_overdue": 2,
+        "requests_escalated": 0,
+        "requests_done": 0,
+    }
+    # Later today the clocks run on: by 11:30 every open request has one past (the samples' and
+    # 08:00's respond-by, the accepted one's done-by at 11:00).
+    later = _at(DAY, 11, 30)
+    assert request_figures(admin, city.inside.community, DAY, now=later) == _recount(
+        city.inside.community, DAY, later
+    )
+    assert request_figures(admin, city.inside.community, DAY, now=later)["requests_overdue"] == 6
+
+    # The generated report carries them, computed (not by hand); the street's roll-up sums them.
+    report = daily.daily_report_generate(actor=admin, community=city.inside.community)
+    assert {k: report.figures[k] for k in REQUEST_KEYS} == got
+    assert report.figures[HAND_MARK] == []
+    rows = {r.key: r for sec in figure_sections(report.figures) for r in sec.rows}
+    assert rows["requests_open"].value == 6 and not rows["requests_open"].hand_kept
+    report = daily.daily_report_submit(actor=admin, report=report)
+    overview = daily_overview(_actor(city, "street_admin"), city.inside.street, DAY)
+    assert {k: overview.total.sums[k] for k in REQUEST_KEYS} == got
+    assert "requests_open" in SUMMARY_KEYS and set(REQUEST_KEYS) <= set(SUMMED_KEYS)
+    page = _client(city.users["community_admin"]).get(f"/daily/{report.pk}/").content.decode()
+    assert 'data-testid="figures-requests"' in page
+    assert 'data-testid="figures-hand_kept"' not in page
+
+
+@pytest.mark.django_db
+def test_request_figures_are_scoped(city: TinyCity) -> None:
+    """Someone who may not see 甲社区's requests finds none of them."""
+    ost = _actor(city, "【OST】_admin")
+    got = request_figures(ost, city.inside.community, DAY)
+    assert got == dict.fromkeys(REQUEST_KEYS, 0)
+    own = request_figures(_actor(city, "community_admin"), city.inside.community, DAY)
+    assert own["requests_new"] == own["requests_open"] == 2
+
+
+@pytest.mark.django_db
+def test_a_report_stored_with_requests_open_by_hand_still_shows_it(city: TinyCity) -> None:
+    admin = _actor(city, "community_admin")
+    report = daily.daily_report_generate(actor=admin, community=city.inside.community)
+    # As a report of the earlier version was stored: open requests typed in by hand, and none
+    # of the other request figures.
+    old = {k: v for k, v in report.figures.items() if k not in REQUEST_KEYS}
+    old |= {"requests_open": 7, HAND_MARK: ["requests_open"]}
+    DailyReport.objects.filter(pk=report.pk).update(figures=old)
+    c = _client(city.users["community_admin"])
+    c.cookies["django_language"] = "en"
+    body = c.get(f"/daily/{report.pk}/").content.decode()
+    assert 'data-testid="by-hand-requests_open"' in body
+    assert 'data-testid="by-hand-requests_new"' not in body
+    assert 'data-testid="figures-hand_kept"' not in body
+    # Saving the review keeps the old mark and value; submitting asks for a regeneration first.
+    report.refresh_from_db()
+    report = daily.daily_report_save(actor=admin, report=report, note="旧报告")
+    assert report.figures["requests_open"] == 7 and report.figures[HAND_MARK] == ["requests_open"]
+    with pytest.raises(ValidationError):
+        daily.daily_report_submit(actor=admin, report=report)
+    report.refresh_from_db()
+    assert report.status == "draft"
+    report = daily.daily_report_generate(
+        actor=admin, community=city.inside.community, regenerate=True
+    )
+    assert report.figures["requests_open"] == 2 and report.figures[HAND_MARK] == []
+    assert report.note == "旧报告"
+    assert daily.daily_report_submit(actor=admin, report=report).status == "submitted"
+
+    # A submitted report of the earlier version keeps its mark: page, API and export say so.
+    DailyReport.objects.filter(pk=report.pk).update(figures=old)
+    body = c.get(f"/daily/{report.pk}/").content.decode()
+    assert 'data-testid="by-hand-requests_open"' in body
+    api = _client(city.users["street_admin"]).get("/api/daily-reports?day=2026-11-24").json()
+    assert api["items"][0]["hand_kept"] == ["requests_open"]
+    assert api["items"][0]["figures"]["requests_open"] == 7
+    rows = _cells(c.get(f"/daily/{report.pk}/export.xlsx").content)
+    label = str(FIGURES_BY_KEY["requests_open"].label)
+    assert next(row for row in rows if row[0] == label)[1:3] == [7, "entered by hand"]
 
 
 # ---- deadline and late status -------------------------------------------------------------------
@@ -488,24 +701,23 @@ def test_api_submit_and_list(city: TinyCity) -> None:
         actor=_actor(city, "community_admin"), community=city.inside.community
     )
     url = f"/api/daily-reports/{report.pk}/submit"
-    r = c.post(url, "{}", content_type="application/json")
-    assert r.status_code == 422
-    assert {e["field"] for e in r.json()["errors"]} == set(HAND_KEPT)
-    r = c.post(
-        url,
-        json.dumps({"hand_kept": {**HAND, "requests_open": -2}}),
-        content_type="application/json",
-    )
-    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["requests_open"]
+    r = c.post(url, json.dumps({"note": "长" * 1001}), content_type="application/json")
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["note"]
     report.refresh_from_db()
     assert report.status == "draft"
-    r = c.post(url, json.dumps({"hand_kept": HAND, "note": "ok"}), content_type="application/json")
+    # A computed figure sent as hand-kept is ignored: the request records say how many are open.
+    r = c.post(
+        url,
+        json.dumps({"hand_kept": {"requests_open": -2}, "note": "ok"}),
+        content_type="application/json",
+    )
     assert r.status_code == 200, r.content
     out = r.json()
     assert out["status"] == "submitted" and out["timeliness"] == ON_TIME
-    assert out["figures"]["requests_open"] == 12 and out["note"] == "ok"
+    assert out["figures"]["requests_open"] == 2 and out["note"] == "ok"  # the two samples
+    assert out["figures"]["requests_new"] == 2 and out["figures"]["requests_overdue"] == 0
     assert out["figures"]["new_close_contact"] == 2  # computed: the tiny city's two contacts
-    assert sorted(out["hand_kept"]) == sorted(HAND_KEPT)
+    assert out["hand_kept"] == []
     again = c.post(url, "{}", content_type="application/json")
     assert again.status_code == 200 and again.json()["submitted_at"] == out["submitted_at"]
     listed = _client(city.users["street_admin"]).get("/api/daily-reports?day=2026-11-24").json()
@@ -536,7 +748,9 @@ def test_report_export_opens_and_contains_the_figures(city: TinyCity) -> None:
     assert flat["Date"] == "2026-11-24"
     assert flat["Morning: residents expected"] == report.figures["am_expected"]
     assert flat["People in home observation"] == 2  # the tiny city's two contacts
-    assert flat["Residents' requests still open"] == 12
+    # Computed: the tiny city's two requests in 甲社区, open since this morning.
+    assert flat["Residents' requests still open"] == report.figures["requests_open"] == 2
+    assert flat["Requests filed today"] == 2
     assert flat["Filled in by:"] == user.display_name
     assert "Reviewed by:" in flat
     # In Chinese the headings follow the catalogue.
@@ -564,7 +778,7 @@ def test_rollup_export_has_a_row_per_level_and_a_total(city: TinyCity) -> None:
     body = rows[header_at + 1 :]
     assert [row[0] for row in body] == ["【OST】街道", "甲街道", "Total"]
     col = header.index("Residents' requests still open")
-    assert body[-1][col] == 12 and body[1][col] == 12
+    assert body[-1][col] == 2 and body[1][col] == 2
     col = header.index("People in home observation")
     assert body[-1][col] == 2 and body[1][col] == 2
     assert body[-1][header.index("Submitted")] == 1

@@ -13,7 +13,8 @@ from people.web.forms import OnceTokenMixin
 
 
 class DailyReviewForm(OnceTokenMixin):
-    """The community admin's review: the hand-kept figures and the remarks."""
+    """The community admin's review: the remarks, and a field per hand-kept figure (none now:
+    every figure is computed; the fields come back if a figure is hand-kept again)."""
 
     note = forms.CharField(
         label=_("Remarks"),

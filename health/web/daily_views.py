@@ -1,7 +1,7 @@
 """The community daily report pages (日报): the community admin's report of the day (review,
-hand-kept figures, remarks, submit), the overview of a street, district or city (who submitted,
-who is late, the roll-up), the street's deadline, and the .xlsx exports. Each view parses, calls
-one selector or service, and renders; who may do what is decided in health.daily."""
+remarks, hand-kept figures if any, submit), the overview of a street, district or city (who
+submitted, who is late, the roll-up), the street's deadline, and the .xlsx exports. Each view
+parses, calls one selector or service, and renders; who may do what is decided in health.daily."""
 
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ def _report_context(request: HttpRequest, report: Any, form: Any) -> dict[str, A
         "form": form,
         "street": street,
         "generated": "am_expected" in report.figures,
+        # Figures entered on review: none now, and then the form has the remarks only.
+        "hand_kept": [str(sel.FIGURES_BY_KEY[k].label) for k in sel.HAND_KEPT],
     }
 
 
