@@ -1,3 +1,158 @@
-from ninja import Router
+"""Care through the API: the carer's households with their due days, and recording a contact
+(a need found may become a resident request in the same call).
+
+Same rules as the pages: 404 for an assignment the caller may not see, 403 for one they may see
+but not record on (only its carer and the community's admin), 422 naming each wrong field; a
+refused call changes nothing. The carer gets names and phones in full: phoning their households
+is the job."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from care import rules, selectors
+from care.contacts import care_contact_log
+from care.models import CareAssignment, CareContact
+from care.policies import CARER_ROLES, may
+from core.api import ErrorOut, actor_of_api
+from core.errors import NotAllowed
 
 router = Router(tags=["care"])
+ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ResidentOut(Schema):
+    name: str
+    phone: str
+    vulnerabilities: list[str]
+    care_note: str
+
+
+class MineOut(Schema):
+    assignment_id: int
+    household_id: int
+    address: str
+    household_phone: str
+    phone_every_days: int
+    visit_every_days: int
+    phone_due_on: datetime.date | None
+    visit_due_on: datetime.date | None
+    overdue: bool
+    due_today: bool
+    alarm: bool
+    last_success_at: datetime.datetime | None
+    residents: list[ResidentOut]
+
+
+class MinePageOut(Schema):
+    items: list[MineOut]
+    count: int
+
+
+class ContactIn(Schema):
+    kind: str = ""  # phone | visit | failed
+    health: str = "unknown"  # well | unwell | urgent | unknown
+    outcome: str = ""
+    needs: str = ""
+    at: datetime.datetime | None = None  # when it happened; now when left out
+    request_category: str = ""  # a request category: file a request for the household
+    request_urgency: str = "normal"
+    request_details: str = ""
+
+
+class ContactOut(Schema):
+    id: int
+    assignment_id: int
+    kind: str
+    at: datetime.datetime
+    health: str
+    outcome: str
+    needs: str
+    request_id: int | None
+    phone_due_on: datetime.date | None
+    visit_due_on: datetime.date | None
+
+
+def _mine_row(a: CareAssignment, residents: list[Any], today: datetime.date) -> dict[str, Any]:
+    return {
+        "assignment_id": a.pk,
+        "household_id": a.household_id,
+        "address": str(a.household),
+        "household_phone": a.household.phone,
+        "phone_every_days": a.phone_every_days,
+        "visit_every_days": a.visit_every_days,
+        "phone_due_on": a.phone_due_on,
+        "visit_due_on": a.visit_due_on,
+        "overdue": rules.is_overdue(a.phone_due_on, a.visit_due_on, today),
+        "due_today": rules.is_due_today(a.phone_due_on, a.visit_due_on, today),
+        "alarm": a.alarm_at is not None,
+        "last_success_at": a.last_success_at,
+        "residents": [
+            {
+                "name": r.person.name,
+                "phone": r.person.phone,
+                "vulnerabilities": selectors.vulnerability_labels(r),
+                "care_note": r.care_note,
+            }
+            for r in residents
+        ],
+    }
+
+
+@router.get("/care/mine", response={200: MinePageOut, **ERRORS})
+def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    """The caller's households as their carer, the earliest due first."""
+    actor = actor_of_api(request)
+    if not may(actor, CARER_ROLES):
+        raise NotAllowed(_("Only cadres, volunteers and grid workers care for households."))
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    rows = selectors.my_assignments(actor)
+    page = list(rows[offset : offset + limit])
+    residents = selectors.residents_of([a.household_id for a in page])
+    today = timezone.localdate()
+    return {
+        "items": [_mine_row(a, residents.get(a.household_id, []), today) for a in page],
+        "count": rows.count(),
+    }
+
+
+@router.post("/care/assignments/{assignment_id}/contacts", response={201: ContactOut, **ERRORS})
+def log_contact(request: HttpRequest, assignment_id: int, payload: ContactIn) -> Any:
+    """Record a phone check, visit or failed attempt on one of the caller's households."""
+    actor = actor_of_api(request)
+    assignment = selectors.access_assignment(actor, assignment_id)
+    contact: CareContact = care_contact_log(
+        actor=actor,
+        assignment=assignment,
+        kind=payload.kind,
+        health=payload.health,
+        outcome=payload.outcome,
+        needs=payload.needs,
+        request_category=payload.request_category,
+        request_urgency=payload.request_urgency,
+        request_details=payload.request_details,
+        at=payload.at,
+    )
+    assignment.refresh_from_db()
+    return Status(
+        201,
+        {
+            "id": contact.pk,
+            "assignment_id": assignment.pk,
+            "kind": contact.kind,
+            "at": contact.at,
+            "health": contact.health,
+            "outcome": contact.outcome,
+            "needs": contact.needs,
+            "request_id": contact.request_id,
+            "phone_due_on": assignment.phone_due_on,
+            "visit_due_on": assignment.visit_due_on,
+        },
+    )
