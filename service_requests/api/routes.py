@@ -57,8 +57,10 @@ from service_requests.stats import overdue_q, request_stats
 router = Router(tags=["requests"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 API_NAMES = {"resident": "resident_id"}
-# What a row shows of a request's relations: one join, no per-row queries.
-LIST_RELATED = ("resident__person", "household", "building", "community")
+# What a row shows of a request's relations: joined (resident, person, household, building)
+# or one small query per page (the community's name); every table more in the join adds to
+# PostgreSQL's planning time, which is most of a list's query time (bench/requests_open311.py).
+LIST_RELATED = ("resident__person", "household", "building")
 
 
 # ---- shared pieces ----------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def access(actor: Actor, request_id: int) -> ServiceRequest:
     """A request the actor sees, or 404 (missing and forbidden alike)."""
     found = (
         ServiceRequest.objects.for_actor(actor)
-        .select_related(*LIST_RELATED)
+        .select_related(*LIST_RELATED, "community")
         .filter(pk=request_id)
         .first()
     )
@@ -78,7 +80,7 @@ def access(actor: Actor, request_id: int) -> ServiceRequest:
 
 
 def listed(rows: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
-    return rows.select_related(None).select_related(*LIST_RELATED)
+    return rows.select_related(None).select_related(*LIST_RELATED).prefetch_related("community")
 
 
 def names_resident(actor: Actor, request: ServiceRequest) -> bool:

@@ -114,8 +114,10 @@ def _moment(value: str, field: str) -> datetime.datetime:
     return moment
 
 
-def _listed(rows: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
-    return rows.select_related(None).select_related(*mapping.ROW_RELATED)
+def _listed(rows: QuerySet[ServiceRequest]) -> list[dict[str, Any]]:
+    make = mapping.RowMaker()
+    ordered = rows.order_by("-created_at", "-pk").values(*mapping.ROW_COLUMNS)
+    return [make(v) for v in ordered[:MAX_ROWS]]
 
 
 def _rows(request: HttpRequest, actor: Actor) -> list[dict[str, Any]]:
@@ -148,7 +150,7 @@ def _rows(request: HttpRequest, actor: Actor) -> list[dict[str, Any]]:
         rows = rows.filter(created_at__gte=start_at)
         if end_at is not None:
             rows = rows.filter(created_at__lte=end_at)
-    return [mapping.request_row(r) for r in _listed(rows).order_by("-created_at", "-pk")[:MAX_ROWS]]
+    return _listed(rows)
 
 
 def _invalid(exc: ValidationError, names: dict[str, str]) -> JsonResponse:
@@ -187,13 +189,13 @@ def request_detail(request: HttpRequest, request_id: str) -> JsonResponse:
     if actor is None:
         return unauthorized()
     found = (
-        _listed(ServiceRequest.objects.for_actor(actor)).filter(pk=int(request_id)).first()
+        _listed(ServiceRequest.objects.for_actor(actor).filter(pk=int(request_id)))
         if request_id.isdigit()
-        else None
+        else []
     )
-    if found is None:
+    if not found:
         return error(404, _("There is no such request."))
-    return JsonResponse([mapping.request_row(found)], safe=False)
+    return JsonResponse(found, safe=False)
 
 
 def _text(body: dict[str, Any], key: str) -> str:
