@@ -82,7 +82,7 @@ def request_accept(
         request,
         EventKind.ACCEPTED,
         actor,
-        text=clean_text(note) or _("The community has your request and is arranging help."),
+        text=clean_text(note) or _("Your request was accepted; help is being arranged."),
         at=now,
     )
     return request
