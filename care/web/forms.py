@@ -63,7 +63,7 @@ class ContactForm(OnceTokenMixin):
         ),
     )
     request_category = forms.ChoiceField(
-        label=_("This need becomes a request"),
+        label=_("Kind of help"),
         required=False,
         choices=[("", _("No request")), *RequestCategory.choices],
     )
