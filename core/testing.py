@@ -220,10 +220,11 @@ def build_tiny_city() -> TinyCity:
 
 
 def _care_and_request_samples(tc: TinyCity) -> None:
-    """Per chain: an elderly resident living alone with a carer, a request of theirs, a vehicle
-    and a stock of masks at the community. Inside, the carer is the cadre account and the
-    volunteer account is dispatched to the request (helpers see exactly those residents); the
-    street has a vehicle and masks of its own, and the grid worker was issued masks."""
+    """Per chain: a carer for the household, a request of its second resident, a vehicle and a
+    stock of masks at the community. In the first community the carer is the cadre account and
+    the volunteer account is dispatched to the inside request (helpers see exactly those
+    residents); the street has a vehicle and masks of its own; the grid worker was issued masks.
+    No vulnerability flag is set: registry tests count those."""
     from django.utils import timezone
 
     from care.models import CareAssignment
@@ -251,17 +252,17 @@ def _care_and_request_samples(tc: TinyCity) -> None:
         )
         return stock
 
+    # The carers: the cadre account in the first community (both its households); elsewhere the
+    # admin accounts of those areas stand in (no new staff, so worker counts stay as they were).
+    carers = {
+        tc.inside.household.pk: tc.users["cadre"],
+        tc.sibling.household.pk: tc.users["cadre"],
+        tc.other_street.household.pk: tc.users["【OST】_admin"],
+        tc.other_district.household.pk: tc.users["【ODI】_admin"],
+    }
     for chain in (tc.inside, tc.sibling, tc.other_street, tc.other_district):
         elder = chain.residents[1]
-        elder.is_elderly_alone = True
-        elder.save(update_fields=["is_elderly_alone"])
-        if chain is tc.inside:
-            carer = tc.users["cadre"]
-        else:
-            carer = User.objects.create(
-                username=f"{chain.grid.name}志愿者", display_name=f"{chain.grid.name}志愿者"
-            )
-            Grant.objects.create(user=carer, role=Role.VOLUNTEER, place=chain.community)
+        carer = carers[chain.household.pk]
         CareAssignment.objects.create(
             **place_services.ancestor_columns(chain.building),
             household=chain.household,

@@ -56,10 +56,11 @@ def test_helpers_see_places_but_only_the_residents_assigned_to_them(tiny_city: T
         assert Place.objects.for_actor(a).filter(pk=tiny_city.sibling.building.pk).exists()
         assert not Resident.objects.for_actor(a).exists(), role
         assert not Person.objects.for_actor(a).exists(), role
-    # The cadre cares for the inside household: all of it, and nothing else.
+    # The cadre cares for the two households of the community: all of them, and nothing else.
     cadre = actor(tiny_city, "cadre")
-    assert set(Resident.objects.for_actor(cadre)) == set(inside.residents)
-    assert list(Household.objects.for_actor(cadre)) == [inside.household]
+    sibling = tiny_city.sibling
+    assert set(Resident.objects.for_actor(cadre)) == {*inside.residents, *sibling.residents}
+    assert set(Household.objects.for_actor(cadre)) == {inside.household, sibling.household}
     # The volunteer was dispatched to one resident's request: that resident only.
     volunteer = actor(tiny_city, "volunteer")
     assert list(Resident.objects.for_actor(volunteer)) == [inside.residents[1]]
