@@ -301,19 +301,21 @@ def vehicle_days(vehicles: list[Vehicle]) -> list[VehicleDay]:
 
 def dispatch_vehicles(actor: Actor, request: ServiceRequest) -> list[Vehicle]:
     """The vehicles of the request's level (the community's, or the street's once escalated)."""
-    vehicles = Vehicle.objects.for_actor(actor).filter(is_active=True).select_related("place")
-    place_id = level_place_id(request)
-    if request.level == Level.DISTRICT:
-        return list(vehicles.filter(place_path__contains=f"/{request.district_id}/"))
-    return list(vehicles.filter(place_id=place_id))
+    return list(
+        Vehicle.objects.for_actor(actor)
+        .filter(is_active=True, place_id=level_place_id(request))
+        .select_related("place")
+    )
 
 
 def dispatch_stocks(actor: Actor, request: ServiceRequest) -> list[Stock]:
-    place_id = level_place_id(request)
-    stocks = Stock.objects.for_actor(actor).select_related("item").filter(quantity__gt=0)
-    if request.level != Level.DISTRICT:
-        stocks = stocks.filter(place_id=place_id)
-    return list(stocks.order_by("item__name", "pk"))
+    """The stock of the request's level that has something left."""
+    return list(
+        Stock.objects.for_actor(actor)
+        .select_related("item")
+        .filter(quantity__gt=0, place_id=level_place_id(request))
+        .order_by("item__name", "pk")
+    )
 
 
 def dispatchable_people(actor: Actor, request: ServiceRequest) -> list[User]:

@@ -105,7 +105,7 @@ def test_every_page_renders_for_every_role_and_refuses_out_of_scope(tiny_city: T
     for role in OFFICE:
         assert _client(tc, role).get("/requests/").status_code == 200, role
         assert _client(tc, role).get("/requests/targets/").status_code == 200, role
-    assert _client(tc, "resident").get("/requests/").url == "/requests/mine/"
+    assert _client(tc, "resident").get("/requests/")["Location"] == "/requests/mine/"
     assert _client(tc, "street_admin").get("/requests/street/").status_code == 200
     assert _client(tc, "community_admin").get("/requests/street/").status_code == 403
     assert ServiceRequest.objects.get(pk=inside.pk).status == RequestStatus.NEW
@@ -216,7 +216,7 @@ def test_resident_files_for_a_member_of_their_household(tiny_city: TinyCity) -> 
     assert ServiceRequest.objects.count() == before + 1
     filed = ServiceRequest.objects.latest("pk")
     assert filed.resident == member and filed.needed_by is not None
-    assert first.url == f"/requests/{filed.pk}/"
+    assert first["Location"] == f"/requests/{filed.pk}/"
 
 
 @pytest.mark.django_db

@@ -96,7 +96,7 @@ class SuppliesDispatchForm(OnceTokenMixin):
 
 class DispatchCancelForm(OnceTokenMixin):
     dispatch = forms.IntegerField(widget=forms.HiddenInput)
-    reason = _text(_("Reason"), max_length=300)
+    reason = _text(_("Reason"), max_length=300, placeholder=_("Why cancel (optional)"))
 
 
 class EscalateForm(OnceTokenMixin):
