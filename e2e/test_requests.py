@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,8 +20,8 @@ from e2e.test_foundation import login, ui, url_path
 from service_requests.escalation import escalations_due_run
 from service_requests.models import (
     Dispatch,
-    Escalation,
     Level,
+    RequestEvent,
     RequestStatus,
     ServiceRequest,
     Vehicle,
@@ -66,14 +67,17 @@ def test_urgent_trip_escalated_to_the_street_and_rated(
     shot(phone, "03-filed")
 
     # 2. Nobody responds within the urgent trip's 30 minutes: the clock passes it to the street.
-    later = timezone.now() + datetime.timedelta(minutes=45)
-    assert escalations_due_run(now=later) >= 1
+    # The request was filed 90 minutes ago; the periodic run came 45 minutes ago.
+    back = datetime.timedelta(minutes=90)
+    ServiceRequest.objects.filter(pk=filed.pk).update(
+        created_at=F("created_at") - back,
+        respond_due_at=F("respond_due_at") - back,
+        done_due_at=F("done_due_at") - back,
+    )
+    RequestEvent.objects.filter(request=filed).update(at=F("at") - back)
+    assert escalations_due_run(now=timezone.now() - datetime.timedelta(minutes=45)) >= 1
     filed.refresh_from_db()
     assert filed.level == Level.STREET
-    # The escalation happened 45 minutes ago, as the street sees it now.
-    earlier = timezone.now() - datetime.timedelta(minutes=45)
-    ServiceRequest.objects.filter(pk=filed.pk).update(escalated_at=earlier)
-    Escalation.objects.filter(request=filed).update(at=earlier)
 
     # 3. The street admin (desktop) finds it in the coordination queue.
     desk = new_page(DESK)
