@@ -408,3 +408,52 @@ def test_vehicle_register_and_targets(tiny_city: TinyCity) -> None:
         _client(tc, "community_admin").get("/requests/targets/").content.decode()
     )
     assert _client(tc, "community_admin").post("/requests/targets/", {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_dispatch_people_and_cancel_a_dispatch(tiny_city: TinyCity) -> None:
+    tc = tiny_city
+    r = _file(tc)
+    c = _client(tc, "community_admin")
+    html = c.get(f"/requests/{r.pk}/").content.decode()
+    helper = tc.users["cadre"]
+    assert f'value="{helper.pk}"' in html
+    assert f'value="{tc.users["resident"].pk}"' not in html.split('data-testid="people-form"')[1]
+    data = {
+        "dispatch_people-once": _token(html, "people-form"),
+        "dispatch_people-person": str(helper.pk),
+    }
+    assert c.post(f"/requests/{r.pk}/dispatch-people/", data).status_code == 302
+    dispatch = Dispatch.objects.get(request=r, person=helper)
+    # The helper now sees the request among theirs.
+    assert f"#{r.pk}<" in _client(tc, "cadre").get("/requests/mine/").content.decode()
+    html = c.get(f"/requests/{r.pk}/").content.decode()
+    cancel = {
+        "dispatch_cancel-once": _token(html, "dispatch-cancel-form"),
+        "dispatch_cancel-dispatch": str(dispatch.pk),
+        "dispatch_cancel-reason": "人手调整",
+    }
+    assert c.post(f"/requests/{r.pk}/dispatch-cancel/", cancel).status_code == 302
+    assert c.post(f"/requests/{r.pk}/dispatch-cancel/", cancel).status_code == 302
+    dispatch.refresh_from_db()
+    assert dispatch.status == "cancelled"
+    # A dispatch of another request cannot be cancelled through this one.
+    other = _inside_request(tc)
+    theirs = Dispatch.objects.get(request=other)
+    html = c.get(f"/requests/{r.pk}/").content.decode()
+    response = c.post(
+        f"/requests/{r.pk}/dispatch-cancel/",
+        {
+            "dispatch_cancel-once": once_token_of(html),
+            "dispatch_cancel-dispatch": str(theirs.pk),
+        },
+    )
+    assert response.status_code == 400
+    assert Dispatch.objects.get(pk=theirs.pk).status == "active"
+
+
+def once_token_of(html: str) -> str:
+    """Any fresh one-time token on the page (the service checks the rest)."""
+    found = re.search(r'name="[a-z_]*-?once" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
