@@ -193,6 +193,19 @@ def _once(
     return status, pk
 
 
+def _expect(request: ServiceRequest, from_status: str) -> ServiceRequest:
+    """Accept, done and confirm say which status they act on: an empty body is refused (422)
+    and one sent after the request moved on (another office member, a second tap) is 409;
+    either way nothing changes."""
+    if not from_status:
+        raise field_error(
+            "from_status", _("Send the status the request had when you read it."), "required"
+        )
+    if from_status != request.status:
+        raise HttpError(409, _("The request has changed since you read it; reload it."))
+    return request
+
+
 # ---- reads ------------------------------------------------------------------------------------
 
 
@@ -274,9 +287,10 @@ def file_request(request: HttpRequest, payload: RequestFileIn) -> Status[dict[st
 
 @router.post("/requests/{request_id}/accept", response={200: RequestDetailOut, **ERRORS})
 def accept_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
-    """The office holding it responds (the respond clock stops)."""
+    """The office holding it responds (the respond clock stops). `from_status`: "new"."""
     actor = actor_of_api(request)
-    handling.request_accept(actor=actor, request=access(actor, request_id), note=payload.note)
+    target = _expect(access(actor, request_id), payload.from_status)
+    handling.request_accept(actor=actor, request=target, note=payload.note)
     return request_detail(actor, access(actor, request_id))
 
 
@@ -302,19 +316,21 @@ def escalate_request(request: HttpRequest, request_id: int, payload: ReasonIn) -
 
 @router.post("/requests/{request_id}/done", response={200: RequestDetailOut, **ERRORS})
 def done_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
-    """Marked done; waits for the resident's confirmation."""
+    """Marked done; waits for the resident's confirmation. `from_status`: the status read."""
     actor = actor_of_api(request)
-    handling.request_done(actor=actor, request=access(actor, request_id), note=payload.note)
+    target = _expect(access(actor, request_id), payload.from_status)
+    handling.request_done(actor=actor, request=target, note=payload.note)
     return request_detail(actor, access(actor, request_id))
 
 
 @router.post("/requests/{request_id}/confirm", response={200: RequestDetailOut, **ERRORS})
 def confirm_request(request: HttpRequest, request_id: int, payload: ConfirmIn) -> Any:
-    """The resident confirms a done request, optionally rating it 1-5: it closes."""
+    """The resident confirms a done request, optionally rating it 1-5: it closes.
+    `from_status`: "done"."""
     actor = actor_of_api(request)
     handling.request_confirm(
         actor=actor,
-        request=access(actor, request_id),
+        request=_expect(access(actor, request_id), payload.from_status),
         rating=payload.rating,
         comment=payload.comment,
     )

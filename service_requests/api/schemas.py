@@ -86,6 +86,9 @@ class RequestFileIn(Schema):
 
 class NoteIn(Schema):
     note: str = ""
+    # The status the caller saw: required, so an empty or stale POST changes nothing (409 when
+    # the request moved on meanwhile).
+    from_status: str = ""
 
 
 class TextIn(Schema):
@@ -100,6 +103,7 @@ class ReasonIn(Schema):
 class ConfirmIn(Schema):
     rating: int | None = None
     comment: str = ""
+    from_status: str = ""  # "done"
 
 
 class LevelCountsOut(Schema):

@@ -107,12 +107,21 @@ def test_office_accepts_escalates_and_the_street_finishes(tiny_city: TinyCity) -
     request = _inside(tiny_city)
     # The street does not hold it yet: 403, nothing changes.
     street = _as(tiny_city, "street_admin")
-    r = _post(street, f"/api/requests/{request.pk}/accept", {"note": "收到"})
+    r = _post(street, f"/api/requests/{request.pk}/accept", {"note": "收到", "from_status": "new"})
     assert r.status_code == 403
     request.refresh_from_db()
     assert request.status == "new" and request.responded_at is None
     community = _as(tiny_city, "community_admin")
-    r = _post(community, f"/api/requests/{request.pk}/accept", {"note": "收到"})
+    # An empty body, or one acting on a status the request no longer has, changes nothing.
+    r = _post(community, f"/api/requests/{request.pk}/accept", {})
+    assert r.status_code == 422 and _fields(r) == {"from_status"}
+    r = _post(community, f"/api/requests/{request.pk}/accept", {"from_status": "done"})
+    assert r.status_code == 409
+    request.refresh_from_db()
+    assert request.status == "new" and request.responded_at is None
+    r = _post(
+        community, f"/api/requests/{request.pk}/accept", {"note": "收到", "from_status": "new"}
+    )
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "accepted" and r.json()["responded_at"]
     r = _post(community, f"/api/requests/{request.pk}/notes", {"text": "药店缺货"})
@@ -122,11 +131,13 @@ def test_office_accepts_escalates_and_the_street_finishes(tiny_city: TinyCity) -
     r = _post(community, f"/api/requests/{request.pk}/escalate", {"reason": "本社区无药"})
     assert r.status_code == 200, r.content
     assert r.json()["level"] == "street"
-    r = _post(street, f"/api/requests/{request.pk}/done", {"note": "已送到"})
+    r = _post(
+        street, f"/api/requests/{request.pk}/done", {"note": "已送到", "from_status": "accepted"}
+    )
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "done"
     resident = _as(tiny_city, "resident")
-    r = _post(resident, f"/api/requests/{request.pk}/confirm", {"rating": 5})
+    r = _post(resident, f"/api/requests/{request.pk}/confirm", {"rating": 5, "from_status": "done"})
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "closed" and r.json()["confirmed"] is True
     assert r.json()["rating"] == 5
