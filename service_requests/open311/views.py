@@ -260,6 +260,12 @@ def _file(actor: Actor, body: dict[str, Any]) -> JsonResponse:
         return _invalid(exc, {**FIELD_NAMES, "resident": resident_field})
     except PermissionDenied as exc:
         return error(403, str(exc) or _("Not allowed."))
+    if external_id and not ServiceRequest.objects.for_actor(actor).filter(pk=filed.pk).exists():
+        # request_file gave back an earlier request of this id that the key may not see:
+        # another client's id, not a replay. Say nothing about it.
+        return field_error_response(
+            "attribute[external_id]", _("This id is already used by another client.")
+        )
     return JsonResponse(
         [
             {

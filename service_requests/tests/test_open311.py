@@ -319,3 +319,27 @@ def test_status_mapping(tiny_city: TinyCity) -> None:
     row = _get(f"requests/{request.pk}.json", _key(tiny_city.users["street_admin"])).json()[0]
     assert row["status"] == "open"
     assert row["agency_responsible"] == tiny_city.inside.street.name
+
+
+def test_an_external_id_of_another_client_is_not_a_replay(tiny_city: TinyCity) -> None:
+    # Another client (here the system) filed for a resident of another district with this id.
+    theirs = request_file(
+        actor=ROOT,
+        resident=tiny_city.other_district.residents[0],
+        category="food",
+        details="买菜",
+        hotline=True,
+        external_id="same-1",
+    )
+    before = ServiceRequest.objects.count()
+    r = _post(
+        _key(tiny_city.users["community_admin"]),
+        service_code="food",
+        description="买菜",
+        account_id=str(tiny_city.inside.residents[0].pk),
+        **{"attribute[external_id]": "same-1"},
+    )
+    assert r.status_code == 400
+    assert r.json()[0]["description"].startswith("attribute[external_id]: ")
+    assert f'"{theirs.pk}"' not in r.content.decode()
+    assert ServiceRequest.objects.count() == before
