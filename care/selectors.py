@@ -90,10 +90,10 @@ def household_counts(actor: Actor, q: str = "") -> dict[str, int]:
     rows = vulnerable_households(actor, q=q).order_by()
     out = {
         "vulnerable": rows.count(),
-        "covered": rows.filter(covered=True).count(),
-        "overdue": rows.filter(overdue=True).count(),
-        "alarms": rows.filter(alarm=True).count(),
-        "handover": rows.filter(covered=False, last_end_reason=EndReason.CARER_LEFT).count(),
+        "covered": rows.filter(Q(covered=True)).count(),
+        "overdue": rows.filter(Q(overdue=True)).count(),
+        "alarms": rows.filter(Q(alarm=True)).count(),
+        "handover": rows.filter(Q(covered=False, last_end_reason=EndReason.CARER_LEFT)).count(),
     }
     out["uncovered"] = out["vulnerable"] - out["covered"]
     return out

@@ -4,6 +4,7 @@ idempotent, a need found becomes a request in the same step, and who sees what."
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-def _log(tc: TinyCity, a: CareAssignment, kind: str, **kw: object) -> CareContact:
+def _log(tc: TinyCity, a: CareAssignment, kind: str, **kw: Any) -> CareContact:
     return care_contact_log(
         actor=actor_of(tc, "cadre"), assignment=a, kind=kind, health=HealthState.WELL, **kw
     )
@@ -110,7 +111,7 @@ def test_contact_raises_a_request(tiny_city: TinyCity) -> None:
         request_category="medicine",
         request_urgency="soon",
     )
-    request = ServiceRequest.objects.get(pk=contact.request_id)
+    request = ServiceRequest.objects.get(pk=contact.request_id or 0)
     assert request.source == Source.CARER
     assert request.household_id == a.household_id
     assert request.details == "降压药快吃完了" and request.urgency == "soon"
