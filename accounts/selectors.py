@@ -126,7 +126,7 @@ from dataclasses import dataclass, field  # noqa: E402
 @dataclass
 class HomeCount:
     label: str
-    value: int
+    value: int | None  # None: a link with no count (e.g. "ask for help")
     url: str = ""
 
 
@@ -194,6 +194,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
             if g.role in REGISTRY_ROLES and g.scope_kind != PlaceKind.BUILDING:
                 scope.counts.extend(_health_counts(actor, g.place_id))
                 scope.counts.extend(_triage_counts(actor, g.role, column))
+            scope.counts.extend(_care_and_request_counts(actor, g.role, column))
             orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
             if orgs.exists():
                 scope.counts.append(
@@ -233,6 +234,9 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                     scope.url,
                 )
             )
+            scope.counts.extend(
+                _care_and_request_counts(actor, g.role, {"household_id": g.household_id})
+            )
         scopes.append(scope)
     return scopes
 
@@ -271,6 +275,73 @@ def _triage_counts(actor: Actor, role: str, column: dict[str, int]) -> list[Home
             _("Waiting for a bed"), cases.waiting_for_bed().count(), reverse("triage:transfers")
         ),
     ]
+
+
+def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) -> list[HomeCount]:
+    """What waits in care, requests and supplies for this role here: the offices' open,
+    overdue and escalated requests, uncovered and overdue care, low stocks; a carer's and a
+    dispatched helper's own work; a resident's own requests."""
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from care.models import CareAssignment
+    from core.roles import HELPER_ROLES, Role
+    from service_requests.models import ServiceRequest
+    from supplies.models import Stock
+
+    now = timezone.now()
+    today = timezone.localdate()
+    requests = ServiceRequest.objects.for_actor(actor)
+    if role == Role.RESIDENT:
+        mine = requests.filter(**column).open().count()
+        return [
+            HomeCount(_("My requests still open"), mine, reverse("requests:mine")),
+            HomeCount(_("Ask the community for help"), None, reverse("requests:new")),
+        ]
+    if role in HELPER_ROLES:
+        care = CareAssignment.objects.filter(carer_id=actor.user_id, ended_at__isnull=True)
+        due = care.filter(Q(phone_due_on__lte=today) | Q(visit_due_on__lte=today)).count()
+        sent = requests.filter(dispatches__person_id=actor.user_id, dispatches__status="active")
+        return [
+            HomeCount(_("Households I care for"), care.count(), reverse("care:mine")),
+            HomeCount(_("Care contacts due today or overdue"), due, reverse("care:mine")),
+            HomeCount(_("Requests I was sent to"), sent.open().count(), reverse("requests:mine")),
+        ]
+    if role not in {
+        Role.CITY_ADMIN,
+        Role.DISTRICT_ADMIN,
+        Role.STREET_ADMIN,
+        Role.COMMUNITY_ADMIN,
+        Role.GRID_WORKER,
+    }:
+        return []
+    here = requests.filter(**column).open()
+    overdue = here.filter(
+        Q(responded_at__isnull=True, respond_due_at__lt=now) | Q(done_due_at__lt=now)
+    ).count()
+    counts = [
+        HomeCount(_("Requests open"), here.count(), reverse("requests:list")),
+        HomeCount(_("Requests overdue"), overdue, reverse("requests:list") + "?overdue=1"),
+    ]
+    if role == Role.STREET_ADMIN:
+        counts.append(
+            HomeCount(
+                _("Escalated to the street"),
+                here.filter(level="street").count(),
+                reverse("requests:street"),
+            )
+        )
+    if role in (Role.COMMUNITY_ADMIN, Role.GRID_WORKER):
+        care = CareAssignment.objects.for_actor(actor).filter(**column, ended_at__isnull=True)
+        late = care.filter(Q(phone_due_on__lt=today) | Q(visit_due_on__lt=today)).count()
+        counts.append(HomeCount(_("Care contacts overdue"), late, reverse("care:home")))
+    if role in (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN):
+        place_id = next(iter(column.values()))
+        low = Stock.objects.for_actor(actor).low().filter(place_id=place_id, low_threshold__gt=0)
+        counts.append(HomeCount(_("Supplies running low"), low.count(), reverse("supplies:home")))
+    return counts
 
 
 def _health_counts(actor: Actor, place_id: int) -> list[HomeCount]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -86,3 +88,37 @@ def test_pages_need_a_login(tiny_city: TinyCity) -> None:
     response = Client().get(f"/households/{tiny_city.inside.household.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def _home_counts(tiny_city: TinyCity, role: str) -> dict[str, int | None]:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(tiny_city.users[role])
+    (scope,) = client.get("/").context["scopes"]
+    return {c.label: c.value for c in scope.counts}
+
+
+def test_home_counts_requests_care_and_supplies_by_role(tiny_city: TinyCity) -> None:
+    from django.utils import timezone
+
+    from service_requests.escalation import escalations_due_run
+    from supplies.models import Stock
+
+    # The tiny city: one open request per household; the cadre cares for both households of
+    # 甲社区 (due today); the volunteer was sent to the inside request.
+    admin = _home_counts(tiny_city, "community_admin")
+    assert admin["Requests open"] == 2 and admin["Requests overdue"] == 0
+    assert admin["Care contacts overdue"] == 0 and admin["Supplies running low"] == 0
+    cadre = _home_counts(tiny_city, "cadre")
+    assert cadre["Households I care for"] == 2
+    assert cadre["Care contacts due today or overdue"] == 2
+    assert cadre["Requests I was sent to"] == 0
+    assert _home_counts(tiny_city, "volunteer")["Requests I was sent to"] == 1
+    assert _home_counts(tiny_city, "grid_worker")["Requests open"] == 1
+    # A day later the clocks have run out: overdue, and escalated to the street.
+    later = timezone.now() + datetime.timedelta(days=3)
+    escalations_due_run(later)
+    Stock.objects.filter(place=tiny_city.inside.community).update(quantity=3)
+    street = _home_counts(tiny_city, "street_admin")
+    assert street["Escalated to the street"] == 2  # 甲社区's two; 【OST】 is another street
+    assert _home_counts(tiny_city, "community_admin")["Supplies running low"] == 1
