@@ -14,6 +14,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 from accounts.api.routes import router as accounts_router  # noqa: E402
+from care.api.routes import router as care_router  # noqa: E402
 from health.api.daily_routes import router as daily_router  # noqa: E402
 from health.api.routes import router as health_router  # noqa: E402
 from health.api.screening_routes import router as screening_router  # noqa: E402
@@ -21,9 +22,8 @@ from party.api.routes import router as party_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
 from places.api.routes import router as places_router  # noqa: E402
-from triage.api.routes import router as triage_router  # noqa: E402
 from service_requests.api.routes import router as requests_router  # noqa: E402
-from care.api.routes import router as care_router  # noqa: E402
+from triage.api.routes import router as triage_router  # noqa: E402
 
 api.add_router("", accounts_router)
 api.add_router("", places_router)

@@ -89,7 +89,8 @@ class SlaTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["city", "category"], name="sla_unique_category"),
             models.CheckConstraint(
-                condition=Q(respond_minutes__gt=0) & Q(done_minutes__gte=models.F("respond_minutes")),
+                condition=Q(respond_minutes__gt=0)
+                & Q(done_minutes__gte=models.F("respond_minutes")),
                 name="sla_respond_before_done",
             ),
         ]
@@ -304,9 +305,7 @@ class DispatchStatus(models.TextChoices):
 class Dispatch(models.Model):
     """One resource sent for a request: a vehicle for a time slot, a person, or supplies."""
 
-    request = models.ForeignKey(
-        ServiceRequest, on_delete=models.PROTECT, related_name="dispatches"
-    )
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="dispatches")
     kind = models.CharField(_("kind"), max_length=10, choices=DispatchKind.choices)
     level = models.CharField(_("by"), max_length=10, choices=Level.choices)
     status = models.CharField(
