@@ -289,6 +289,7 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
     from care.models import CareAssignment
     from core.roles import HELPER_ROLES, Role
     from service_requests.models import ServiceRequest
+    from service_requests.querysets import overdue_q
     from supplies.models import Stock
 
     now = timezone.now()
@@ -318,9 +319,7 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
     }:
         return []
     here = requests.filter(**column).open()
-    overdue = here.filter(
-        Q(responded_at__isnull=True, respond_due_at__lt=now) | Q(done_due_at__lt=now)
-    ).count()
+    overdue = here.filter(overdue_q(now)).count()
     counts = [
         HomeCount(_("Requests open"), here.count(), reverse("requests:list")),
         HomeCount(_("Requests overdue"), overdue, reverse("requests:list") + "?overdue=1"),

@@ -22,7 +22,7 @@ from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import normalize_text
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
-from places.models import Household, Place
+from places.models import Household, Place, household_columns
 
 LIVING_STATUSES = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
 NOTE_MAX = 200
@@ -189,13 +189,7 @@ def care_assign(
         _end(current, by_id=actor.user_id, reason=EndReason.REASSIGNED, note="", now=now)
     today = timezone.localdate(now)
     return CareAssignment.objects.create(
-        city_id=household.city_id,
-        district_id=household.district_id,
-        street_id=household.street_id,
-        community_id=household.community_id,
-        grid_id=household.grid_id,
-        building_id=household.building_id,
-        household=household,
+        **household_columns(household),
         carer=carer,
         phone_every_days=phone,
         visit_every_days=visit,

@@ -18,6 +18,7 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error, rename_fields
 from core.validators import normalize_text
 from people.models import Resident
+from places.models import household_columns
 
 TEXT_MAX = 300
 # The request service's field names as the contact form calls them.
@@ -95,13 +96,7 @@ def care_contact_log(
         except ValidationError as e:
             raise rename_fields(e, REQUEST_FIELDS) from None
     contact = CareContact.objects.create(
-        city_id=assignment.city_id,
-        district_id=assignment.district_id,
-        street_id=assignment.street_id,
-        community_id=assignment.community_id,
-        grid_id=assignment.grid_id,
-        building_id=assignment.building_id,
-        household_id=assignment.household_id,
+        **household_columns(assignment),
         assignment=assignment,
         carer_id=actor_user_id(actor),
         kind=kind,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from core.actor import Actor
 from core.errors import field_errors
+from core.once import once_claim, once_done, once_release
 
 
 class FieldError(Schema):
@@ -124,3 +127,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 }
             )
         return _error(api, request, 422, _("Some fields are not valid."), errors)
+
+
+def api_once(
+    request: HttpRequest, actor: Actor, key: str | None, action: Callable[[], tuple[int, int]]
+) -> tuple[int, int]:
+    """Run `action` (→ status, object id) once per idempotency key of this caller and URL; a
+    replay gets (200, the first one's object id) and changes nothing (core.once)."""
+    key = (key or request.headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        return action()
+    token = hashlib.sha256(f"{request.path}\n{key}".encode()).hexdigest()[:48]
+    done = once_claim(actor, token)
+    if done == "":
+        raise HttpError(409, _("This request is still being processed; send it again shortly."))
+    if done is not None:
+        return 200, int(done)
+    try:
+        status, pk = action()
+    except BaseException:
+        once_release(actor, token)
+        raise
+    once_done(actor, token, str(pk))
+    return status, pk

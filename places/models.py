@@ -96,6 +96,17 @@ class Place(models.Model):
         return path_ids(self.path)[:-1]
 
 
+def household_columns(row: models.Model) -> dict[str, int]:
+    """The place columns and household id of a row in a household (a household, resident, case,
+    care assignment…), for a new row about the same household to carry."""
+    columns = {
+        f"{c}_id": getattr(row, f"{c}_id")
+        for c in ("city", "district", "street", "community", "grid", "building")
+    }
+    columns["household_id"] = row.pk if isinstance(row, Household) else row.household_id  # type: ignore[attr-defined]
+    return columns
+
+
 class InGrid(models.Model):
     """The denormalised places a high-volume row hangs under (architecture.md): scoping and
     roll-ups filter on one indexed column and need no joins at city scale. Only services write

@@ -16,6 +16,7 @@ from core.roles import Role
 from core.scoping import place_columns_q
 from core.validators import normalize_text
 from people.models import Resident, ResidentStatus
+from places.models import household_columns
 from service_requests.models import (
     EventKind,
     RequestCategory,
@@ -138,13 +139,7 @@ def request_file(
     if needed_by is not None and needed_by < now - datetime.timedelta(hours=1):
         raise field_error("needed_by", _("The time it is needed by has already passed."), "past")
     request = ServiceRequest(
-        city_id=resident.city_id,
-        district_id=resident.district_id,
-        street_id=resident.street_id,
-        community_id=resident.community_id,
-        grid_id=resident.grid_id,
-        building_id=resident.building_id,
-        household_id=resident.household_id,
+        **household_columns(resident),
         resident=resident,
         category=category,
         urgency=urgency,

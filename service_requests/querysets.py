@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
 
 from core.actor import Actor
@@ -44,6 +46,14 @@ def requests_q(actor: Actor, prefix: str = "") -> Q | None:
             Q(**{f"{prefix}pk__in": sent.values("request_id")}),
         ]
     return any_of([q for q in [office, *own_household, *mine] if q is not None])
+
+
+def overdue_q(now: datetime.datetime) -> Q:
+    """Open requests whose respond clock ran out unanswered or whose done clock ran out."""
+    return Q(status__in=["new", "accepted", "dispatched"]) & (
+        Q(responded_at__isnull=True, respond_due_at__lt=now)
+        | Q(done_at__isnull=True, done_due_at__lt=now)
+    )
 
 
 class ServiceRequestQuerySet(ScopedQuerySet):

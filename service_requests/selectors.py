@@ -30,7 +30,7 @@ from service_requests.models import (
     Vehicle,
 )
 from service_requests.policies import DISPATCHABLE_ROLES, handles, is_residents_household
-from service_requests.querysets import REQUEST_OFFICE_ROLES
+from service_requests.querysets import REQUEST_OFFICE_ROLES, overdue_q
 from service_requests.rules import DEFAULT_TARGETS
 from supplies.models import Stock
 
@@ -83,14 +83,6 @@ def access_vehicle(actor: Actor, vehicle_id: int) -> Vehicle:
 
 def is_request_office(actor: Actor) -> bool:
     return actor.is_superuser or actor.has_role(REQUEST_OFFICE_ROLES)
-
-
-def overdue_q(now: datetime.datetime) -> Q:
-    """Open requests whose respond clock ran out unanswered or whose done clock ran out."""
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(responded_at__isnull=True, respond_due_at__lt=now)
-        | Q(done_at__isnull=True, done_due_at__lt=now)
-    )
 
 
 def _search(requests: QuerySet[ServiceRequest], q: str) -> QuerySet[ServiceRequest]:

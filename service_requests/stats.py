@@ -29,14 +29,7 @@ from service_requests.models import (
     RequestStatus,
     ServiceRequest,
 )
-
-
-def overdue_q(now: datetime.datetime) -> Q:
-    """Open and past a clock: not responded by its respond deadline, or not done by its done
-    deadline."""
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(responded_at__isnull=True, respond_due_at__lt=now) | Q(done_due_at__lt=now)
-    )
+from service_requests.querysets import overdue_q
 
 
 class Median(Aggregate):

@@ -20,6 +20,7 @@ from core.scoping import place_columns_q
 from core.validators import normalize_text
 from health.models import FlagStatus, HealthFlag, Symptom
 from people.models import Resident, ResidentStatus
+from places.models import household_columns
 from triage.models import (
     CaseEvent,
     CaseStatus,
@@ -139,13 +140,7 @@ def case_open(
     try:
         with transaction.atomic():
             case = TriageCase.objects.create(
-                city_id=resident.city_id,
-                district_id=resident.district_id,
-                street_id=resident.street_id,
-                community_id=resident.community_id,
-                grid_id=resident.grid_id,
-                building_id=resident.building_id,
-                household_id=resident.household_id,
+                **household_columns(resident),
                 resident=resident,
                 origin=origin,
                 flag=flag,

@@ -10,7 +10,6 @@ request as it is now.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -23,10 +22,9 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import field_error, rename_fields
 from core.masking import mask_name, mask_phone
-from core.once import once_claim, once_done, once_release
 from people.selectors import access_resident
 from service_requests import escalation, handling
 from service_requests.api.schemas import (
@@ -52,7 +50,8 @@ from service_requests.models import (
     ServiceRequest,
 )
 from service_requests.policies import handles, is_residents_household
-from service_requests.stats import overdue_q, request_stats
+from service_requests.querysets import overdue_q
+from service_requests.stats import request_stats
 
 router = Router(tags=["requests"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -170,29 +169,6 @@ def _renamed(call: Callable[[], Any]) -> Any:
         raise rename_fields(e, API_NAMES) from e
 
 
-def _once(
-    request: HttpRequest, actor: Actor, key: str | None, action: Callable[[], tuple[int, int]]
-) -> tuple[int, int]:
-    """Run `action` (→ status, object id) once per idempotency key of this caller and URL; a
-    replay gets (200, the first one's object id) and changes nothing (core.once)."""
-    key = (key or request.headers.get("Idempotency-Key") or "").strip()
-    if not key:
-        return action()
-    token = hashlib.sha256(f"{request.path}\n{key}".encode()).hexdigest()[:48]
-    done = once_claim(actor, token)
-    if done == "":
-        raise HttpError(409, _("This request is still being processed; send it again shortly."))
-    if done is not None:
-        return 200, int(done)
-    try:
-        status, pk = action()
-    except BaseException:
-        once_release(actor, token)
-        raise
-    once_done(actor, token, str(pk))
-    return status, pk
-
-
 def _expect(request: ServiceRequest, from_status: str) -> ServiceRequest:
     """Accept, done and confirm say which status they act on: an empty body is refused (422)
     and one sent after the request moved on (another office member, a second tap) is 409;
@@ -281,7 +257,7 @@ def file_request(request: HttpRequest, payload: RequestFileIn) -> Status[dict[st
         )
         return 201, filed.pk
 
-    status, pk = _once(request, actor, payload.idempotency_key, action)
+    status, pk = api_once(request, actor, payload.idempotency_key, action)
     return Status(status, request_detail(actor, access(actor, pk)))
 
 

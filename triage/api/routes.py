@@ -13,7 +13,6 @@ with the object as it is now.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,13 +21,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import NotAllowed, field_error, rename_fields
 from core.masking import mask_name, mask_phone
-from core.once import once_claim, once_done, once_release
 from core.validators import normalize_text
 from health.rules import symptom_bits, symptom_codes
 from people.selectors import access_resident
@@ -251,29 +248,6 @@ def follow_up_row(f: FollowUp) -> dict[str, Any]:
     }
 
 
-def _once(
-    request: HttpRequest, actor: Actor, key: str | None, action: Callable[[], tuple[int, int]]
-) -> tuple[int, int]:
-    """Run `action` (→ status, object id) once per idempotency key of this caller and URL; a
-    replay gets (200, the first one's object id) and changes nothing (core.once)."""
-    key = (key or request.headers.get("Idempotency-Key") or "").strip()
-    if not key:
-        return action()
-    token = hashlib.sha256(f"{request.path}\n{key}".encode()).hexdigest()[:48]
-    done = once_claim(actor, token)
-    if done == "":
-        raise HttpError(409, _("This request is still being processed; send it again shortly."))
-    if done is not None:
-        return 200, int(done)
-    try:
-        status, pk = action()
-    except BaseException:
-        once_release(actor, token)
-        raise
-    once_done(actor, token, str(pk))
-    return status, pk
-
-
 def _symptoms(codes: list[str]) -> int:
     return symptom_bits(codes)
 
@@ -369,7 +343,7 @@ def open_case(request: HttpRequest, payload: CaseOpenIn) -> Status[dict[str, Any
         )
         return (201 if created else 200), case.pk
 
-    status, pk = _once(request, actor, payload.idempotency_key, action)
+    status, pk = api_once(request, actor, payload.idempotency_key, action)
     return Status(status, case_detail(actor, selectors.access_case(actor, pk)))
 
 
@@ -394,7 +368,7 @@ def assess_case(request: HttpRequest, case_id: int, payload: AssessIn) -> Any:
         )
         return 200, case.pk
 
-    _once(request, actor, payload.idempotency_key, action)
+    api_once(request, actor, payload.idempotency_key, action)
     return case_detail(actor, selectors.access_case(actor, case_id))
 
 
@@ -421,7 +395,7 @@ def set_disposition(request: HttpRequest, case_id: int, payload: DispositionIn) 
         )
         return 200, case.pk
 
-    _once(request, actor, payload.idempotency_key, action)
+    api_once(request, actor, payload.idempotency_key, action)
     return case_detail(actor, selectors.access_case(actor, case_id))
 
 
@@ -440,7 +414,7 @@ def assign_bed(request: HttpRequest, case_id: int, payload: BedIn) -> Any:
         _renamed(lambda: decisions.bed_assign(actor=actor, case=case, site=site))
         return 200, case.pk
 
-    _once(request, actor, payload.idempotency_key, action)
+    api_once(request, actor, payload.idempotency_key, action)
     return case_detail(actor, selectors.access_case(actor, case_id))
 
 
@@ -513,5 +487,5 @@ def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpI
         )
         return 200, follow_up.pk
 
-    _once(request, actor, payload.idempotency_key, action)
+    api_once(request, actor, payload.idempotency_key, action)
     return follow_up_row(selectors.access_follow_up(actor, follow_up_id))
