@@ -899,6 +899,9 @@ def build_demo_city(
     from core.demo.requests import seed_supplies_and_requests
 
     builder.say(f"resident requests: {seed_supplies_and_requests()}")
+    from core.demo.care import seed_care
+
+    builder.say(f"care assignments: {seed_care()}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),
