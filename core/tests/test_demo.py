@@ -279,9 +279,20 @@ def test_accounts_table_is_read_back_from_the_database(city):
     for username in DEMO_USERNAMES:
         assert username in table
     assert settings.LINLI_DEMO_PASSWORD in table
-    # What the demo accounts did (triage cases, sites, handled flags) goes first: it protects them.
+    # What the demo accounts did (triage cases, sites, handled flags, care, requests, stock
+    # movements) goes first: it protects them.
+    from care.models import CareAssignment, CareContact
     from health.models import HealthFlag
+    from service_requests.models import Dispatch, Escalation, ServiceRequest
+    from supplies.models import StockMovement
     from triage.models import CaseEvent, Site, TriageCase
+
+    CareContact.objects.all().delete()
+    CareAssignment.objects.all().delete()
+    Dispatch.objects.all().delete()
+    Escalation.objects.all().delete()
+    ServiceRequest.objects.all().delete()
+    StockMovement.objects.all().delete()
 
     CaseEvent.objects.all().delete()
     TriageCase.objects.update(index_case=None)
