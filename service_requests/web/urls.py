@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from service_requests.web import detail_views, resource_views, views
+from service_requests.web import detail_views, resource_views, stats_views, views
 
 app_name = "requests"
 
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("vehicles/", resource_views.vehicle_list, name="vehicles"),
     path("vehicles/<int:vehicle_id>/", resource_views.vehicle_detail, name="vehicle"),
     path("targets/", resource_views.targets, name="targets"),
+    path("stats/", stats_views.request_stats_page, name="stats"),
     path("<int:request_id>/", detail_views.request_detail, name="detail"),
     *[
         path(f"<int:request_id>/{name.replace('_', '-')}/", view, name=name)
