@@ -63,7 +63,7 @@ def test_urgent_trip_escalated_to_the_street_and_rated(
     filed = ServiceRequest.objects.latest("pk")
     assert filed.resident_id == member.pk and filed.urgency == "urgent"
     expect(phone).to_have_url(url_path(f"/requests/{filed.pk}/"))
-    expect(phone.get_by_test_id("request-status")).to_have_text(ui("Waiting for the community"))
+    expect(phone.get_by_test_id("request-status")).to_have_text(ui("Waiting to be accepted"))
     shot(phone, "03-filed")
 
     # 2. Nobody responds within the urgent trip's 30 minutes: the clock passes it to the street.

@@ -43,7 +43,7 @@ class Urgency(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    NEW = "new", _("Waiting for the community")
+    NEW = "new", _("Waiting to be accepted")
     ACCEPTED = "accepted", _("Accepted")
     DISPATCHED = "dispatched", _("Help on the way")
     DONE = "done", _("Done, waiting for confirmation")
