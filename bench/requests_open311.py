@@ -30,7 +30,6 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -40,6 +39,8 @@ from typing import Any
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT_DIR))
+
+from bench.timing import timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_requests"
 MIX = (
@@ -66,22 +67,6 @@ def django_setup() -> None:
     django.setup()
     settings.ROOT_URLCONF = "bench.requests_urls"
     settings.ALLOWED_HOSTS = ["testserver"]
-
-
-def timed(call: Callable[[], Any], runs: int, warmup: int = 5) -> dict[str, float]:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return {
-        "p50": statistics.median(samples),
-        "p95": samples[min(len(samples) - 1, int(len(samples) * 0.95))],
-        "max": samples[-1],
-    }
 
 
 def _requests_for(

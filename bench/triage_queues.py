@@ -47,7 +47,6 @@ import datetime
 import itertools
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -59,6 +58,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_triage"
 PASSWORD = "linli-bench"
@@ -466,22 +467,6 @@ def create_accounts() -> dict[str, Any]:
 
 
 # ---- timing --------------------------------------------------------------------------------------
-
-
-def timed(call: Callable[[], Any], runs: int, warmup: int = 10) -> dict[str, float]:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return {
-        "p50": statistics.median(samples),
-        "p95": samples[min(len(samples) - 1, int(len(samples) * 0.95))],
-        "max": samples[-1],
-    }
 
 
 def first50(selector: Callable[[Any], Any], actor: Any) -> list[Any]:

@@ -18,7 +18,7 @@ from care.models import CareAssignment
 from care.tasks import care_alarms_raise
 from core.roles import Role
 from people.models import Resident, ResidentStatus
-from places.models import Household, Place
+from places.models import Household
 
 NOTES = [
     ("is_elderly_alone", "独居，子女在外地"),
@@ -34,9 +34,10 @@ def seed_care(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     admin_user = User.objects.get(username="community_admin")
     admin = actor_for_user(admin_user)
-    community = Place.objects.get(
-        pk=Grant.objects.get(user=admin_user, role=Role.COMMUNITY_ADMIN).place_id
+    community = (
+        Grant.objects.select_related("place").get(user=admin_user, role=Role.COMMUNITY_ADMIN).place
     )
+    assert community is not None
     carers = {
         name: User.objects.get(username=name)
         for name in ("cadre", "volunteer", "grid_worker", "grid_worker2")
@@ -81,11 +82,10 @@ def seed_care(now: datetime.datetime | None = None) -> int:
         )
     # Contacts: yesterday's calls and visits; today one visit finds a need → a request.
     for n, assignment in enumerate(assignments):
-        carer = actor_for_user(assignment.carer)
         if n % 5 == 4:
             continue  # nobody reached these since the start: overdue, and one raises the alarm
         care_contact_log(
-            actor=carer,
+            actor=actor_for_user(assignment.carer),
             assignment=assignment,
             kind="visit" if n % 3 == 0 else "phone",
             health="well",
