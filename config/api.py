@@ -15,9 +15,11 @@ install_error_handlers(api)
 
 from accounts.api.routes import router as accounts_router  # noqa: E402
 from care.api.routes import router as care_router  # noqa: E402
+from duty.api.routes import router as duty_router  # noqa: E402
 from health.api.daily_routes import router as daily_router  # noqa: E402
 from health.api.routes import router as health_router  # noqa: E402
 from health.api.screening_routes import router as screening_router  # noqa: E402
+from party.api.deployment_routes import router as deployment_router  # noqa: E402
 from party.api.routes import router as party_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
@@ -36,3 +38,5 @@ api.add_router("", daily_router)
 api.add_router("", triage_router)
 api.add_router("", requests_router)
 api.add_router("", care_router)
+api.add_router("", deployment_router)
+api.add_router("", duty_router)

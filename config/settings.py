@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "supplies",
     "service_requests",
     "care",
+    "duty",
 ]
 
 MIDDLEWARE = [

@@ -28,3 +28,25 @@ class PartyMemberQuerySet(ScopedQuerySet):
         by_place = path_prefix_q(actor, PARTY_ROLES, "org__scope_path")
         units = _unit_q(actor, "unit_id") + _unit_q(actor, "org__unit_id")
         return any_of([q for q in [by_place, *units] if q])
+
+
+class CheckInLinkQuerySet(ScopedQuerySet):
+    """The offices of the community and above; a cadre opens a link by its token, not a list."""
+
+    def access_q(self, actor: Actor) -> Q | None:
+        return path_prefix_q(actor, PARTY_ROLES, "community_path")
+
+
+class DeploymentQuerySet(ScopedQuerySet):
+    """The offices of the community and above, the unit's party admin, and the cadre's own."""
+
+    def access_q(self, actor: Actor) -> Q | None:
+        by_place = path_prefix_q(actor, PARTY_ROLES, "community_path")
+        own = Q(user_id=actor.user_id) if actor.user_id else None
+        return any_of([q for q in [by_place, own, *_unit_q(actor, "unit_id")] if q])
+
+    def holding(self) -> DeploymentQuerySet:
+        return self.filter(status__in=["pending", "active"])
+
+    def active(self) -> DeploymentQuerySet:
+        return self.filter(status="active")

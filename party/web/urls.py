@@ -1,6 +1,6 @@
 from django.urls import path
 
-from party.web import views
+from party.web import deployment_urls, views
 
 app_name = "party"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("party/<int:org_id>/", views.party_org_detail, name="detail"),
     path("units/", views.unit_list, name="units"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
+    *deployment_urls.urlpatterns,
 ]
