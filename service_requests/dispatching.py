@@ -318,3 +318,40 @@ def dispatch_cancel(*, actor: Actor, dispatch: Dispatch, reason: str) -> Dispatc
     for f in Dispatch._meta.concrete_fields:
         setattr(dispatch, f.attname, getattr(locked, f.attname))
     return dispatch
+
+
+@transaction.atomic
+def dispatches_release_person(
+    *, actor: Actor, user_id: int, community_id: int, note: str, now: datetime.datetime
+) -> int:
+    """A helper leaves the community (their deployment ended): each active person-dispatch of
+    theirs for an open request of that community is cancelled with a timeline event, and a
+    request left with nothing sent goes back to "accepted", so its office sees it needs someone
+    else. The caller checked the permission (party.deployments.deployment_end). Returns how
+    many were released."""
+    rows = list(
+        Dispatch.objects.filter(
+            kind=DispatchKind.PEOPLE,
+            person_id=user_id,
+            status=DispatchStatus.ACTIVE,
+            request__community_id=community_id,
+        ).values_list("pk", "request_id")
+    )
+    reason = clean_text(note, NOTE_MAX)
+    released = 0
+    for dispatch_id, request_id in rows:
+        request = request_lock(ServiceRequest(pk=request_id))
+        locked = Dispatch.objects.select_for_update().get(pk=dispatch_id)
+        if locked.status != DispatchStatus.ACTIVE:
+            continue
+        dispatch_release(actor=actor, request=request, dispatch=locked, reason=reason, now=now)
+        released += 1
+        if (
+            request.status == RequestStatus.DISPATCHED
+            and not Dispatch.objects.filter(
+                request_id=request.pk, status=DispatchStatus.ACTIVE
+            ).exists()
+        ):
+            request.status = RequestStatus.ACCEPTED
+            request.save(update_fields=["status", "updated_at"])
+    return released
