@@ -28,8 +28,19 @@ from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
 from core.testing import TinyCity
+from duty.models import (
+    Activity,
+    Patrol,
+    PatrolFinding,
+    PatrolRoute,
+    Post,
+    Shift,
+    ShiftAssignment,
+    WorkerNeed,
+    Zone,
+)
 from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
-from party.models import PartyMember, PartyOrg, Unit
+from party.models import CheckInLink, Deployment, PartyMember, PartyOrg, Unit
 from people.models import RegistryImport, Resident
 from places.models import Household, Place
 from service_requests.models import Dispatch, ServiceRequest, Vehicle
@@ -75,9 +86,22 @@ REQUEST_VIEWERS = REGISTRY_ADMINS | {"grid_worker"}
 # Vehicles and stock belong to an office: it and the offices above see them.
 RESOURCE_VIEWERS = REGISTRY_ADMINS
 HELPERS = {"cadre", "volunteer", "property_staff", "community_police"}
+# Mobilisation (issue 7): the offices of the area run it; everyone working in a community may be
+# on its posts, shifts and patrols, and sees what they are on (a cadre only their own).
+DUTY_OFFICES = REGISTRY_ADMINS
+COMMUNITY_WORKERS = {
+    "community_admin",
+    "grid_worker",
+    "building_head",
+    "health_worker",
+    *HELPERS,
+}
 
 # Pages anyone may open without logging in.
 PUBLIC_URL_NAMES = {
+    # A check-in link's token is the credential a cadre scans (issue 7).
+    "party:checkin",
+    "party:checkin_register",
     "accounts:login",
     "accounts:set_language",
     "admin:login",
@@ -157,6 +181,36 @@ def oracle(user: User, obj: models.Model) -> bool:
                 return True
             if obj.carer_id == user.pk:
                 return True
+        elif isinstance(obj, CheckInLink | Deployment):
+            if role in DUTY_OFFICES and place_pk in _ancestors(obj.community):
+                return True
+            if isinstance(obj, Deployment):
+                if obj.user_id == user.pk:
+                    return True
+                if role == "unit_admin" and grant.unit_id == obj.unit_id:
+                    return True
+        elif isinstance(obj, Post | Zone | Shift | ShiftAssignment):
+            if _duty_visible(user, grant, obj):
+                return True
+        elif isinstance(obj, PatrolRoute | Patrol | PatrolFinding | Activity | WorkerNeed):
+            if role in DUTY_OFFICES and place_pk in _ancestors(obj.community):
+                return True
+            if isinstance(obj, PatrolRoute):
+                if role in COMMUNITY_WORKERS and _works_in(grant, obj.community):
+                    return True
+            elif isinstance(obj, Patrol | PatrolFinding):
+                patrol = obj if isinstance(obj, Patrol) else obj.patrol
+                others = {patrol.started_by_id, *patrol.patrollers.values_list("pk", flat=True)}
+                if isinstance(obj, PatrolFinding):
+                    others.add(obj.recorded_by_id)
+                if user.pk in others:
+                    return True
+            elif isinstance(obj, Activity):
+                takers = set(obj.participants.values_list("user_id", flat=True))
+                if user.pk in takers | {obj.created_by_id}:
+                    return True
+            elif user.pk in (obj.worker_id, obj.filed_by_id):
+                return True
         elif isinstance(obj, Vehicle | Stock):
             if role in RESOURCE_VIEWERS and place_pk in _ancestors(obj.place):
                 return True
@@ -230,6 +284,50 @@ def _assigned_to(user: User, hh: Household, obj: Household | Resident) -> bool:
     return sent.filter(request__household=hh).exists()
 
 
+def _works_in(grant: Grant, community: Place) -> bool:
+    """The grant's place is the community or lies inside it."""
+    return grant.place is not None and community.pk in _ancestors(grant.place)
+
+
+def _on_post(user: User, post: Post) -> bool:
+    return (
+        post.leader_id == user.pk
+        or post.memberships.filter(user=user, removed_at__isnull=True).exists()
+    )
+
+
+def _duty_visible(user: User, grant: Grant, obj: Post | Zone | Shift | ShiftAssignment) -> bool:
+    """Posts, zones and the roster: the offices of the area; the people on the post (leader,
+    members) or the shift; the residents of a zone's buildings and the community's workers see
+    zones; a unit's admin sees their members' shift assignments (hours)."""
+    if grant.role in DUTY_OFFICES and grant.place_id in _ancestors(obj.community):
+        return True
+    if isinstance(obj, Zone):
+        if (
+            obj.leader_id == user.pk
+            or obj.memberships.filter(user=user, removed_at__isnull=True).exists()
+        ):
+            return True
+        if grant.role in COMMUNITY_WORKERS and _works_in(grant, obj.community):
+            return True
+        home = grant.household
+        covered = set(obj.zone_places.values_list("place_id", flat=True))
+        return (
+            grant.role == "resident"
+            and home is not None
+            and bool(covered & {home.building_id, home.grid_id})
+        )
+    if isinstance(obj, Post):
+        assigned = ShiftAssignment.objects.filter(shift__post=obj, user=user, removed_at=None)
+        return _on_post(user, obj) or assigned.exists()
+    if isinstance(obj, Shift):
+        on_shift = obj.assignments.filter(user=user, removed_at=None).exists()
+        return _on_post(user, obj.post) or on_shift
+    if obj.user_id == user.pk or _on_post(user, obj.shift.post):
+        return True
+    return grant.role == "unit_admin" and grant.unit_id == obj.unit_id
+
+
 def _grant_place(g: Grant) -> Place | None:
     if g.place is not None:
         return g.place
@@ -287,6 +385,17 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "assignment_id": CareAssignment,
     "stock_id": Stock,
     "item_id": SupplyItem,
+    "deployment_id": Deployment,
+    "link_id": CheckInLink,
+    "post_id": Post,
+    "zone_id": Zone,
+    "shift_id": Shift,
+    "shift_assignment_id": ShiftAssignment,
+    "route_id": PatrolRoute,
+    "patrol_id": Patrol,
+    "finding_id": PatrolFinding,
+    "activity_id": Activity,
+    "need_id": WorkerNeed,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}
@@ -358,6 +467,13 @@ def _kwargs_for(name: str, pattern: URLPattern) -> list[tuple[dict[str, Any], li
 
         ct = ContentType.objects.get_for_model(Place)
         return [({"content_type_id": ct.pk, "object_id": o.pk}, [o]) for o in _samples(Place)]
+    if params == ["token"]:
+        # The public check-in page of the first community (a token is the credential: whoever
+        # holds the QR code sees the community's name, so other communities' names would show).
+        tc: TinyCity = _CITY["tc"]
+        link = CheckInLink.objects.filter(community=tc.inside.community).first()
+        assert link is not None
+        return [({"token": link.token}, [])]
     if len(params) == 1 and params[0] in PARAM_MODELS:
         return [({params[0]: o.pk}, [o]) for o in _samples(PARAM_MODELS[params[0]])]
     raise AssertionError(
