@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -24,7 +25,7 @@ def _actor(tc: TinyCity, role: str) -> Actor:
     return actor_for_user(tc.users[role])
 
 
-def _record(tc: TinyCity, role: str = "community_admin", **kw: object) -> Activity:
+def _record(tc: TinyCity, role: str = "community_admin", **kw: Any) -> Activity:
     args: dict[str, object] = {
         "kind": ActivityKind.PUBLICITY,
         "title": "入户宣传防疫知识",
@@ -58,7 +59,7 @@ def test_participants_are_credited_the_length_with_their_unit(tiny_city: TinyCit
 def test_bad_input_is_refused_and_changes_nothing(tiny_city: TinyCity) -> None:
     tc = tiny_city
     before = (Activity.objects.count(), ActivityParticipant.objects.count())
-    bad = [
+    bad: list[tuple[dict[str, object], str]] = [
         ({"ended_at": "2026-02-03T08:00"}, "ended_at"),
         ({"ended_at": "2026-02-03T21:00"}, "ended_at"),  # not yet over
         ({"started_at": "tomorrow"}, "started_at"),
