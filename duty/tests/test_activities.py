@@ -59,7 +59,7 @@ def test_participants_are_credited_the_length_with_their_unit(tiny_city: TinyCit
 def test_bad_input_is_refused_and_changes_nothing(tiny_city: TinyCity) -> None:
     tc = tiny_city
     before = (Activity.objects.count(), ActivityParticipant.objects.count())
-    bad: list[tuple[dict[str, object], str]] = [
+    bad: list[tuple[dict[str, Any], str]] = [
         ({"ended_at": "2026-02-03T08:00"}, "ended_at"),
         ({"ended_at": "2026-02-03T21:00"}, "ended_at"),  # not yet over
         ({"started_at": "tomorrow"}, "started_at"),
