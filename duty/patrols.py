@@ -149,8 +149,13 @@ def _on_patrol(actor: Actor, patrol: Patrol) -> bool:
     return patrol.patrollers.filter(pk=actor.user_id).exists()
 
 
+def may_record(actor: Actor, patrol: Patrol) -> bool:
+    """The patrollers (and the community's admin) record findings and end the round."""
+    return manages(actor, patrol.community_id) or _on_patrol(actor, patrol)
+
+
 def _locked_open(actor: Actor, patrol: Patrol, message: str) -> Patrol:
-    if not (manages(actor, patrol.community_id) or _on_patrol(actor, patrol)):
+    if not may_record(actor, patrol):
         raise NotAllowed(message)
     patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
     if patrol.ended_at is not None:
