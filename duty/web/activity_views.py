@@ -27,7 +27,6 @@ from duty.patrol_selectors import patrol_communities
 from duty.policies import manages
 from duty.querysets import OFFICE_ROLES, WORKER_ROLES
 from duty.web.activity_forms import ActivityForm, HoursForm
-from places.selectors import access_place
 
 TABS = ("person", "unit", "community")
 
@@ -83,7 +82,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         def record(d: dict[str, Any]) -> str:
             activity = services.activity_record(
                 actor=actor,
-                community=access_place(actor, d["community"]),
+                community=next(c for c in communities if c.pk == d["community"]),
                 kind=d["kind"],
                 title=d["title"],
                 started_at=d["started_at"],
