@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -115,3 +116,16 @@ def test_a_worker_sees_their_own_and_offices_their_area(tiny_city: TinyCity) -> 
     assert {r.key for r in hours_rows(ost, by="community")} == {tc.other_street.community.pk}
     street = actor_for_user(tc.users["street_admin"])
     assert {r.key for r in hours_rows(street, by="community")} == {tc.inside.community.pk}
+
+
+def test_the_table_is_two_grouped_queries_however_many_people(
+    tiny_city: TinyCity, django_assert_num_queries: Any
+) -> None:
+    tc = tiny_city
+    _setup(tc)
+    city = actor_for_user(tc.users["city_admin"])
+    with django_assert_num_queries(2):
+        rows = hours_rows(city, by="person")
+    assert len(rows) >= 3
+    with django_assert_num_queries(1):
+        hours_label("person", rows)

@@ -5,6 +5,7 @@ today, equipment issued to them and open needs."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,3 +133,11 @@ def test_board_puts_unwell_first_with_equipment_and_needs(tiny_city: TinyCity) -
     assert [(e.item, e.quantity) for e in cadre.equipment] == [("N95口罩测试", 10)]
     grid = by_user[tc.users["grid_worker"].pk]
     assert grid.health == "" and [n.details for n in grid.needs] == ["晚班没有饭吃"]
+
+
+def test_the_board_is_four_queries(tiny_city: TinyCity, django_assert_num_queries: Any) -> None:
+    tc = tiny_city
+    admin = _actor(tc, "community_admin")
+    with django_assert_num_queries(4):
+        rows = wellbeing_board(admin, tc.inside.community)
+    assert len(rows) >= 8
