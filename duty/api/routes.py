@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,16 +45,15 @@ from duty.models import (
     FindingKind,
     NeedKind,
     PatrolFinding,
-    Post,
     PostKind,
     Shift,
     ShiftAssignment,
     WorkerNeed,
-    Zone,
 )
 from duty.patrol_selectors import access_patrol
 from duty.policies import managed_communities
-from duty.querysets import OFFICE_ROLES, on_post_q
+from duty.post_selectors import my_posts, my_zones, zone_places
+from duty.querysets import OFFICE_ROLES
 from places.models import Place, PlaceKind
 
 router = Router(tags=["duty"])
@@ -82,31 +81,6 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 
 
 # ---- the worker's own (duty:mine) -----------------------------------------------------------
-
-
-def _my_posts(actor: Actor, user_id: int) -> list[Post]:
-    return list(
-        Post.objects.for_actor(actor)
-        .open()
-        .filter(on_post_q(user_id))
-        .select_related("community", "leader")
-        .order_by("community_id", "name", "pk")
-    )
-
-
-def _my_zones(actor: Actor, user_id: int) -> list[Zone]:
-    return list(
-        Zone.objects.for_actor(actor)
-        .open()
-        .filter(
-            Q(leader_id=user_id)
-            | Q(memberships__user_id=user_id, memberships__removed_at__isnull=True)
-        )
-        .distinct()
-        .select_related("leader")
-        .prefetch_related("places")
-        .order_by("community_id", "name", "pk")
-    )
 
 
 def _my_shifts(actor: Actor, user_id: int, now: datetime.datetime) -> list[ShiftAssignment]:
@@ -149,6 +123,8 @@ def mine(request: HttpRequest) -> Any:
         raise NotAllowed(_("Log in first."))
     me = actor.user_id
     now = timezone.now()
+    zones = my_zones(actor)
+    places = zone_places([z.pk for z in zones])
     return {
         "posts": [
             {
@@ -163,7 +139,7 @@ def mine(request: HttpRequest) -> Any:
                 "leader": _name(p.leader) if p.leader_id and p.leader else "",
                 "leads": p.leader_id == me,
             }
-            for p in _my_posts(actor, me)
+            for p in my_posts(actor)
         ],
         "zones": [
             {
@@ -172,9 +148,9 @@ def mine(request: HttpRequest) -> Any:
                 "community_id": z.community_id,
                 "leader": _name(z.leader) if z.leader_id and z.leader else "",
                 "leads": z.leader_id == me,
-                "places": [pl.name for pl in z.places.all()],
+                "places": [pl.name for pl in places.get(z.pk, [])],
             }
-            for z in _my_zones(actor, me)
+            for z in zones
         ],
         "shifts": [_shift_row(a, now) for a in _my_shifts(actor, me, now)],
     }
