@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
-from party.models import CheckInLink, Deployment, DeploymentStatus
+from party.models import CheckInLink, Deployment, DeploymentStatus, PartyMember, Unit
 from party.policies import ACCEPT_ROLES
 
 STATUS_FILTERS = ("all", *DeploymentStatus.values)
@@ -105,3 +105,33 @@ def checkin_links(actor: Actor, community_id: int) -> list[CheckInLink]:
         .select_related("community", "created_by")
         .order_by("-created_at", "-pk")[:50]
     )
+
+
+def holding_deployment(actor: Actor) -> Deployment | None:
+    """The actor's pending or active deployment, if any."""
+    if not actor.user_id:
+        return None
+    return (
+        _with_relations(Deployment.objects.for_actor(actor))
+        .filter(
+            user_id=actor.user_id, status__in=[DeploymentStatus.PENDING, DeploymentStatus.ACTIVE]
+        )
+        .first()
+    )
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """Every unit, for the registration form (unit names are public, not personal data)."""
+    return list(Unit.objects.order_by("name").values_list("pk", "name"))
+
+
+def access_unit_member(actor: Actor, member_id: int) -> PartyMember:
+    """A party member of a unit the actor sees (Unit.objects.for_actor), else 404."""
+    member = (
+        PartyMember.objects.filter(pk=member_id, unit__in=Unit.objects.for_actor(actor))
+        .select_related("person", "unit")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
