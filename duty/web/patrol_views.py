@@ -36,7 +36,7 @@ def _may_see(actor: Actor) -> None:
 
 def _start_form(actor: Actor, data: Any, route_id: int | None) -> StartForm | None:
     """Routes the actor may start a round on, and the other workers of their community."""
-    routes = [r for r in selectors.routes_for(actor) if works_in(actor, r.community_path)]
+    routes = [r for r in selectors.routes_for(actor)[:50] if works_in(actor, r.community_path)]
     if not routes:
         return None
     form = StartForm(data)
