@@ -87,10 +87,12 @@ def _figures() -> dict[str, Count]:
     return out
 
 
-def unit_coverage(actor: Actor, *, q: str = "") -> list[UnitCoverage]:
-    """One row per unit the actor sees (search by name), the largest share not yet deployed
-    first. Two queries."""
+def unit_coverage(actor: Actor, *, q: str = "", unit_id: int | None = None) -> list[UnitCoverage]:
+    """One row per unit the actor sees (search by name; or the one unit `unit_id`), the largest
+    share not yet deployed first. Two queries."""
     units = Unit.objects.for_actor(actor)
+    if unit_id is not None:
+        units = units.filter(pk=unit_id)
     if q:
         units = units.filter(name__icontains=q)
     rows = {

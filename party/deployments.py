@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,7 +184,7 @@ def cadre_register(
             raise ValidationError(
                 _("Enter your 11-digit mobile number: it is your login."), code="not_mobile"
             )
-        if User.objects.filter(username=clean_phone).exists():
+        if User.objects.filter(Q(username=clean_phone) | Q(phone=clean_phone)).exists():
             raise ValidationError(
                 _("This mobile number already has an account: log in with it instead."),
                 code="registered",

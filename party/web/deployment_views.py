@@ -402,7 +402,7 @@ def unit_deploy(request: HttpRequest, unit_id: int) -> HttpResponse:
     show = request.GET.get("show", "all")
     if show not in coverage.MEMBER_FILTERS:
         show = "all"
-    row = next((r for r in coverage.unit_coverage(actor, q="") if r.unit_id == unit.pk), None)
+    row = next(iter(coverage.unit_coverage(actor, unit_id=unit.pk)), None)
     page = paginate(request, coverage.unit_members_coverage(actor, unit, show=show, q=q))
     members = list(page.object_list)
     places = coverage.active_places([m.pk for m in members])
