@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from core.actor import Actor
 from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import NotAllowed, field_error, rename_fields
 from duty import hours as duty_hours
-from duty import patrols, roster, wellbeing
+from duty import patrols, roster, roster_selectors, wellbeing
 from duty.api.schemas import (
     CheckIn,
     FindingIn,
@@ -46,7 +45,6 @@ from duty.models import (
     NeedKind,
     PatrolFinding,
     PostKind,
-    Shift,
     ShiftAssignment,
     WorkerNeed,
 )
@@ -54,6 +52,7 @@ from duty.patrol_selectors import access_patrol
 from duty.policies import managed_communities
 from duty.post_selectors import my_posts, my_zones, zone_places
 from duty.querysets import OFFICE_ROLES
+from duty.roster_selectors import access_shift_assignment, my_shifts
 from places.models import Place, PlaceKind
 
 router = Router(tags=["duty"])
@@ -74,25 +73,7 @@ def _name(user: Any) -> str:
     return str(user.display_name or user.username)
 
 
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()), tz)
-    return start, start + datetime.timedelta(days=1)
-
-
 # ---- the worker's own (duty:mine) -----------------------------------------------------------
-
-
-def _my_shifts(actor: Actor, user_id: int, now: datetime.datetime) -> list[ShiftAssignment]:
-    """Today's (local) and upcoming shifts the worker is on, the earliest first."""
-    today, _end = _day_bounds(timezone.localdate(now))
-    return list(
-        ShiftAssignment.objects.for_actor(actor)
-        .active()
-        .filter(user_id=user_id, ends_at__gt=today, shift__cancelled_at__isnull=True)
-        .select_related("shift__post")
-        .order_by("starts_at", "pk")[:MY_SHIFTS_MAX]
-    )
 
 
 def _shift_row(a: ShiftAssignment, now: datetime.datetime) -> dict[str, Any]:
@@ -152,20 +133,8 @@ def mine(request: HttpRequest) -> Any:
             }
             for z in zones
         ],
-        "shifts": [_shift_row(a, now) for a in _my_shifts(actor, me, now)],
+        "shifts": [_shift_row(a, now) for a in my_shifts(actor, now, limit=MY_SHIFTS_MAX)],
     }
-
-
-def _access_assignment(actor: Actor, shift_assignment_id: int) -> ShiftAssignment:
-    found = (
-        ShiftAssignment.objects.for_actor(actor)
-        .select_related("shift__post")
-        .filter(pk=shift_assignment_id)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
 
 
 def _same_shift(assignment: ShiftAssignment, shift_id: int | None) -> ShiftAssignment:
@@ -183,9 +152,9 @@ def check_in(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -
     """The person on the shift checks in (from 30 minutes before the start to the end); again
     answers the first check-in. `shift_id`: the assignment's shift."""
     actor = actor_of_api(request)
-    target = _same_shift(_access_assignment(actor, shift_assignment_id), payload.shift_id)
+    target = _same_shift(access_shift_assignment(actor, shift_assignment_id), payload.shift_id)
     roster.shift_check_in(actor=actor, assignment=target)
-    return _shift_row(_access_assignment(actor, shift_assignment_id), timezone.now())
+    return _shift_row(access_shift_assignment(actor, shift_assignment_id), timezone.now())
 
 
 @router.post(
@@ -194,9 +163,9 @@ def check_in(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -
 def check_out(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -> Any:
     """The person checks out after checking in: the hours are set. `shift_id` as above."""
     actor = actor_of_api(request)
-    target = _same_shift(_access_assignment(actor, shift_assignment_id), payload.shift_id)
+    target = _same_shift(access_shift_assignment(actor, shift_assignment_id), payload.shift_id)
     roster.shift_check_out(actor=actor, assignment=target)
-    return _shift_row(_access_assignment(actor, shift_assignment_id), timezone.now())
+    return _shift_row(access_shift_assignment(actor, shift_assignment_id), timezone.now())
 
 
 # ---- the offices' roster -------------------------------------------------------------------
@@ -223,11 +192,12 @@ def _office_community(actor: Actor, community_id: int | None) -> Place:
     return found
 
 
-def _person(a: ShiftAssignment) -> dict[str, Any]:
+def _person(a: ShiftAssignment, health: str) -> dict[str, Any]:
     return {
         "shift_assignment_id": a.pk,
         "user_id": a.user_id,
         "name": _name(a.user),
+        "health": health,
         "checked_in_at": a.checked_in_at,
         "checked_out_at": a.checked_out_at,
     }
@@ -235,31 +205,16 @@ def _person(a: ShiftAssignment) -> dict[str, Any]:
 
 @router.get("/duty/roster", response={200: RosterOut, **ERRORS})
 def roster_day(request: HttpRequest, query: Query[RosterQuery]) -> Any:
-    """The shifts of a community's day (local; default today) with the people on them; `gap`
-    is how many more are needed. `community` may be left out by a community's admin."""
+    """The shifts of a community's day (local; default today) with the people on them, each
+    with today's worker health (fit, unwell, not_reported); `gap` is how many more are needed,
+    `flagged` how many are unwell or have not reported. A community's admin may leave out
+    `community`."""
     actor = actor_of_api(request)
     community = _office_community(actor, query.community)
     day = query.day or timezone.localdate()
-    start, end = _day_bounds(day)
-    people = Prefetch(
-        "assignments",
-        queryset=ShiftAssignment.objects.for_actor(actor)
-        .active()
-        .select_related("user")
-        .order_by("assigned_at", "pk"),
-        to_attr="people",
-    )
-    shifts = (
-        Shift.objects.for_actor(actor)
-        .live()
-        .filter(community_id=community.pk, starts_at__gte=start, starts_at__lt=end)
-        .select_related("post")
-        .prefetch_related(people)
-        .order_by("starts_at", "post__name", "pk")
-    )
     rows = []
-    for s in shifts:
-        assigned = len(s.people)  # type: ignore[attr-defined]
+    for r in roster_selectors.roster(actor, community.pk, day):
+        s = r.shift
         rows.append(
             {
                 "shift_id": s.pk,
@@ -269,9 +224,10 @@ def roster_day(request: HttpRequest, query: Query[RosterQuery]) -> Any:
                 "ends_at": s.ends_at,
                 "label": roster.shift_label(s.starts_at, s.ends_at),
                 "needed": s.needed,
-                "assigned": assigned,
-                "gap": max(s.needed - assigned, 0),
-                "people": [_person(a) for a in s.people],  # type: ignore[attr-defined]
+                "assigned": r.assigned,
+                "gap": r.gap,
+                "flagged": r.flagged,
+                "people": [_person(p.assignment, p.health) for p in r.people],
             }
         )
     return {

@@ -65,6 +65,7 @@ class PersonOnShift(Schema):
     shift_assignment_id: int
     user_id: int
     name: str
+    health: str  # today's worker health report: fit, unwell or not_reported
     checked_in_at: datetime.datetime | None
     checked_out_at: datetime.datetime | None
 
@@ -79,6 +80,7 @@ class RosterShiftOut(Schema):
     needed: int
     assigned: int
     gap: int
+    flagged: int
     people: list[PersonOnShift]
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.testing import TinyCity
 from duty import roster
 from duty.models import Patrol, PatrolFinding, ShiftAssignment, WorkerNeed
-from duty.tests.roster_helpers import admin, new_post, new_shift
+from duty.tests.roster_helpers import admin, health, new_post, new_shift
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,11 @@ def test_roster_of_the_day_with_gaps_for_offices(tiny_city: TinyCity) -> None:
     (shift,) = [s for s in data["shifts"] if s["post"] == "东门卡口"]
     assert (shift["needed"], shift["assigned"], shift["gap"]) == (2, 1, 1)
     assert [p["name"] for p in shift["people"]] == [tc.users["cadre"].display_name]
+    assert shift["people"][0]["health"] == "not_reported" and shift["flagged"] == 1
+    health(tc.users["cadre"], tc.inside.community, timezone.localdate(), fit=False)
+    r = _as(tc, "community_admin").get("/api/duty/roster")
+    (shift,) = [s for s in r.json()["shifts"] if s["post"] == "东门卡口"]
+    assert shift["people"][0]["health"] == "unwell"
     assert data["gaps"] >= 1
     yesterday = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     assert (
