@@ -312,7 +312,7 @@ def shift_assign(
     if unwell_for(uid, local(shift.starts_at).date(), timezone.localdate(now)):
         raise field_error(
             "user",
-            _("This worker reported unwell and may not go on duty (防止带病上岗)."),
+            _("This worker reported unwell and may not go on duty."),
             "unwell",
         )
     clash = (

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.errors import NotAllowed, field_errors
 from core.testing import TinyCity
@@ -210,3 +211,30 @@ def test_cancel_and_unassign(tiny_city: TinyCity, at_morning: None) -> None:
     with pytest.raises(ValidationError) as e:
         roster.shift_assign(actor=admin(tc), shift=shift, user_id=tc.users["cadre"].pk)
     assert "shift" in _message(e)
+
+
+def test_a_cadre_sees_only_their_own_posts_and_shifts(tiny_city: TinyCity) -> None:
+    from accounts.models import Grant, User
+    from accounts.selectors import actor_for_user
+    from core.roles import Role
+    from duty.post_selectors import post_list
+    from duty.roster_selectors import my_shifts
+    from duty.roster_selectors import roster as roster_of
+
+    tc = tiny_city
+    other_post = new_post(tc, "物资配送")
+    later = timezone.now() + dt.timedelta(hours=3)
+    other_shift = new_shift(other_post, tc, later)
+    roster.shift_assign(actor=admin(tc), shift=other_shift, user_id=tc.users["volunteer"].pk)
+    cadre = actor(tc, "cadre")
+    names = {p.name for p in post_list(cadre)}
+    assert names == {"东门卡口"}
+    assert Shift.objects.for_actor(cadre).filter(pk=other_shift.pk).count() == 0
+    assert ShiftAssignment.objects.for_actor(cadre).filter(shift=other_shift).count() == 0
+    assert [a.shift.post.name for a in my_shifts(cadre)] == ["东门卡口"]
+    # Another community's admin sees nothing of this community's roster.
+    user = User.objects.create(username="ost-community-admin")
+    Grant.objects.create(user=user, role=Role.COMMUNITY_ADMIN, place=tc.other_street.community)
+    ost = actor_for_user(user)
+    assert roster_of(ost, tc.inside.community.pk, timezone.localdate(), days=7) == []
+    assert not post_list(ost).filter(community=tc.inside.community).exists()
