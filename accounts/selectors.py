@@ -145,6 +145,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
+    from accounts.home_duty import deployment_link, duty_counts, unit_counts
     from core.roles import REGISTRY_ROLES, Role
     from party.models import PartyMember, PartyOrg, Unit
     from people.models import Resident
@@ -195,6 +196,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                 scope.counts.extend(_health_counts(actor, g.place_id))
                 scope.counts.extend(_triage_counts(actor, g.role, column))
             scope.counts.extend(_care_and_request_counts(actor, g.role, column))
+            scope.counts.extend(duty_counts(actor, g.role, g.place_path))
             orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
             if orgs.exists():
                 scope.counts.append(
@@ -222,6 +224,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                         reverse("party:roots"),
                     )
                 )
+                scope.counts.extend(unit_counts(actor, unit.pk))
         elif g.household_id is not None:
             scope.url = reverse("places:household", args=[g.household_id])
             scope.counts.append(
@@ -237,7 +240,19 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
             scope.counts.extend(
                 _care_and_request_counts(actor, g.role, {"household_id": g.household_id})
             )
+            scope.counts.append(
+                HomeCount(_("Who is responsible for my building"), None, reverse("duty:my_zone"))
+            )
         scopes.append(scope)
+    # Checked in but not yet accepted (no role yet): the home page still leads to the check-in.
+    mine = deployment_link(actor) if not scopes else []
+    if mine:
+        scopes.insert(
+            0,
+            HomeScope(
+                role="", role_label=_("Deployment"), label=_("Check-in and deployment"), counts=mine
+            ),
+        )
     return scopes
 
 

@@ -122,3 +122,43 @@ def test_home_counts_requests_care_and_supplies_by_role(tiny_city: TinyCity) -> 
     street = _home_counts(tiny_city, "street_admin")
     assert street["Escalated to the street"] == 2  # 甲社区's two; 【OST】 is another street
     assert _home_counts(tiny_city, "community_admin")["Supplies running low"] == 1
+
+
+def test_home_counts_mobilisation_by_role(tiny_city: TinyCity) -> None:
+    """Issue 7: the tiny city's post needs two a shift and has the cadre alone on today's; the
+    grid worker asked for meals; nobody waits to be accepted."""
+    from health.models import WorkerHealth
+    from party.models import DeployCall
+
+    tc = tiny_city
+    admin = _home_counts(tc, "community_admin")
+    assert admin["Check-ins waiting"] == 0
+    assert admin["Shifts short of people today"] == 1
+    assert admin["Unwell people on today's shifts"] == 0
+    assert admin["Workers' needs waiting"] == 1
+    assert _home_counts(tc, "street_admin")["Workers' needs waiting"] == 1
+    # District A holds the first community and 【OST】's: one deployment in each.
+    assert _home_counts(tc, "district_admin")["Cadres deployed"] == 2
+    cadre = _home_counts(tc, "cadre")
+    assert cadre["My shifts today"] == 1 and "My deployment" in cadre
+    assert _home_counts(tc, "volunteer")["My shifts today"] == 0
+
+    # The cadre reports a fever: the community admin's home shows them on today's shift.
+    from django.utils import timezone
+
+    WorkerHealth.objects.create(
+        user=tc.users["cadre"],
+        community=tc.inside.community,
+        community_path=tc.inside.community.path,
+        day=timezone.localdate(),
+        temperature="38.1",
+        fit=False,
+        created_at=timezone.now(),
+    )
+    assert _home_counts(tc, "community_admin")["Unwell people on today's shifts"] == 1
+
+    # The unit marks its cadre as one who should deploy: the first community's deployment is theirs.
+    tc.unit_member.deploy_call = DeployCall.SHOULD
+    tc.unit_member.save(update_fields=["deploy_call"])
+    unit = _home_counts(tc, "unit_admin")
+    assert unit["Should deploy"] == 1 and unit["Deployed"] == 1 and unit["Not yet deployed"] == 0
