@@ -902,6 +902,9 @@ def build_demo_city(
     from core.demo.care import seed_care
 
     builder.say(f"care assignments: {seed_care()}")
+    from core.demo.duty import seed_duty
+
+    builder.say(f"deployed cadres: {seed_duty()}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),

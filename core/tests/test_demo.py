@@ -14,6 +14,7 @@ from django.db.models import Count
 
 from accounts.models import Grant, User
 from core.demo.city import DEMO_USERNAMES, build_demo_city, demo_accounts, demo_accounts_table
+from core.demo.duty import EXTRA_CADRES
 from core.roles import ROLE_SCOPE_KIND, Role
 from core.validators import validate_id_number, validate_phone
 from party.models import PartyMember, PartyOrg, PartyOrgKind, Unit
@@ -259,7 +260,10 @@ def test_demo_command_if_empty_loads_once():
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--if-empty", stdout=out)
     counts = (Place.objects.count(), Person.objects.count(), User.objects.count())
-    assert counts[0] and counts[1] and counts[2] == len(DEMO_USERNAMES)
+    # The demo accounts, and the unit cadres who registered from the check-in link (issue 7).
+    assert counts[0] and counts[1]
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
+    assert counts[2] == len(DEMO_USERNAMES) + EXTRA_CADRES
     assert "grid_worker" in out.getvalue() and settings.LINLI_DEMO_PASSWORD in out.getvalue()
 
     out = io.StringIO()
@@ -282,11 +286,39 @@ def test_accounts_table_is_read_back_from_the_database(city):
     # What the demo accounts did (triage cases, sites, handled flags, care, requests, stock
     # movements) goes first: it protects them.
     from care.models import CareAssignment, CareContact
+    from duty.models import (
+        Activity,
+        Patrol,
+        PatrolFinding,
+        PatrolRoute,
+        Post,
+        PostMember,
+        Shift,
+        ShiftAssignment,
+        WorkerNeed,
+        Zone,
+        ZoneMember,
+    )
     from health.models import HealthFlag
+    from party.models import CheckInLink, Deployment, PartyMember
     from service_requests.models import Dispatch, Escalation, ServiceRequest
     from supplies.models import StockMovement
     from triage.models import CaseEvent, Site, TriageCase
 
+    PatrolFinding.objects.all().delete()
+    Patrol.objects.all().delete()
+    PatrolRoute.objects.all().delete()
+    Activity.objects.all().delete()
+    ShiftAssignment.objects.all().delete()
+    Shift.objects.all().delete()
+    PostMember.objects.all().delete()
+    Post.objects.all().delete()
+    ZoneMember.objects.all().delete()
+    Zone.objects.all().delete()
+    WorkerNeed.objects.all().delete()
+    Deployment.objects.all().delete()
+    CheckInLink.objects.all().delete()
+    PartyMember.objects.update(deploy_marked_by=None)
     CareContact.objects.all().delete()
     CareAssignment.objects.all().delete()
     Dispatch.objects.all().delete()
