@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.actor import Actor
 from core.roles import Role
-from duty.models import Post, PostMember, Shift, Zone, ZoneMember, ZonePlace
+from duty.models import Post, PostMember, Shift, ShiftAssignment, Zone, ZoneMember, ZonePlace
 from places.models import Household, Place
 
 
@@ -183,15 +183,18 @@ def zones_for_household(actor: Actor) -> list[ZoneOverHome]:
 
 
 def my_posts(actor: Actor) -> list[Post]:
-    """The open posts the actor leads or is a member of."""
+    """The open posts the actor leads, is a member of, or has a shift on that is not over."""
     if not actor.user_id:
         return []
     from duty.querysets import on_post_q
 
+    shifts = ShiftAssignment.objects.filter(
+        user_id=actor.user_id, removed_at__isnull=True, ends_at__gt=timezone.now()
+    ).values("shift__post_id")
     return list(
         Post.objects.for_actor(actor)
         .open()
-        .filter(on_post_q(actor.user_id))
+        .filter(on_post_q(actor.user_id) | Q(pk__in=shifts))
         .select_related("leader", "community")
     )
 

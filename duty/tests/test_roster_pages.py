@@ -217,3 +217,17 @@ def test_on_duty_now_and_home_counts(tiny_city: TinyCity) -> None:
     assert counts.gaps_today >= 1 and counts.unwell_on_duty == 1
     mine = duty_counts(actor(tc, "cadre"))
     assert mine.my_next is not None and mine.my_next.shift.post.name == "东门卡口"
+
+
+def test_a_worker_put_on_a_shift_sees_its_post_on_their_page(tiny_city: TinyCity) -> None:
+    tc = tiny_city
+    post = new_post(tc, "物资配送")
+    later = timezone.now() + dt.timedelta(hours=2)
+    shift = roster.shift_create(
+        actor=admin(tc), post=post, starts_at=later, ends_at=later + dt.timedelta(hours=4)
+    )
+    roster.shift_assign(actor=admin(tc), shift=shift, user_id=tc.users["volunteer"].pk)
+    html = _client(tc, "volunteer").get("/duty/mine/").content.decode()
+    found = re.search(r'data-testid="my-post">([^<]+)<', html)
+    assert found and found.group(1) == "物资配送"
+    assert 'data-testid="check-in-opens"' in html and "东门卡口" not in html
