@@ -61,9 +61,11 @@ class AssignOptions:
             for day, options in selectors.assign_options(community, days).items()
         }
 
-    def form(self, shift: Shift, data: Any = None) -> AssignForm:
+    def form(self, shift: Shift, data: Any = None, on: frozenset[int] = frozenset()) -> AssignForm:
+        """The form for one shift; the people already on it (`on`) are left out."""
         form = AssignForm(data)
-        form.set_choices(self._by_day.get(services.local(shift.starts_at).date(), []))
+        day = services.local(shift.starts_at).date()
+        form.set_choices([c for c in self._by_day.get(day, []) if int(c[0]) not in on])
         if data is None:
             form.initial["once"] = once_token()
         return form
@@ -86,7 +88,10 @@ def roster(request: HttpRequest) -> HttpResponse:
         "prev": day - step,
         "next": day + step,
         "today": timezone.localdate(),
-        "rows": [(r, options.form(r.shift)) for r in rows],
+        "rows": [
+            (r, options.form(r.shift, on=frozenset(p.assignment.user_id for p in r.people)))
+            for r in rows
+        ],
         "gaps": sum(1 for r in rows if r.gap),
         "flagged": sum(r.flagged for r in rows),
         "here": request.get_full_path(),
