@@ -61,11 +61,14 @@ class AssignOptions:
             for day, options in selectors.assign_options(community, days).items()
         }
 
-    def form(self, shift: Shift, data: Any = None, on: frozenset[int] = frozenset()) -> AssignForm:
-        """The form for one shift; the people already on it (`on`) are left out."""
-        form = AssignForm(data)
+    def choices(self, shift: Shift, on: frozenset[int] = frozenset()) -> list[tuple[str, str, str]]:
+        """(value, label, why not) for one shift; the people already on it (`on`) left out."""
         day = services.local(shift.starts_at).date()
-        form.set_choices([c for c in self._by_day.get(day, []) if int(c[0]) not in on])
+        return [c for c in self._by_day.get(day, []) if int(c[0]) not in on]
+
+    def form(self, shift: Shift, data: Any = None) -> AssignForm:
+        form = AssignForm(data)
+        form.set_choices(self.choices(shift))
         if data is None:
             form.initial["once"] = once_token()
         return form
@@ -89,7 +92,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "next": day + step,
         "today": timezone.localdate(),
         "rows": [
-            (r, options.form(r.shift, on=frozenset(p.assignment.user_id for p in r.people)))
+            (r, options.choices(r.shift, on=frozenset(p.assignment.user_id for p in r.people)))
             for r in rows
         ],
         "gaps": sum(1 for r in rows if r.gap),
