@@ -272,6 +272,7 @@ def test_unit_page_marks_members(tiny_city: TinyCity) -> None:
     url = reverse("party:unit_deploy", args=[tc.unit.pk])
     page = c.get(url).content.decode()
     assert tc.unit_member.person.name in page and 'data-testid="mark-form"' in page
+    assert tc.inside.residents[0].person.name not in page  # residents are not the unit's
     assert c.get(url + "?show=not_yet&q=干部").status_code == 200
     mark = reverse("party:member_deploy", args=[tc.unit_member.pk])
     once = _token(page, "mark-form")
