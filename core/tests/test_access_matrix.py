@@ -355,6 +355,13 @@ def forbidden_markers(user: User) -> set[str]:
         seen.add("【OUN】")
     if oracle(user, tc.unit_member) or oracle(user, tc.unit_member.org):
         seen.add("【UNA】")
+    # Whoever sees a deployment, or an activity a deployed cadre took part in, sees which unit
+    # sent the cadre (the community needs to know; the unit is no one's personal data).
+    for marker, unit in (("【UNA】", tc.unit), ("【OUN】", tc.other_unit)):
+        sent = [*Deployment.objects.filter(unit=unit)]
+        sent += [*Activity.objects.filter(participants__unit=unit).distinct()]
+        if any(oracle(user, o) for o in sent):
+            seen.add(marker)
     return ALL_MARKERS - seen
 
 
