@@ -12,6 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Grant, User
@@ -83,7 +84,13 @@ def seed_duty(now: datetime.datetime | None = None) -> int:
     unit_admin = actor_for_user(unit_admin_user)
     unit_id = Grant.objects.get(user=unit_admin_user, role=Role.UNIT_ADMIN).unit_id
     assert unit_id is not None
-    for n, member in enumerate(PartyMember.objects.filter(unit_id=unit_id).order_by("pk")):
+    # The exemptions and the undecided one are among members who did not check in.
+    checked_in = Deployment.objects.filter(member__isnull=False).values("member_id")
+    for n, member in enumerate(
+        PartyMember.objects.filter(unit_id=unit_id).order_by(
+            Exists(checked_in.filter(member_id=OuterRef("pk"))), "-pk"
+        )
+    ):
         if n == 1:
             call, reason, note = DeployCall.EXEMPT, ExemptReason.UNWELL, "发热在家观察"
         elif n == 2:
