@@ -4,6 +4,7 @@ Views parse, call selectors and one service, and render; the services check who 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -55,6 +56,34 @@ def _place_choices(community: Place) -> list[tuple[str, str]]:
 def go_to(url: str, _done: object) -> str:
     """Where a form goes once its service has run."""
     return url
+
+
+def _membership_action(
+    request: HttpRequest,
+    action: str,
+    add_form: MemberForm,
+    here: str,
+    *,
+    add: Callable[[Any], object],
+    remove: Callable[[Any], object],
+    close: Callable[[], object],
+    closed: tuple[str, str],
+) -> HttpResponse | None:
+    """The actions a post's and a zone's page share: add or remove a member, close it."""
+    if action == "add":
+        return run_once(
+            request, add_form, lambda d: go_to(here, add(d["user"])), _("Member added.")
+        )
+    if action == "remove":
+        form = MemberForm(request.POST)
+        form.fields["user"].choices = [(request.POST.get("user", ""), "")]  # type: ignore[attr-defined]
+        return run_once(
+            request, form, lambda d: go_to(here, remove(d["user"])), _("Member removed.")
+        )
+    if action == "close":
+        url, message = closed
+        return run_once(request, ConfirmForm(request.POST), lambda d: go_to(url, close()), message)
+    raise NotAllowed(_("You may not do this."))
 
 
 def managed_community(request: HttpRequest, actor: Actor) -> Place:
@@ -184,35 +213,16 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         if not may_manage or add_form is None:
             raise NotAllowed(_("Only the community's admin sets up posts, zones and shifts."))
         here = reverse("duty:post", args=[post.pk])
-        if action == "add":
-            done = run_once(
-                request,
-                add_form,
-                lambda d: go_to(
-                    here, services.post_member_add(actor=actor, post=post, user_id=d["user"])
-                ),
-                _("Member added."),
-            )
-        elif action == "remove":
-            form = MemberForm(request.POST)
-            form.fields["user"].choices = [(request.POST.get("user", ""), "")]  # type: ignore[attr-defined]
-            done = run_once(
-                request,
-                form,
-                lambda d: go_to(
-                    here, services.post_member_remove(actor=actor, post=post, user_id=d["user"])
-                ),
-                _("Member removed."),
-            )
-        elif action == "close":
-            done = run_once(
-                request,
-                ConfirmForm(request.POST),
-                lambda d: go_to(reverse("duty:posts"), services.post_close(actor=actor, post=post)),
-                _("Post closed; its future shifts are cancelled."),
-            )
-        else:
-            raise NotAllowed(_("You may not do this."))
+        done = _membership_action(
+            request,
+            action,
+            add_form,
+            here,
+            add=lambda user: services.post_member_add(actor=actor, post=post, user_id=user),
+            remove=lambda user: services.post_member_remove(actor=actor, post=post, user_id=user),
+            close=lambda: services.post_close(actor=actor, post=post),
+            closed=(reverse("duty:posts"), _("Post closed; its future shifts are cancelled.")),
+        )
         if done:
             return done
     if add_form is not None and not add_form.is_bound:
@@ -319,35 +329,19 @@ def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
                 lambda d: _zone_save(actor, zone.community, zone, d),
                 _("Zone saved."),
             )
-        elif action == "add":
-            done = run_once(
-                request,
-                add_form,
-                lambda d: go_to(
-                    here, services.zone_member_add(actor=actor, zone=zone, user_id=d["user"])
-                ),
-                _("Member added."),
-            )
-        elif action == "remove":
-            form = MemberForm(request.POST)
-            form.fields["user"].choices = [(request.POST.get("user", ""), "")]  # type: ignore[attr-defined]
-            done = run_once(
-                request,
-                form,
-                lambda d: go_to(
-                    here, services.zone_member_remove(actor=actor, zone=zone, user_id=d["user"])
-                ),
-                _("Member removed."),
-            )
-        elif action == "close":
-            done = run_once(
-                request,
-                ConfirmForm(request.POST),
-                lambda d: go_to(reverse("duty:zones"), services.zone_close(actor=actor, zone=zone)),
-                _("Zone closed."),
-            )
         else:
-            raise NotAllowed(_("You may not do this."))
+            done = _membership_action(
+                request,
+                action,
+                add_form,
+                here,
+                add=lambda user: services.zone_member_add(actor=actor, zone=zone, user_id=user),
+                remove=lambda user: services.zone_member_remove(
+                    actor=actor, zone=zone, user_id=user
+                ),
+                close=lambda: services.zone_close(actor=actor, zone=zone),
+                closed=(reverse("duty:zones"), _("Zone closed.")),
+            )
         if done:
             return done
     if add_form is not None and not add_form.is_bound:
