@@ -33,10 +33,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +43,8 @@ from typing import Any
 ROOT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT_DIR))
 
+from bench import harness  # noqa: E402
+from bench.harness import log  # noqa: E402
 from bench.timing import timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_deploy"
@@ -55,21 +55,6 @@ ROSTER_POSTS = 20
 ROSTER_DAYS = 7
 ROSTER_CADRES = 80
 BATCH = 2000
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def django_setup() -> None:
-    os.environ.setdefault("LINLI_VAR_DIR", tempfile.mkdtemp(prefix="linli-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.deployment_urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
 
 
 def _communities(tc: Any, n: int) -> list[Any]:
@@ -383,6 +368,31 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
                         log(f"     {line.rstrip()[:150]}")
 
 
+def _reused() -> dict[str, Any]:
+    """What --reuse measures: the accounts and places the generator made earlier."""
+    import datetime as _dt
+
+    from accounts.models import User
+    from duty.models import Shift
+    from party.models import Unit
+
+    admin = User.objects.get(username="community_admin")
+    community = admin.grants.get().place_id
+    first = Shift.objects.filter(community_id=community).order_by("starts_at").first()
+    assert first is not None, "no roster in this database: generate it first"
+    from django.utils import timezone
+
+    made = {
+        "community": community,
+        "admin": admin.pk,
+        "city": User.objects.get(username="city_admin").pk,
+        "unit_admin": User.objects.get(username="unit_admin").pk,
+        "unit": Unit.objects.get(name="【UNA】单位").pk,
+        "day": (timezone.localdate(first.starts_at) + _dt.timedelta(days=3)).isoformat(),
+    }
+    return made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--units", type=int, default=300)
@@ -394,61 +404,14 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        raise SystemExit("DATABASE_URL must name a PostgreSQL database that may be dropped")
-    from bench.city_generator import recreate_database
-
-    started = time.perf_counter()
-    if not args.reuse:
-        log(f"recreating {url}")
-        recreate_database(url)
-    django_setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if args.reuse:
-        import datetime as _dt
-
-        from accounts.models import User
-        from duty.models import Shift
-        from party.models import Unit
-
-        admin = User.objects.get(username="community_admin")
-        community = admin.grants.get().place_id
-        first = Shift.objects.filter(community_id=community).order_by("starts_at").first()
-        assert first is not None, "no roster in this database: generate it first"
-        from django.utils import timezone
-
-        made = {
-            "community": community,
-            "admin": admin.pk,
-            "city": User.objects.get(username="city_admin").pk,
-            "unit_admin": User.objects.get(username="unit_admin").pk,
-            "unit": Unit.objects.get(name="【UNA】单位").pk,
-            "day": (timezone.localdate(first.starts_at) + _dt.timedelta(days=3)).isoformat(),
-        }
-    else:
-        call_command("migrate", verbosity=0)
-        t = time.perf_counter()
-        made = generate(args)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        log(f"generated in {time.perf_counter() - t:.1f} s")
-    try:
-        measure(args, made)
-    finally:
-        connection.close()
-        if args.drop:
-            import psycopg
-            from psycopg import sql
-
-            name = url.rsplit("/", 1)[1].split("?")[0]
-            admin_url = url.rsplit("/", 1)[0] + "/postgres"
-            with psycopg.connect(admin_url, autocommit=True) as pg:
-                pg.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            log(f"dropped {name}")
-    log(f"done in {time.perf_counter() - started:.1f} s")
+    harness.run(
+        args,
+        default_url=DEFAULT_URL,
+        urlconf="bench.deployment_urls",
+        generate=generate,
+        reused=_reused,
+        measure=measure,
+    )
 
 
 if __name__ == "__main__":

@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +37,8 @@ from typing import Any
 ROOT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT_DIR))
 
+from bench import harness  # noqa: E402
+from bench.harness import log  # noqa: E402
 from bench.timing import timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_requests"
@@ -52,21 +51,6 @@ MIX = (
     (0.05, "cancelled"),
 )
 CATEGORIES = ("urgent_trip", "treatment_trip", "medicine", "food", "care", "psychological", "other")
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def django_setup() -> None:
-    os.environ.setdefault("LINLI_VAR_DIR", tempfile.mkdtemp(prefix="linli-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.requests_urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
 
 
 def _requests_for(
@@ -214,6 +198,16 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
                 log(f"     {line.rstrip()[:150]}")
 
 
+def _reused() -> dict[str, Any]:
+    """What --reuse measures: the accounts and places the generator made earlier."""
+    from accounts.models import User
+
+    user = User.objects.get(username="community_admin")
+    grant = user.grants.get()
+    made = {"community": grant.place_id, "user": user.pk}
+    return made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--requests", type=int, default=20_000)
@@ -224,46 +218,14 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
 
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith("postgres"):
-        raise SystemExit("DATABASE_URL must name a PostgreSQL database that may be dropped")
-    from bench.city_generator import recreate_database
-
-    started = time.perf_counter()
-    if not args.reuse:
-        log(f"recreating {url}")
-        recreate_database(url)
-    django_setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if args.reuse:
-        from accounts.models import User
-
-        user = User.objects.get(username="community_admin")
-        grant = user.grants.get()
-        made = {"community": grant.place_id, "user": user.pk}
-    else:
-        call_command("migrate", verbosity=0)
-        t = time.perf_counter()
-        made = generate(args)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        log(f"generated in {time.perf_counter() - t:.1f} s")
-    try:
-        measure(args, made)
-    finally:
-        connection.close()
-        if args.drop:
-            import psycopg
-            from psycopg import sql
-
-            name = url.rsplit("/", 1)[1].split("?")[0]
-            admin_url = url.rsplit("/", 1)[0] + "/postgres"
-            with psycopg.connect(admin_url, autocommit=True) as pg:
-                pg.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            log(f"dropped {name}")
-    log(f"done in {time.perf_counter() - started:.1f} s")
+    harness.run(
+        args,
+        default_url=DEFAULT_URL,
+        urlconf="bench.requests_urls",
+        generate=generate,
+        reused=_reused,
+        measure=measure,
+    )
 
 
 if __name__ == "__main__":
