@@ -49,6 +49,9 @@ from people.search import person_search_fields
 from places.models import Place, PlaceKind
 
 LINK_VALID_DAYS = 30
+# Registrations from one network address per hour. A community office's Wi-Fi may carry a few
+# dozen cadres scanning the code at once; a script creating accounts is stopped.
+REGISTRATIONS_PER_HOUR = 60
 LINK_VALID_DAYS_MAX = 180
 NOTE_MAX = 200
 
@@ -228,6 +231,30 @@ def cadre_register(
             "registered",
         ) from None
     return user
+
+
+def _registration_key(ip: str) -> str:
+    import hashlib
+
+    return "checkin-register:" + hashlib.sha256(ip.encode()).hexdigest()
+
+
+def registration_allowed(ip: str) -> bool:
+    """Fewer than REGISTRATIONS_PER_HOUR accounts registered from this address this hour."""
+    from django.core.cache import cache
+
+    return int(cache.get(_registration_key(ip), 0)) < REGISTRATIONS_PER_HOUR
+
+
+def registration_count(ip: str) -> None:
+    from django.core.cache import cache
+
+    key = _registration_key(ip)
+    cache.add(key, 0, 3600)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
 
 
 def _unit_by_id(unit_id: object) -> Unit | None:

@@ -293,3 +293,27 @@ def test_unit_page_marks_members(tiny_city: TinyCity) -> None:
     for role in ("community_admin", "cadre", "resident", "volunteer"):
         assert _client(tc, role).get(url).status_code == 404, role
     assert _client(tc, "district_admin").get(url).status_code == 200
+
+
+def test_registrations_from_one_address_are_limited(
+    tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script cannot create accounts without end: past the hourly number for one address the
+    page says so and registers no one; another address still may."""
+    from party import deployments
+
+    monkeypatch.setattr(deployments, "REGISTRATIONS_PER_HOUR", 1)
+    tc = tiny_city
+    url = reverse("party:checkin_register", args=[_link(tc).token])
+    first = Client()
+    assert first.post(url, _registration(tc, first.get(url).content.decode())).status_code == 302
+    second = Client()
+    second.cookies["django_language"] = "en"
+    data = _registration(tc, second.get(url).content.decode(), phone="13722224444")
+    r = second.post(url, data)
+    assert r.status_code == 429 and "Too many registrations" in r.content.decode()
+    assert not User.objects.filter(username="13722224444").exists()
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3")
+    page = elsewhere.get(url).content.decode()
+    r = elsewhere.post(url, _registration(tc, page, phone="13722224444"))
+    assert r.status_code == 302 and User.objects.filter(username="13722224444").exists()

@@ -119,6 +119,14 @@ def checkin_register(request: HttpRequest, token: str) -> HttpResponse:
         ("", _("Choose your work unit")),
         *[(str(pk), name) for pk, name in selectors.unit_choices()],
     ]
+    ip = request.META.get("REMOTE_ADDR", "")
+    if request.method == "POST" and not services.registration_allowed(ip):
+        form.is_valid()
+        form.add_error(
+            None, _("Too many registrations from this network in the last hour; try again later.")
+        )
+        context = {"link": link, "token": token, "place_line": _place_line(link), "form": form}
+        return render(request, "party/deploy_register.html", context, status=429)
     if request.method == "POST":
 
         def action(d: dict[str, Any]) -> str:
@@ -134,6 +142,7 @@ def checkin_register(request: HttpRequest, token: str) -> HttpResponse:
                 services.deployment_check_in(
                     actor=actor_for_user(user), token=token, unit_id=d["unit"]
                 )
+            services.registration_count(ip)
             login(request, user, backend=BACKEND)
             return reverse("party:checkin", kwargs={"token": token})
 
