@@ -253,7 +253,10 @@ def _duty_samples(tc: TinyCity) -> None:
     from party.models import CheckInLink, Deployment, DeploymentStatus
 
     now = timezone.now()
-    start = now - dt.timedelta(hours=1)
+    # Today's shift runs from an hour ago (never before today's local midnight, so it is on
+    # today's roster at any time of day) until five hours from now.
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+    start = max(now - dt.timedelta(hours=1), midnight)
     chains = {
         "": (tc.inside, tc.users["community_admin"], tc.users["cadre"]),
         "【OST】": (tc.other_street, tc.users["【OST】_admin"], tc.users["【OST】_admin"]),
@@ -294,7 +297,7 @@ def _duty_samples(tc: TinyCity) -> None:
             **at_c,
             post=post,
             starts_at=start,
-            ends_at=start + dt.timedelta(hours=6),
+            ends_at=now + dt.timedelta(hours=5),
             needed=2,
             created_by=admin,
             created_at=start,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
@@ -123,7 +124,7 @@ def test_a_volunteer_cannot_open_a_case_or_file_and_nothing_is_saved(tiny_city: 
         ServiceRequest.objects.count(),
         TriageCase.objects.count(),
     )
-    with pytest.raises(ValidationError) as e:
+    with translation.override("en"), pytest.raises(ValidationError) as e:
         finding_record(
             actor=vol,
             patrol=patrol,
