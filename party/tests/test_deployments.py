@@ -294,13 +294,18 @@ def _register(tc: TinyCity, **kw: object) -> User:
     return cadre_register(**data)
 
 
+def _wrong_check_digit(id_number: str) -> str:
+    """A synthetic ID number whose last character is not its check digit."""
+    return id_number[:-1] + ("1" if id_number[-1] != "1" else "2")
+
+
 def test_register_collects_every_field_error_and_creates_nothing(tiny_city: TinyCity) -> None:
     users, people = User.objects.count(), Person.objects.count()
     with pytest.raises(ValidationError) as e:
         _register(
             tiny_city,
             name="",
-            id_number="420103198005171234",
+            id_number=_wrong_check_digit(synthetic_id_number()),
             phone="12",
             unit_id="x",
             password="1",
