@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "service_requests",
     "care",
     "duty",
+    "notices",
 ]
 
 MIDDLEWARE = [

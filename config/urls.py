@@ -29,6 +29,7 @@ urlpatterns = [
     path("requests/", include("service_requests.web.urls")),
     path("supplies/", include("supplies.web.urls")),
     path("duty/", include("duty.web.urls")),
+    path("", include("notices.web.urls")),
     path("open311/v2/", include("service_requests.open311.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),

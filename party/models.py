@@ -318,3 +318,35 @@ class Deployment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == DeploymentStatus.ACTIVE
+
+
+# Study (M3) and recognition (M17) live in their own files; importing them here registers them.
+from party.recognition_models import (  # noqa: E402
+    Accountability,
+    Activist,
+    Commendation,
+    FrontlineEntry,
+    Nomination,
+    NominationStatus,
+)
+from party.study_models import (  # noqa: E402
+    DiscussionPost,
+    StudyMaterial,
+    StudyProgramme,
+    StudyRecord,
+    StudyReminder,
+)
+
+__all__ = [
+    "Accountability",
+    "Activist",
+    "Commendation",
+    "DiscussionPost",
+    "FrontlineEntry",
+    "Nomination",
+    "NominationStatus",
+    "StudyMaterial",
+    "StudyProgramme",
+    "StudyRecord",
+    "StudyReminder",
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from party.web import deployment_urls, views
+from party.web import deployment_urls, recognition_urls, study_urls, views
 
 app_name = "party"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("units/", views.unit_list, name="units"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     *deployment_urls.urlpatterns,
+    *study_urls.urlpatterns,
+    *recognition_urls.urlpatterns,
 ]
