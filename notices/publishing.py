@@ -123,3 +123,23 @@ def _building_targets(issuer: Place, building: Place | None) -> list[Place]:
             "below_threshold",
         )
     return [building]
+
+
+def may_withdraw(actor: Actor, notice: Notice) -> bool:
+    """The issuing office and the offices above it withdraw a notice."""
+    return actor.is_superuser or any(
+        notice.issuer_path.startswith(g.place_path) for g in actor.place_grants(OFFICE_ROLES)
+    )
+
+
+@transaction.atomic
+def notice_withdraw(*, actor: Actor, notice: Notice) -> Notice:
+    """Withdraw the notice: residents no longer see it; it stays in the record. Again: no change."""
+    if actor.user_id is None or not may_withdraw(actor, notice):
+        raise NotAllowed(_("Only the issuing office withdraws its notice."))
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.withdrawn_at is None:
+        notice.withdrawn_at = timezone.now()
+        notice.withdrawn_by_id = actor.user_id
+        notice.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return notice

@@ -27,6 +27,14 @@ def actor_place_paths(actor: Actor) -> list[str]:
     registration place."""
     paths = [g.place_path for g in actor.grants if g.place_path]
     paths += [g.unit_place_path for g in actor.grants if g.unit_place_path]
+    homes = [g.household_id for g in actor.grants_for(Role.RESIDENT) if g.household_id]
+    if homes:
+        # A household grant carries no place path: the resident stands at their building.
+        from places.models import Household
+
+        paths += list(
+            Household.objects.filter(pk__in=homes).values_list("building__path", flat=True)
+        )
     return sorted(set(paths))
 
 
@@ -66,10 +74,14 @@ class NoticeTargetQuerySet(ScopedQuerySet):
 
 
 class NoticeRelayQuerySet(ScopedQuerySet):
-    """How a community relayed a notice: its offices, and its own workers."""
+    """How a community relayed a notice: its offices, and the people of the community (its
+    workers and residents read the explanation with the notice)."""
 
     def access_q(self, actor: Actor) -> Q | None:
-        return path_prefix_q(actor, OFFICE_ROLES, "community_path")
+        offices = path_prefix_q(actor, OFFICE_ROLES, "community_path")
+        above = sorted({a for p in actor_place_paths(actor) for a in ancestor_paths(p)})
+        own = Q(community_path__in=above) if above else None
+        return any_of([q for q in [offices, own] if q is not None])
 
 
 class NoticeReadQuerySet(ScopedQuerySet):
