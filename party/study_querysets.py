@@ -76,5 +76,22 @@ class DiscussionPostQuerySet(ScopedQuerySet):
 
 
 class StudyReminderQuerySet(ScopedQuerySet):
+    """A reminder sent to an organisation reaches the members of its whole subtree (a committee's
+    reminder is read by the members of its branches), so they see it too."""
+
     def access_q(self, actor: Actor) -> Q | None:
-        return _org_rows_q(actor, own_field=None, members_of_org=True)
+        base = _org_rows_q(actor, own_field=None, members_of_org=True)
+        above = _member_org_ancestors(actor)
+        return any_of([q for q in [base, Q(org__path__in=above) if above else None] if q])
+
+
+def _member_org_ancestors(actor: Actor) -> list[str]:
+    """The paths of the member's organisation and every organisation above it."""
+    if not actor.person_id:
+        return []
+    from party.models import PartyMember
+
+    paths = PartyMember.objects.filter(person_id=actor.person_id).values_list(
+        "org__path", flat=True
+    )
+    return sorted({a for p in paths for a in ancestor_paths(p)})
