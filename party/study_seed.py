@@ -20,6 +20,7 @@ from django.conf import settings
 
 from accounts.models import User
 from accounts.selectors import actor_for_user
+from core.actor import Actor
 from party.models import PartyOrg, StudyProgramme
 from places.models import Place
 
@@ -154,3 +155,25 @@ def programme_from_seed(
             issued_on=m.issued_on,
         )
     return programme
+
+
+def seed_materials_add(*, actor: Actor, programme: StudyProgramme) -> int:
+    """Add the seed's eight attachments to a programme (the "materials from the seed" button);
+    those already there by title are skipped. Returns how many were added."""
+    from party import study
+
+    have = set(programme.materials.values_list("title", flat=True))
+    added = 0
+    for m in read_seed().materials:
+        if m.title in have:
+            continue
+        study.material_add(
+            actor=actor,
+            programme=programme,
+            title=m.title,
+            body=m.body,
+            source=m.source,
+            issued_on=m.issued_on,
+        )
+        added += 1
+    return added

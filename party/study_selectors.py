@@ -473,3 +473,18 @@ def my_reminders(actor: Actor) -> list[StudyReminder]:
 
 def remindable_orgs(actor: Actor, programme: StudyProgramme) -> bool:
     return reads_completion(actor)
+
+
+def publish_org_choices(actor: Actor) -> list[tuple[int, str]]:
+    """Organisations a department may ask to take part: the top two levels it sees."""
+    orgs = (
+        PartyOrg.objects.for_actor(actor)
+        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .order_by("path")
+        .values_list("pk", "name")[:300]
+    )
+    return list(orgs)
+
+
+def orgs_by_ids(actor: Actor, ids: list[int]) -> list[PartyOrg]:
+    return list(PartyOrg.objects.for_actor(actor).filter(pk__in=ids))
