@@ -240,17 +240,19 @@ def test_pages_report_handle_rebut(tiny_city: TinyCity) -> None:
     again = worker.post(reverse("notices:incident_new"), data)  # sent twice: saved once
     assert again.status_code == 302
     incident = OpinionIncident.objects.get(summary="网传要封城")
+    detail = reverse("notices:incident", args=[incident.pk])
+    assert r["Location"] == detail
     assert incident.community == tc.inside.community
     # the worker may read but not handle
-    assert worker.post(r.url, {"status": "handling", "note": "x"}).status_code == 403
+    assert worker.post(detail, {"status": "handling", "note": "x"}).status_code == 403
     assert worker.get(reverse("notices:incident_rebut", args=[incident.pk])).status_code == 403
     street = _client(tc.users["street_admin"])
-    page = street.get(r.url)
+    page = street.get(detail)
     assert page.status_code == 200 and b'data-testid="action-form"' in page.content
-    r2 = street.post(r.url, {"once": "t1", "status": "closed", "note": ""})
+    r2 = street.post(detail, {"once": "t1", "status": "closed", "note": ""})
     assert r2.status_code == 400 and b'data-testid="error-note"' in r2.content
     assert (
-        street.post(r.url, {"once": "t2", "status": "handling", "note": "核实"}).status_code == 302
+        street.post(detail, {"once": "t2", "status": "handling", "note": "核实"}).status_code == 302
     )
     rebut = reverse("notices:incident_rebut", args=[incident.pk])
     assert street.get(rebut).status_code == 200
