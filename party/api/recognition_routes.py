@@ -138,9 +138,7 @@ def add_entry(request: HttpRequest, person_id: int, payload: EntryIn) -> Status[
         return 201, e.pk
 
     status, pk = api_once(request, actor, payload.idempotency_key, action)
-    entry = sel.person_entries(actor, person).filter(pk=pk).first()
-    if entry is None:  # pragma: no cover - the caller just wrote it
-        entry = FrontlineEntry.objects.select_related("org").get(pk=pk)
+    entry = sel.person_entries(actor, person).get(pk=pk)
     return Status(status, entry_row(entry))
 
 

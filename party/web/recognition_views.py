@@ -6,13 +6,15 @@ who may do what; what the actor may not see is 404."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
@@ -67,6 +69,13 @@ FORMS = {
     "accountability": AccountabilityForm,
     "activist": ActivistForm,
 }
+
+
+def _number(value: int | Decimal) -> str:
+    """4.50 → "4.5", 3.00 → "3"."""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
 
 
 def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -151,7 +160,7 @@ def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
     figures = record.figures()
     top = max([1, *[int(v) for v in figures.values()]])
     bars = [
-        (key, label, value, int(100 * min(float(value), top) / top))
+        (key, label, _number(value), int(100 * min(float(value), top) / top))
         for key, label, value in (
             ("deployment_days", _("Days deployed"), figures["deployment_days"]),
             ("hours", _("Hours served"), figures["hours"]),
@@ -162,7 +171,7 @@ def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
     ]
     timeline = sorted(
         [("entry", e.happened_on, e) for e in record.entries]
-        + [("nomination", n.recorded_at.date(), n) for n in record.nominations]
+        + [("nomination", timezone.localdate(n.recorded_at), n) for n in record.nominations]
         + [("accountability", a.decided_on, a) for a in record.accountability]
         + [("activist", a.found_on, a) for a in record.activist],
         key=lambda t: t[1],
@@ -177,6 +186,8 @@ def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
         "forms": forms,
         "may_add": may_add,
         "open_form": action,
+        "activity_hours": _number(record.activity_hours),
+        "shift_hours": _number(record.shift_hours),
     }
     status = 400 if action and forms[action].errors else 200
     return render(request, "party/recognition_frontline.html", context, status=status)
@@ -265,8 +276,19 @@ def commendation_detail(request: HttpRequest, commendation_id: int) -> HttpRespo
         "not_adopted": [n for n in nominees if n.status == NominationStatus.NOT_ADOPTED],
         "once": once_token(),
         "may_publish": c.notice_id is None,
+        "notice_url": _notice_url(c.notice_id),
     }
     return render(request, "party/recognition_commendation.html", context)
+
+
+def _notice_url(notice_id: int | None) -> str:
+    """The published notice's page, when the notices pages are installed."""
+    if notice_id is None:
+        return ""
+    try:
+        return reverse("notices:notice", args=[notice_id])
+    except NoReverseMatch:
+        return ""
 
 
 def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
