@@ -11,7 +11,9 @@ from notices.models import GuideTopic
 
 class GuideItemForm(OnceTokenMixin):
     topic = forms.ChoiceField(label=_("Topic"), choices=GuideTopic.choices)
-    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+    position = forms.IntegerField(
+        label=_("Position in its topic"), min_value=0, max_value=999, initial=0
+    )
     title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
     body_zh = forms.CharField(
         label=_("Text (Chinese)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8})
