@@ -7,6 +7,7 @@ started. Services are keyword-only with `actor` first; each refusal changes noth
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
 from party.models import (
     DiscussionPost,
     PartyMember,
@@ -49,14 +49,25 @@ def _user_id(actor: Actor) -> int:
     return actor.user_id
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\x00"))
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def _line(value: str) -> str:
+    """One line of Chinese prose: invisible characters gone, runs of spaces made one, stripped.
+    No NFKC: the full-width punctuation of the text (，。（）“”) stays as written."""
+    return _SPACES.sub(" ", value.translate(_INVISIBLE)).strip()
+
+
 def _text(value: object, limit: int) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    return _line(" ".join(str(value or "").splitlines()))[:limit]
 
 
 def _body(value: object, limit: int) -> str:
-    """Long text keeps its paragraphs: each line normalised, blank lines kept."""
-    lines = [normalize_text(line) for line in str(value or "").replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip()[:limit]
+    """Long text keeps its paragraphs: each line cleaned, at most one blank line between."""
+    lines = [_line(line) for line in str(value or "").replace("\r\n", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text.strip()[:limit]
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ reminders. A refusal changes nothing."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -59,7 +60,7 @@ def test_publish_rules(world: StudyWorld) -> None:
     tc = world.tc
     today = timezone.localdate()
     district = actor_for_user(tc.users["district_admin"])
-    kw = {"title": "学习", "starts_on": today, "ends_on": today}
+    kw: dict[str, Any] = {"title": "学习", "starts_on": today, "ends_on": today}
     with pytest.raises(ValidationError) as e:
         study.programme_publish(
             actor=district,
@@ -166,7 +167,7 @@ def test_discussion_members_of_the_org_and_its_admins(world: StudyWorld) -> None
             study.discussion_post(actor=world.actor(key), programme=p, org=world.branch, body="x")
     with pytest.raises(NotAllowed):
         study.discussion_post(
-            actor=tc.users["【ODI】_admin"] and actor_for_user(tc.users["【ODI】_admin"]),
+            actor=actor_for_user(tc.users["【ODI】_admin"]),
             programme=p,
             org=world.branch,
             body="x",

@@ -1,0 +1,59 @@
+"""Themed party day study on a phone (390x844): a party member of a grid branch opens the study
+list, the February programme (from the seed), its first material, marks it studied, writes a
+reflection and sees the progress on the programme page. The programme is published through the
+seed loader (not what this test is about)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from core.testing import PASSWORD, build_tiny_city
+from e2e.test_foundation import login
+from party.models import StudyRecord
+from party.tests.test_study_helpers import build_study_world
+
+pytestmark = pytest.mark.browser
+
+PHONE_390 = {"width": 390, "height": 844}
+
+
+def test_member_reads_a_material_marks_it_studied_and_writes_a_reflection(
+    transactional_db: None, new_page: Any, shot: Any
+) -> None:
+    world = build_study_world(build_tiny_city())
+    p = world.programme
+    page = new_page(PHONE_390)
+    login(page, "study-a1", PASSWORD)
+    page.goto("/study/")
+    card = page.get_by_test_id("programme-card").filter(has_text=p.title)
+    expect(card).to_be_visible()
+    expect(card.get_by_test_id("programme-progress")).to_contain_text("0")
+    shot(page, "1-list")
+    card.click()
+    expect(page.get_by_test_id("programme-title")).to_have_text(p.title)
+    expect(page.get_by_test_id("material-card")).to_have_count(8)
+    shot(page, "2-programme")
+    page.get_by_test_id("material-card").first.click()
+    expect(page.get_by_test_id("material-title")).to_contain_text("习近平作出重要指示")
+    expect(page.get_by_test_id("material-source")).to_contain_text("人民日报")
+    shot(page, "3-material")
+    page.get_by_test_id("mark-studied").click()
+    expect(page.get_by_test_id("studied")).to_be_visible()
+    page.fill("#id_reflection", "要坚定信心、同舟共济，带头做好楼栋值守。")
+    page.get_by_test_id("save-reflection").click()
+    expect(page.get_by_test_id("my-reflection")).to_contain_text("带头做好楼栋值守")
+    expect(page.get_by_test_id("my-progress")).to_contain_text("1")
+    shot(page, "4-studied")
+    page.get_by_test_id("back-programme").click()
+    expect(page.locator('[data-testid="material-card"][data-studied="1"]')).to_have_count(1)
+    expect(page.get_by_test_id("my-progress")).to_contain_text(re.compile(r"1\D+8"))
+    shot(page, "5-progress")
+    record = StudyRecord.objects.get(member=world.members["a1"])
+    assert record.reflection.startswith("要坚定信心")
+    # The viewport is a phone: nothing wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_390["width"]
