@@ -367,3 +367,51 @@ def test_api(tiny_city: TinyCity) -> None:
     assert odi.get(f"/api/supervision/inspections/{inspection.pk}").status_code == 404
     assert _send(odi, url, {"status": "open", "note": "x"}).status_code == 404
     assert Client().get("/api/supervision/inspections").status_code == 401
+
+
+def test_team_and_area_lead_pages(tiny_city: TinyCity) -> None:
+    tc = tiny_city
+    from notices.models import AreaLead, SupervisionTeam
+
+    district = _client(tc.users["district_admin"])
+    assert b'data-testid="team-form"' in district.get(reverse("notices:teams")).content
+    bad = district.post(
+        reverse("notices:teams"), {"once": "t0", "name": "", "place": str(tc.inside.district.pk)}
+    )
+    assert bad.status_code == 400 and b'data-testid="error-name"' in bad.content
+    data = {
+        "once": "t1",
+        "name": "区第二督导组",
+        "place": str(tc.inside.district.pk),
+        "leader": str(tc.users["district_admin"].pk),
+        "members": [str(tc.users["street_admin"].pk)],
+    }
+    r = district.post(reverse("notices:teams"), data)
+    assert r.status_code == 302
+    team = SupervisionTeam.objects.get(name="区第二督导组")
+    assert district.get(reverse("notices:team", args=[team.pk])).status_code == 200
+    street = _client(tc.users["street_admin"])
+    assert street.post(reverse("notices:team", args=[team.pk]), {"once": "x"}).status_code == 403
+    page = street.get(reverse("notices:area_leads"))
+    assert b'data-testid="area-lead-form"' in page.content
+    r = street.post(
+        reverse("notices:area_leads"),
+        {
+            "once": "a1",
+            "street": str(tc.inside.street.pk),
+            "leader": str(tc.users["community_admin"].pk),
+            "communities": [str(tc.inside.community.pk)],
+            "note": "东片",
+        },
+    )
+    assert r.status_code == 302
+    lead = AreaLead.objects.get(leader=tc.users["community_admin"])
+    assert street.get(reverse("notices:area_lead", args=[lead.pk])).status_code == 200
+    # the area lead inspects their community
+    i = supervision.inspection_create(
+        actor=_actor(tc, "community_admin"),
+        place=tc.inside.community,
+        inspected_on=timezone.localdate(),
+        items=_items(),
+    )
+    assert i.inspector == tc.users["community_admin"]
