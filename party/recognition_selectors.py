@@ -98,6 +98,15 @@ def people_orgs(people: list[Person]) -> dict[int, str]:
     return dict(rows)
 
 
+def person_by_identity(id_number: str, name: str) -> Person | None:
+    """The registry's person with exactly this ID number and name (an activist who is not yet a
+    party member is recorded by both, so nothing is revealed to someone who knows only one)."""
+    number = "".join(str(id_number or "").split()).upper()
+    if not number or not name:
+        return None
+    return Person.objects.filter(id_number=number, name=name.strip()).first()
+
+
 def membership_of(person: Person) -> PartyMember | None:
     """The person's party membership (one per person), when there is one."""
     return PartyMember.objects.filter(person=person).select_related("org", "unit").first()

@@ -333,3 +333,73 @@ def test_api_entry_empty_body_changes_nothing_and_a_good_one_is_created(
     assert all("【ODI】" not in row["title"] for row in listed["items"])
     one = d.get(f"/api/recognition/commendations/{listed['items'][0]['id']}")
     assert one.status_code == 200 and "decision_text" in one.json()
+
+
+def test_nomination_decided_on_its_page_and_accountability_shown(tiny_city: TinyCity) -> None:
+    person = _member(tiny_city, "inside").person
+    ca = _actor(tiny_city, "community_admin")
+    n = services.nominate(actor=ca, person=person, title="抗疫先进个人", deeds="组织志愿者")
+    a = services.accountability_record(
+        actor=ca,
+        person=person,
+        finding="卡口无人值守",
+        decision="批评教育",
+        authority="社区党委",
+        decided_on=TODAY(),
+    )
+    # The community admin sees both but decides nothing.
+    own = _client(tiny_city.users["community_admin"])
+    page = own.get(reverse("party:nomination", args=[n.pk]))
+    assert page.status_code == 200 and 'data-testid="decide-form"' not in page.content.decode()
+    assert (
+        own.post(reverse("party:nomination", args=[n.pk]), {"outcome": "not_adopted"}).status_code
+        == 403
+    )
+    r = own.get(reverse("party:accountability", args=[a.pk]))
+    assert r.status_code == 200 and "卡口无人值守" in r.content.decode()
+    # The department decides it: not adopted, once.
+    dept = _client(tiny_city.users["district_admin"])
+    url = reverse("party:nomination", args=[n.pk])
+    html = dept.get(url).content.decode()
+    data = {"once": _once(html, "decide-form"), "outcome": "not_adopted", "commendation": ""}
+    assert dept.post(url, data).status_code == 302
+    assert dept.post(url, data).status_code == 302
+    n.refresh_from_db()
+    assert n.status == NominationStatus.NOT_ADOPTED and n.decided_at is not None
+    with pytest.raises(ValidationError):
+        services.nomination_decide(
+            actor=_actor(tiny_city, "district_admin"), nomination=n, outcome="not_adopted"
+        )
+
+
+def test_an_activist_not_yet_a_member_is_recorded_by_name_and_id(tiny_city: TinyCity) -> None:
+    volunteer = tiny_city.sibling.residents[1].person  # no party membership, no record
+    c = _client(tiny_city.users["community_admin"])
+    assert c.get(reverse("party:frontline", args=[volunteer.pk])).status_code == 404
+    url = reverse("party:activists")
+    html = c.get(url).content.decode()
+    org = tiny_city.inside.grid_branch
+    assert org is not None
+    data = {
+        "once": _once(html, "new-activist-form"),
+        "name": volunteer.name,
+        "id_number": "110101199001011234",
+        "org": str(org.pk),
+        "found_where": "东门卡口志愿值守",
+        "found_on": str(TODAY()),
+        "note": "",
+    }
+    r = c.post(url, data)
+    assert r.status_code == 400 and 'data-testid="error-id_number"' in r.content.decode()
+    assert not Activist.objects.filter(person=volunteer).exists()
+    data["id_number"] = str(volunteer.id_number)
+    r = c.post(url, data)
+    assert r.status_code == 302
+    assert Activist.objects.filter(person=volunteer, org=org).count() == 1
+    # Now in the organisation's reach: the record opens, the list finds them by name.
+    assert c.get(reverse("party:frontline", args=[volunteer.pk])).status_code == 200
+    listed = c.get(url + "?q=" + volunteer.name).content.decode()
+    assert "东门卡口志愿值守" in listed
+    # The street office still sees nothing.
+    street = _client(tiny_city.users["street_admin"])
+    assert street.get(reverse("party:frontline", args=[volunteer.pk])).status_code == 404

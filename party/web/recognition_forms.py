@@ -58,6 +58,18 @@ class ActivistForm(OnceTokenMixin, OrgChoiceMixin):
     )
 
 
+class NewActivistForm(ActivistForm):
+    """An activist who is not yet in anyone's record: found by name and ID number."""
+
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["name", "id_number", "org", "found_where", "found_on", "note"]
+
+
 class CommendationForm(OnceTokenMixin):
     place = forms.TypedChoiceField(label=_("Area"), choices=[], coerce=int)
     title = forms.CharField(

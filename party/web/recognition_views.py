@@ -33,6 +33,7 @@ from party.web.recognition_forms import (
     ConfirmForm,
     DecideForm,
     EntryForm,
+    NewActivistForm,
     NominationForm,
 )
 
@@ -275,7 +276,8 @@ def commendation_detail(request: HttpRequest, commendation_id: int) -> HttpRespo
         "commended": [n for n in nominees if n.status == NominationStatus.COMMENDED],
         "not_adopted": [n for n in nominees if n.status == NominationStatus.NOT_ADOPTED],
         "once": once_token(),
-        "may_publish": c.notice_id is None,
+        "may_publish": c.notice_id is None
+        and c.place_id in {p.pk for p in sel.department_places(actor)},
         "notice_url": _notice_url(c.notice_id),
     }
     return render(request, "party/recognition_commendation.html", context)
@@ -294,9 +296,8 @@ def _notice_url(notice_id: int | None) -> str:
 def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     actor = actor_of(request)
     n = sel.access_nomination(actor, nomination_id)
-    may_decide = n.status == NominationStatus.PROPOSED and any(
-        n.scope_path.startswith(p.path) for p in sel.department_places(actor)
-    )
+    department = any(n.scope_path.startswith(p.path) for p in sel.department_places(actor))
+    may_decide = n.status == NominationStatus.PROPOSED and department
     form = None
     decisions = []
     if may_decide:
@@ -315,6 +316,10 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
         if not form.is_bound:
             form.initial["once"] = once_token()
     if request.method == "POST":
+        if form is None and department:
+            # Sent again after it was decided (or decided by someone else meanwhile).
+            messages.info(request, _("This nomination was already decided."))
+            return redirect(reverse("party:nomination", args=[n.pk]))
         if form is None:
             raise NotAllowed(_("You may not decide this nomination."))
         by_pk = {c.pk: c for c in decisions}
@@ -349,10 +354,51 @@ def accountability_detail(request: HttpRequest, accountability_id: int) -> HttpR
 
 
 def activists(request: HttpRequest) -> HttpResponse:
+    """/recognition/activists/: activists by organisation (search, filter); a form to record a
+    new one found by name and ID number."""
     actor = _require_reader(request)
     q = search_term(request)
     org_id = request.GET.get("org", "")
     org = int(org_id) if org_id.isdigit() else None
+    orgs = list(sel.actor_orgs(actor).values_list("pk", "name")[:300])
+    form = NewActivistForm(request.POST if request.method == "POST" else None)
+    form.fields["org"].choices = orgs  # type: ignore[attr-defined]
+    form.fields["org"].required = True
+    if request.method == "POST":
+        if not orgs:
+            raise NotAllowed(_("You may not add to this record."))
+
+        def add(d: dict[str, Any]) -> str:
+            person = sel.person_by_identity(d["id_number"], d["name"])
+            if person is None:
+                raise ValidationError(
+                    {"id_number": [_("No one with this name and ID number in the registry.")]}
+                )
+            found = sel.actor_orgs(actor).filter(pk=d["org"]).first()
+            if found is None:
+                raise ValidationError({"org": [_("Choose an organisation you record for.")]})
+            services.activist_record(
+                actor=actor,
+                person=person,
+                org=found,
+                found_where=d["found_where"],
+                found_on=d["found_on"],
+                note=d["note"],
+            )
+            return reverse("party:frontline", args=[person.pk])
+
+        done = run_once(request, form, add, _("Saved."))
+        if done:
+            return done
+    else:
+        form.initial["once"] = once_token()
     page = paginate(request, sel.activist_list(actor, q, org), per_page=50)
-    context = {"q": q, "org": org, "orgs": sel.activist_orgs(actor), "page": page}
-    return render(request, "party/recognition_activists.html", context)
+    context = {
+        "q": q,
+        "org": org,
+        "orgs": sel.activist_orgs(actor),
+        "page": page,
+        "form": form if orgs else None,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "party/recognition_activists.html", context, status=status)
