@@ -57,3 +57,36 @@ def test_member_reads_a_material_marks_it_studied_and_writes_a_reflection(
     # The viewport is a phone: nothing wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_390["width"]
+
+
+def test_community_admin_reads_completion_drills_down_and_reminds(
+    transactional_db: None, new_page: Any, shot: Any
+) -> None:
+    from party.models import StudyReminder
+    from party.tests.test_study_helpers import study_all
+
+    tc = build_tiny_city()
+    world = build_study_world(tc)
+    study_all(world, "a1")
+    study_all(world, "a2", 3)
+    page = new_page(PHONE_390)
+    login(page, tc.users["community_admin"].username, PASSWORD)
+    page.goto(f"/study/{world.programme.pk}/completion/")
+    total = page.get_by_test_id("completion-total")
+    expect(total).to_have_attribute("data-members", "8")
+    expect(total).to_have_attribute("data-started", "2")
+    shot(page, "1-completion")
+    page.get_by_test_id("completion-row").filter(has_text=world.committee.name).get_by_role(
+        "link"
+    ).click()
+    page.get_by_test_id("completion-row").filter(has_text=world.branch.name).get_by_role(
+        "link"
+    ).click()
+    expect(page.get_by_test_id("completion-org")).to_have_text(world.branch.name)
+    expect(page.get_by_test_id("not-started")).to_contain_text("党员甲三")
+    page.get_by_test_id("remind-here").click()
+    expect(page.locator(".messages")).to_be_visible()
+    shot(page, "2-reminded")
+    assert StudyReminder.objects.get(programme=world.programme).recipients == 3
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_390["width"]
