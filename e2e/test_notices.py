@@ -74,3 +74,27 @@ def test_resident_reads_a_notice_with_the_communitys_explanation(
     expect(inside.get_by_test_id("reach-count")).to_contain_text("1 /")
     expect(inside.get_by_test_id("relayed")).to_be_visible()
     shot(office, "3-reach")
+
+
+def test_anyone_reads_the_protection_guide_on_a_phone(
+    transactional_db: None, new_page: Any, shot: Any
+) -> None:
+    from notices.guide_seed import guide_seed
+
+    tc = build_tiny_city()
+    guide_seed(tc.city)
+    page = new_page(PHONE_390)
+    page.goto("/guide/")  # no login
+    expect(page).to_have_url(url_path("/guide/"))
+    expect(page.get_by_test_id("guide-row").first).to_be_visible()
+    page.get_by_test_id("guide-search").fill("发热门诊")
+    with page.expect_navigation():
+        page.get_by_test_id("guide-search").press("Enter")
+    rows = page.get_by_test_id("guide-row")
+    expect(rows).to_have_count(1)
+    shot(page, "1-search")
+    with page.expect_navigation():
+        rows.first.get_by_role("link").click()
+    expect(page.get_by_test_id("guide-item-body")).to_contain_text("发热门诊")
+    expect(page.get_by_test_id("guide-source")).to_contain_text("中国疾病预防控制中心")
+    shot(page, "2-item")

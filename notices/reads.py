@@ -27,12 +27,16 @@ def resident_community(actor: Actor) -> tuple[int, str] | None:
     return (row[0], row[1]) if row is not None else None
 
 
+def _existing(notice_id: int, user_id: int) -> NoticeRead | None:
+    return NoticeRead.objects.filter(notice_id=notice_id, user_id=user_id).first()
+
+
 def notice_read(*, actor: Actor, notice: Notice) -> NoticeRead | None:
     """Record that the actor opened the notice (the first time only); None for an anonymous
     actor or a withdrawn notice. The caller has already checked that the actor sees it."""
     if actor.user_id is None or notice.withdrawn_at is not None:
         return None
-    existing = NoticeRead.objects.filter(notice_id=notice.pk, user_id=actor.user_id).first()
+    existing = _existing(notice.pk, actor.user_id)
     if existing is not None:
         return existing
     home = resident_community(actor)

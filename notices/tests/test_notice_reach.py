@@ -185,3 +185,20 @@ def test_reach_per_community_equals_a_recount_and_is_scoped(
     mine = selectors.reach_communities(street, notice)
     assert list(mine.values_list("pk", flat=True)) == [tc.inside.community.pk]
     assert selectors.notice_reach(street, notice, mine, list(mine)).reads == 1
+
+
+def test_two_openings_at_the_same_moment_record_one_read(
+    tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other request recorded the read between our check and our insert: the unique
+    constraint refuses the second row and the first one is returned."""
+    from notices import reads
+
+    tc = tiny_city
+    notice = city_notice(tc)
+    resident = act(tc, "resident")
+    first = notice_read(actor=resident, notice=notice)
+    monkeypatch.setattr(reads, "_existing", lambda notice_id, user_id: None)
+    second = notice_read(actor=resident, notice=notice)
+    assert first is not None and second is not None and second.pk == first.pk
+    assert NoticeRead.objects.filter(notice=notice).count() == 1
