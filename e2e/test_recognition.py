@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.testing import PASSWORD, build_tiny_city
-from e2e.conftest import PHONE
+from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import login
 from notices.models import NoticeKind
 from party.models import Commendation, Nomination, NominationStatus
@@ -93,3 +93,9 @@ def test_department_nominates_commends_and_publishes(
     p.goto(reverse("party:frontline", args=[person.pk]))
     expect(p.get_by_test_id("commended")).to_have_text("全市优秀共产党员")
     shot(p, "8-frontline-commended")
+    # 7. The same record on a desktop screen.
+    d = new_page(DESK)
+    login(d, "district_admin", PASSWORD)
+    d.goto(reverse("party:frontline", args=[person.pk]))
+    expect(d.get_by_test_id("commended")).to_be_visible()
+    shot(d, "9-desktop-frontline")
