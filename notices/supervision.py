@@ -228,8 +228,8 @@ def inspection_create(
         name = normalize_text(raw.get("item") or "")
         note = (raw.get("note") or "").strip()
         result = (raw.get("result") or "").strip()
-        if not name and not note:
-            continue
+        if not note and (not name or not result):
+            continue  # an empty row, or an item not assessed this time
         n = {"n": i + 1}
         if not name:
             raise field_error("items", _("Row %(n)s: name the checklist item.") % n, "required")

@@ -12,7 +12,7 @@ from core.forms import OnceTokenMixin
 from notices.models import ItemResult
 
 EXTRA_ROWS = 3
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InspectionForm(OnceTokenMixin):

@@ -179,7 +179,7 @@ def rectification_detail(request: HttpRequest, rectification_id: int) -> HttpRes
             )
             return request.path
 
-        done = run_once(request, form, action, _("Follow-up recorded."))
+        done = run_once(request, form, action, _("Rectification follow-up recorded."))
         if done:
             return done
     context = {
