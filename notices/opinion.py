@@ -171,7 +171,9 @@ def incident_act(
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise field_error("note", _("At most %(n)s characters.") % {"n": NOTE_MAX})
-    if not note and (status == IncidentStatus.CLOSED or status == incident.status):
+    # Closing, reopening and a step that changes nothing say what was done.
+    needs_note = IncidentStatus.CLOSED in (status, incident.status) or status == incident.status
+    if not note and needs_note:
         raise field_error("note", _("Say what was done."), "required")
     now = timezone.now()
     action = IncidentAction.objects.create(

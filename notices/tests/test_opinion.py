@@ -313,3 +313,17 @@ def test_api_report_read_act(tiny_city: TinyCity) -> None:
     assert odi.get(f"/api/opinion/incidents/{pk}").status_code == 404
     assert _send(odi, url, {"status": "handling", "note": "x"}).status_code == 404
     assert Client().get("/api/opinion/incidents").status_code == 401
+
+
+def test_reopening_a_closed_incident_needs_a_note(tiny_city: TinyCity) -> None:
+    tc = tiny_city
+    incident = _report(tc)
+    street = _actor(tc, "street_admin")
+    opinion.incident_act(actor=street, incident=incident, note="", status="handling")
+    opinion.incident_act(actor=street, incident=incident, note="已澄清", status="closed")
+    with pytest.raises(ValidationError) as e:
+        opinion.incident_act(actor=street, incident=incident, note="", status="handling")
+    assert _fields(e.value) == {"note"}
+    opinion.incident_act(actor=street, incident=incident, note="又有人转发", status="handling")
+    incident.refresh_from_db()
+    assert incident.status == "handling" and incident.closed_at is None
