@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,7 +265,7 @@ def members_not_started(programme: StudyProgramme, org: PartyOrg) -> int:
         return 0
     return (
         PartyMember.objects.filter(q, org__path__startswith=org.path)
-        .exclude(pk__in=StudyRecord.objects.filter(programme=programme).values("member_id"))
+        .exclude(Exists(StudyRecord.objects.filter(programme=programme, member=OuterRef("pk"))))
         .count()
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -275,6 +275,12 @@ def _studied_count(programme: StudyProgramme) -> Subquery:
     )
 
 
+def _has_record(programme: StudyProgramme) -> Exists:
+    """The member studied something of the programme (an anti-join when negated: NOT IN over a
+    city's records is not hashed and turns quadratic)."""
+    return Exists(StudyRecord.objects.filter(programme=programme, member=OuterRef("pk")))
+
+
 def members_with_progress(
     actor: Actor, programme: StudyProgramme, org: PartyOrg | None
 ) -> QuerySet[PartyMember]:
@@ -288,9 +294,7 @@ def not_started(
     actor: Actor, programme: StudyProgramme, org: PartyOrg | None, q: str = ""
 ) -> QuerySet[PartyMember]:
     """Members who have not studied any material yet, by name (no phone, no ID)."""
-    members = _members_base(actor, programme, org).exclude(
-        pk__in=StudyRecord.objects.filter(programme=programme).values("member_id")
-    )
+    members = _members_base(actor, programme, org).exclude(_has_record(programme))
     if q:
         members = members.filter(person__name__icontains=q)
     return members.select_related("person", "org").order_by("person__name", "pk")
@@ -461,11 +465,11 @@ def my_reminders(actor: Actor) -> list[StudyReminder]:
     member = own_member(actor)
     if member is None:
         return []
-    started = StudyRecord.objects.filter(member=member).values("programme_id")
+    started = StudyRecord.objects.filter(member=member, programme=OuterRef("programme_id"))
     return list(
         StudyReminder.objects.for_actor(actor)
         .filter(org__path__in=_ancestor_org_paths(member.org.path))
-        .exclude(programme_id__in=started)
+        .exclude(Exists(started))
         .select_related("programme", "org")
         .order_by("-sent_at", "-pk")[:5]
     )
