@@ -321,12 +321,10 @@ def completion(actor: Actor, programme: StudyProgramme, org: PartyOrg | None = N
     grouped = (
         _members_base(actor, programme, org)
         .annotate(done=Coalesce(done, Value(0)))
-        .values("org_id", "org__path", "org__scope_path", "unit_id", "org__unit_id")
-        .annotate(
-            members=Count("pk"),
-            started=Count("pk", filter=Q(done__gt=0)),
-            completed=Count("pk", filter=Q(done__gte=n)) if n else Value(0),
-        )
+        # Grouped by the number studied too: the subquery is then evaluated once per member
+        # (a filtered count per figure would run it once per figure).
+        .values("org_id", "org__path", "org__scope_path", "unit_id", "org__unit_id", "done")
+        .annotate(members=Count("pk"))
         .order_by()
     )
     total = CompletionRow("total", org.name if org else programme.title, org_id=None)
@@ -339,7 +337,8 @@ def completion(actor: Actor, programme: StudyProgramme, org: PartyOrg | None = N
         tops = []
     rows = list(grouped)
     for r in rows:
-        counts = (r["members"], r["started"], r["completed"])
+        k = r["members"]
+        counts = (k, k if r["done"] > 0 else 0, k if n and r["done"] >= n else 0)
         _add(total, counts)
         key = _bucket(r["org__path"], org, tops)
         if key is not None:
