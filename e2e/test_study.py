@@ -78,10 +78,10 @@ def test_community_admin_reads_completion_drills_down_and_reminds(
     shot(page, "1-completion")
     page.get_by_test_id("completion-row").filter(has_text=world.committee.name).get_by_role(
         "link"
-    ).click()
+    ).first.click()
     page.get_by_test_id("completion-row").filter(has_text=world.branch.name).get_by_role(
         "link"
-    ).click()
+    ).first.click()
     expect(page.get_by_test_id("completion-org")).to_have_text(world.branch.name)
     expect(page.get_by_test_id("not-started")).to_contain_text("党员甲三")
     page.get_by_test_id("remind-here").click()

@@ -77,7 +77,7 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
         "member": member,
         "open": sel.in_window(p),
         "may_completion": sel.reads_completion(actor),
-        "may_discuss": member is not None or sel.reads_completion(actor),
+        "may_discuss": member is not None,
         "may_add": sel.publishes_at(actor, p.place),
     }
     return render(request, "party/study_programme.html", context)
