@@ -1,7 +1,18 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 
-from core.testing import TinyCity, build_tiny_city
+from core.testing import SUMMARY_DIR, TinyCity, build_tiny_city, summary_line
+
+
+def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    # Tests create and log in thousands of accounts: PBKDF2's deliberate slowness (about half a
+    # second a hash here) was most of the suite's time. Production keeps the default hashers.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -15,14 +26,20 @@ def tiny_city(db) -> TinyCity:  # type: ignore[no-untyped-def]
     return build_tiny_city()
 
 
+def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(SUMMARY_DIR, ignore_errors=True)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    from core.tests.test_access_matrix import MATRIX_SUMMARY
-
-    for line in [*MATRIX_SUMMARY, *_NOT_RUN]:
+    """The lines tests left for the log (core.testing.summary_line), from every worker, once."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    seen: list[str] = []
+    for f in sorted(SUMMARY_DIR.glob("*.txt")):
+        seen += [line for line in f.read_text(encoding="utf-8").splitlines() if line not in seen]
+    for line in seen:
         terminalreporter.write_line(line)
-
-
-_NOT_RUN: list[str] = []
 
 
 def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +56,7 @@ def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-unt
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-        _NOT_RUN.append(
+        summary_line(
             f"{len(drop)} PostgreSQL-only concurrency tests not run on SQLite "
             "(run with DATABASE_URL=postgres://…; .ci/run does)"
         )

@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LINLI_VAR_DIR", BASE_DIR / "var"))
+# Tests run in parallel processes (pytest-xdist): each worker ("gw0", "gw1"…) gets its own var/
+# directory and, below, its own Redis database, so one worker's job queue, throttles and cache
+# clearing never reach another's.
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TEST_WORKER:
+    VAR_DIR = VAR_DIR / TEST_WORKER
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 PRODUCTION = os.environ.get("LINLI_PRODUCTION", "") == "1"
@@ -140,6 +146,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and TEST_WORKER:
+    # redis://host:port/15 → /15 for gw0, /14 for gw1…
+    _base, _sep, _db = REDIS_URL.rpartition("/")
+    _index = int(TEST_WORKER.removeprefix("gw") or 0)
+    if _db.isdigit() and _base.count("/") >= 2:
+        REDIS_URL = f"{_base}/{int(_db) - _index}"
+    else:
+        REDIS_URL = f"{REDIS_URL.rstrip('/')}/{_index}"
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("Environment variable REDIS_URL must be set")
 

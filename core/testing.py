@@ -9,9 +9,11 @@ units. A test spots a leak by a marker in any response body.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -639,6 +641,7 @@ def _issue8_samples(tc: TinyCity) -> None:
         DiscussionPost,
         FrontlineEntry,
         Nomination,
+        NominationStatus,
         StudyMaterial,
         StudyProgramme,
         StudyRecord,
@@ -708,7 +711,12 @@ def _issue8_samples(tc: TinyCity) -> None:
             recorded_at=now,
         )
         Nomination.objects.create(
-            title=f"{marker}优秀共产党员", deeds=f"{marker}事迹", commendation=commendation, **rec
+            title=f"{marker}优秀共产党员",
+            deeds=f"{marker}事迹",
+            commendation=commendation,
+            status=NominationStatus.COMMENDED,
+            decided_at=now,
+            **rec,
         )
         Accountability.objects.create(
             finding=f"{marker}值守缺岗",
@@ -753,7 +761,8 @@ def _issue8_samples(tc: TinyCity) -> None:
             reach=200,
             street=s,
             community=c,
-            place_path=c.path,
+            place_path=s.path,
+            status=IncidentStatus.HANDLING,
             reported_by=street_admin,
             reported_at=now,
         )
@@ -817,3 +826,15 @@ def _issue8_samples(tc: TinyCity) -> None:
             published=published,
             updated_at=now,
         )
+
+
+SUMMARY_DIR = Path(__file__).resolve().parent.parent / "test-output" / "summary"
+
+
+def summary_line(line: str) -> None:
+    """A line for the end of the test run's log (e.g. the matrix's size). Written to a file per
+    process, so that with parallel workers (pytest-xdist) the controlling process prints it."""
+    SUMMARY_DIR.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(SUMMARY_DIR / f"{worker}.txt", "a", encoding="utf-8") as f:
+        f.write(line + "\n")

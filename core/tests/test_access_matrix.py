@@ -27,7 +27,7 @@ from care.models import CareAssignment
 from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
-from core.testing import TinyCity
+from core.testing import TinyCity, summary_line
 from duty.models import (
     Activity,
     Patrol,
@@ -40,8 +40,35 @@ from duty.models import (
     Zone,
 )
 from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
-from party.models import CheckInLink, Deployment, PartyMember, PartyOrg, Unit
-from people.models import RegistryImport, Resident
+from notices.models import (
+    AreaLead,
+    GuideItem,
+    Inspection,
+    InspectionItem,
+    Notice,
+    OpinionIncident,
+    Rectification,
+    RectificationUpdate,
+    SupervisionTeam,
+)
+from party.models import (
+    Accountability,
+    Activist,
+    CheckInLink,
+    Commendation,
+    Deployment,
+    DiscussionPost,
+    FrontlineEntry,
+    Nomination,
+    PartyMember,
+    PartyOrg,
+    StudyMaterial,
+    StudyProgramme,
+    StudyRecord,
+    StudyReminder,
+    Unit,
+)
+from people.models import Person, RegistryImport, Resident
 from places.models import Household, Place
 from service_requests.models import Dispatch, ServiceRequest, Vehicle
 from supplies.models import Stock, SupplyItem
@@ -96,12 +123,23 @@ COMMUNITY_WORKERS = {
     "health_worker",
     *HELPERS,
 }
+# Issue 8. Recognition: only organisation departments (city, district) and the person's own
+# party organisation (the community's secretary, the unit's party admin) — mission.md M17.
+RECOGNITION_VIEWERS = {"city_admin", "district_admin", "community_admin"}
+COMMENDATION_VIEWERS = {"city_admin", "district_admin"}
+# Notices reach everyone under their targets; the offices above follow them. Incidents and
+# inspections: the offices of the place; supervision teams and area leads: city, district, street.
+NOTICE_OFFICES = REGISTRY_ADMINS
+SUPERVISORS = {"city_admin", "district_admin", "street_admin"}
 
 # Pages anyone may open without logging in.
 PUBLIC_URL_NAMES = {
     # A check-in link's token is the credential a cadre scans (issue 7).
     "party:checkin",
     "party:checkin_register",
+    # The protection guide is for the public (issue 8); a draft still answers 404.
+    "notices:guide",
+    "notices:guide_item",
     "accounts:login",
     "accounts:set_language",
     "admin:login",
@@ -109,7 +147,11 @@ PUBLIC_URL_NAMES = {
     "api:openapi-json",
     "api:openapi-view",
 }
-PUBLIC_API_OPERATIONS = {("post", "/api/auth/token")}
+PUBLIC_API_OPERATIONS = {
+    ("post", "/api/auth/token"),
+    ("get", "/api/guide"),
+    ("get", "/api/guide/{guide_item_id}"),
+}
 DENIED = {401, 403, 404, 405}
 
 
@@ -210,6 +252,59 @@ def oracle(user: User, obj: models.Model) -> bool:
                 if user.pk in takers | {obj.created_by_id}:
                     return True
             elif user.pk in (obj.worker_id, obj.filed_by_id):
+                return True
+        elif isinstance(obj, StudyProgramme | StudyMaterial):
+            if _study_visible(user, grant, obj):
+                return True
+        elif isinstance(obj, StudyRecord | DiscussionPost | StudyReminder):
+            if role in PARTY_VIEWERS and place_pk in _ancestors(_org_place(obj.org)):
+                return True
+            if role == "unit_admin" and grant.unit_id == obj.unit_id:
+                return True
+            if user.pk == getattr(obj, "user_id", getattr(obj, "author_id", None)):
+                return True
+            if not isinstance(obj, StudyRecord) and obj.org_id in _member_org_ids(user):
+                return True
+        elif isinstance(obj, FrontlineEntry | Nomination | Accountability | Activist):
+            if role in RECOGNITION_VIEWERS and place_pk in _ancestors(_org_place(obj.org)):
+                return True
+            if role == "unit_admin" and grant.unit_id == obj.unit_id:
+                return True
+        elif isinstance(obj, Commendation):
+            if role in COMMENDATION_VIEWERS and place_pk in _ancestors(obj.place):
+                return True
+        elif isinstance(obj, Person):
+            if _recognition_person_visible(grant, obj):
+                return True
+        elif isinstance(obj, Notice):
+            if _notice_visible(grant, obj):
+                return True
+        elif isinstance(obj, OpinionIncident):
+            if obj.reported_by_id == user.pk:
+                return True
+            if role in NOTICE_OFFICES and place_pk in _ancestors(_place_of_path(obj.place_path)):
+                return True
+        elif isinstance(obj, Inspection | InspectionItem | Rectification | RectificationUpdate):
+            inspection = obj if isinstance(obj, Inspection) else obj.inspection
+            if inspection.inspector_id == user.pk:
+                return True
+            if role in NOTICE_OFFICES and place_pk in _ancestors(inspection.place):
+                return True
+        elif isinstance(obj, SupervisionTeam):
+            if role in SUPERVISORS and place_pk in _ancestors(obj.place):
+                return True
+            if obj.members.filter(pk=user.pk).exists():
+                return True
+        elif isinstance(obj, AreaLead):
+            if obj.leader_id == user.pk:
+                return True
+            if role in SUPERVISORS and place_pk in _ancestors(obj.street):
+                return True
+        elif isinstance(obj, GuideItem):
+            # The guide is public; a draft only for the city's admins, who edit it.
+            if obj.published:
+                return True
+            if role == "city_admin" and place_pk in _ancestors(obj.city):
                 return True
         elif isinstance(obj, Vehicle | Stock):
             if role in RESOURCE_VIEWERS and place_pk in _ancestors(obj.place):
@@ -328,6 +423,65 @@ def _duty_visible(user: User, grant: Grant, obj: Post | Zone | Shift | ShiftAssi
     return grant.role == "unit_admin" and grant.unit_id == obj.unit_id
 
 
+def _member_org_ids(user: User) -> set[int]:
+    if user.person_id is None:
+        return set()
+    return set(
+        PartyMember.objects.filter(person_id=user.person_id).values_list("org_id", flat=True)
+    )
+
+
+def _study_visible(user: User, grant: Grant, obj: StudyProgramme | StudyMaterial) -> bool:
+    """A programme is seen by the offices at, above and below its department, and by the unit
+    admins and party members under it."""
+    programme = obj if isinstance(obj, StudyProgramme) else obj.programme
+    here = _grant_place(grant)
+    related = here is not None and (
+        here.pk in _ancestors(programme.place) or programme.place_id in _ancestors(here)
+    )
+    if grant.role in PARTY_VIEWERS and related:
+        return True
+    if grant.role == "unit_admin" and here is not None and programme.place_id in _ancestors(here):
+        return True
+    if user.person_id is not None:
+        for m in PartyMember.objects.filter(person_id=user.person_id):
+            if programme.place_id in _ancestors(_org_place(m.org)):
+                return True
+    return False
+
+
+def _recognition_person_visible(grant: Grant, person: Person) -> bool:
+    """A person's frontline record: seen by whoever may see their party membership or one of
+    their recognition records under the recognition rule."""
+    orgs = [m.org for m in PartyMember.objects.filter(person=person)]
+    for model in (FrontlineEntry, Nomination, Accountability, Activist):
+        orgs += [r.org for r in model.objects.filter(person=person)]
+    for org in orgs:
+        if grant.role in RECOGNITION_VIEWERS and grant.place_id in _ancestors(_org_place(org)):
+            return True
+        if grant.role == "unit_admin" and grant.unit_id == _org_unit(org):
+            return True
+    return False
+
+
+def _notice_visible(grant: Grant, notice: Notice) -> bool:
+    """Everyone under a target receives the notice; the offices above a target, or above its
+    issuer, follow it."""
+    here = _grant_place(grant)
+    if here is None:
+        return False
+    for target in notice.targets.all():
+        if target.place_id in _ancestors(here):
+            return True
+        if grant.role in NOTICE_OFFICES and here.pk in _ancestors(target.place):
+            return True
+    return grant.role in NOTICE_OFFICES and here.pk in _ancestors(notice.issuer)
+
+
+def _place_of_path(path: str) -> Place:
+    return Place.objects.get(pk=int(path.strip("/").split("/")[-1]))
+
+
 def _grant_place(g: Grant) -> Place | None:
     if g.place is not None:
         return g.place
@@ -366,8 +520,6 @@ def forbidden_markers(user: User) -> set[str]:
 
 
 _CITY: dict[str, Any] = {}
-# Read by conftest.py's terminal summary, so every run's log states the matrix size.
-MATRIX_SUMMARY: list[str] = []
 
 # URL keyword / API path parameter → the model whose ids it takes.
 PARAM_MODELS: dict[str, type[models.Model]] = {
@@ -403,6 +555,19 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "finding_id": PatrolFinding,
     "activity_id": Activity,
     "need_id": WorkerNeed,
+    "programme_id": StudyProgramme,
+    "material_id": StudyMaterial,
+    "person_id": Person,
+    "commendation_id": Commendation,
+    "nomination_id": Nomination,
+    "accountability_id": Accountability,
+    "notice_id": Notice,
+    "guide_item_id": GuideItem,
+    "incident_id": OpinionIncident,
+    "inspection_id": Inspection,
+    "rectification_id": Rectification,
+    "team_id": SupervisionTeam,
+    "area_lead_id": AreaLead,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}
@@ -490,8 +655,10 @@ def _kwargs_for(name: str, pattern: URLPattern) -> list[tuple[dict[str, Any], li
 
 def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every model we own (not sessions, tokens or the audit trail)."""
-    # Coverage counters are derived figures a read may create for the day (health.selectors).
+    # Coverage counters are derived figures a read may create for the day (health.selectors);
+    # opening a notice records that it was read (notices.reads), which is what opening means.
     skip = {
+        "noticeread",
         "session",
         "apitoken",
         "auditevent",
@@ -654,7 +821,7 @@ def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
 
     assert _snapshot() == before, "a refused request changed data"
     endpoints = len(patterns) + len(api_ops)
-    MATRIX_SUMMARY.append(
+    summary_line(
         f"authorisation matrix: {len(patterns)} URL patterns + {len(api_ops)} API operations = "
         f"{endpoints} endpoints × {len(roles)} roles × {len(probed_objects)} objects "
         f"(in and out of scope) → {counts['requests']} requests, {len(leaks)} leaks"
