@@ -146,6 +146,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
     from django.utils.translation import gettext as _
 
     from accounts.home_duty import deployment_link, duty_counts, unit_counts
+    from accounts.home_outreach import outreach_counts, unit_outreach
     from core.roles import REGISTRY_ROLES, Role
     from party.models import PartyMember, PartyOrg, Unit
     from people.models import Resident
@@ -197,6 +198,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                 scope.counts.extend(_triage_counts(actor, g.role, column))
             scope.counts.extend(_care_and_request_counts(actor, g.role, column))
             scope.counts.extend(duty_counts(actor, g.role, g.place_path))
+            scope.counts.extend(outreach_counts(actor, g.role, g.place_id))
             orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
             if orgs.exists():
                 scope.counts.append(
@@ -225,6 +227,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                     )
                 )
                 scope.counts.extend(unit_counts(actor, unit.pk))
+                scope.counts.extend(unit_outreach(actor))
         elif g.household_id is not None:
             scope.url = reverse("places:household", args=[g.household_id])
             scope.counts.append(

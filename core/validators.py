@@ -63,8 +63,14 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 # Zero-width characters that ride along when text is pasted from WeChat, web pages or Excel.
 # ZWJ/ZWNJ are left alone: some scripts need them.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\x00"))
 _WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def normalize_line(value: str) -> str:
+    """One line of Chinese prose: invisible characters gone, whitespace runs made one space,
+    stripped. No NFKC, so the full-width punctuation of a title (，。：（）“”) stays as written."""
+    return _WHITESPACE_RUN.sub(" ", _text(value).translate(_INVISIBLE)).strip()
 
 
 def normalize_text(value: str) -> str:

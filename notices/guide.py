@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_text
+from core.validators import normalize_line
 from notices.models import GuideItem, GuideTopic
 from places.models import Place, PlaceKind
 
@@ -35,7 +35,7 @@ def may_edit_guide_item(actor: Actor, item: GuideItem) -> bool:
 
 
 def _title(field: str, value: str) -> str:
-    text = normalize_text(value or "")
+    text = normalize_line(value or "")
     if not text:
         raise field_error(field, _("Enter a title."), "required")
     if len(text) > TITLE_MAX:
@@ -85,7 +85,7 @@ def guide_item_save(
     item.body_zh = _body("body_zh", body_zh)
     item.title_en = _title("title_en", title_en)
     item.body_en = _body("body_en", body_en)
-    item.source = normalize_text(source or "")
+    item.source = normalize_line(source or "")
     if not item.source:
         raise field_error("source", _("Say where the advice comes from."), "required")
     if len(item.source) > SOURCE_MAX:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_text
+from core.validators import normalize_line
 from notices.models import (
     IncidentAction,
     IncidentKind,
@@ -112,7 +112,7 @@ def incident_report(
         raise field_error("summary", _("Say what is being said."), "required")
     if len(summary) > SUMMARY_MAX:
         raise field_error("summary", _("At most %(n)s characters.") % {"n": SUMMARY_MAX})
-    where_seen = normalize_text(where_seen or "")
+    where_seen = normalize_line(where_seen or "")
     if not where_seen:
         raise field_error(
             "where_seen", _("Say where it was seen (e.g. a WeChat group)."), "required"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from notices.models import Notice, NoticeKind, NoticeTarget, OpinionIncident
 from notices.querysets import OFFICE_ROLES
 from places.models import Place, PlaceKind
@@ -55,7 +55,7 @@ def notice_publish(
         raise NotAllowed(_("Only the command of this place publishes its notices."))
     if kind not in NoticeKind.values:
         raise field_error("kind", _("Choose the kind of notice."))
-    title = normalize_text(title or "")
+    title = normalize_line(title or "")
     body = (body or "").strip()
     if not title:
         raise field_error("title", _("Enter a title."), "required")

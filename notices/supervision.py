@@ -18,7 +18,7 @@ from accounts.models import Grant, User
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_text
+from core.validators import normalize_line
 from notices.models import (
     AreaLead,
     Inspection,
@@ -90,7 +90,7 @@ def team_save(
     """Form or change a city's or district's supervision team (督导组)."""
     if team is not None and not manages_team(actor, team):
         raise NotAllowed(_("Only the city's or district's admins change this team."))
-    name = normalize_text(name or "")
+    name = normalize_line(name or "")
     if not name:
         raise field_error("name", _("Name the team."), "required")
     if len(name) > NAME_MAX:
@@ -157,7 +157,7 @@ def area_lead_save(
             raise field_error(
                 "communities", _("%(place)s is not a community of this street.") % {"place": c.name}
             )
-    note = normalize_text(note or "")[:200]
+    note = normalize_line(note or "")[:200]
     clash = AreaLead.objects.filter(street=street, leader=leader)
     if area_lead is not None:
         clash = clash.exclude(pk=area_lead.pk)
@@ -225,7 +225,7 @@ def inspection_create(
         raise field_error("summary", _("At most %(n)s characters.") % {"n": TEXT_MAX})
     rows: list[InspectionItem] = []
     for i, raw in enumerate(items):
-        name = normalize_text(raw.get("item") or "")
+        name = normalize_line(raw.get("item") or "")
         note = (raw.get("note") or "").strip()
         result = (raw.get("result") or "").strip()
         if not note and (not name or not result):
@@ -297,7 +297,7 @@ def rectification_add(
         raise field_error("finding", _("Say what must be rectified."), "required")
     if len(finding) > TEXT_MAX:
         raise field_error("finding", _("At most %(n)s characters.") % {"n": TEXT_MAX})
-    owner_name = normalize_text(owner_name or "")
+    owner_name = normalize_line(owner_name or "")
     if not owner_name and owner is not None:
         owner_name = owner.display_name or owner.username
     if not owner_name:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from notices.models import Notice, NoticeKind
 from notices.publishing import notice_publish
 from party import recognition_selectors as sel
@@ -57,7 +57,7 @@ class _Errors:
 
 
 def _text(errors: _Errors, field: str, value: Any, limit: int, *, multiline: bool = False) -> str:
-    text = str(value or "").strip() if multiline else normalize_text(str(value or ""))
+    text = str(value or "").strip() if multiline else normalize_line(str(value or ""))
     if not text:
         errors.add(field, _("This field is required."), "required")
     elif len(text) > limit:

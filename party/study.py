@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
+from core.validators import normalize_line
 from party.models import (
     DiscussionPost,
     PartyMember,
@@ -50,14 +51,7 @@ def _user_id(actor: Actor) -> int:
     return actor.user_id
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\x00"))
-_SPACES = re.compile(r"[ \t\u3000\xa0]+")
-
-
-def _line(value: str) -> str:
-    """One line of Chinese prose: invisible characters gone, runs of spaces made one, stripped.
-    No NFKC: the full-width punctuation of the text (，。（）“”) stays as written."""
-    return _SPACES.sub(" ", value.translate(_INVISIBLE)).strip()
+_line = normalize_line
 
 
 def _text(value: object, limit: int) -> str:

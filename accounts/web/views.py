@@ -13,6 +13,8 @@ from accounts import services
 from accounts.forms import LoginForm
 from accounts.selectors import home_redirect, home_scopes
 from core.http import actor_of
+from notices.notice_selectors import notices_for_home, unread_count
+from party.study_selectors import my_reminders
 from triage.disclosure_selectors import resident_marked_buildings
 
 
@@ -25,6 +27,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "scopes": home_scopes(actor),
         # A resident's notice board: the buildings of their community marked as having cases.
         "marked_buildings": resident_marked_buildings(actor),
+        # The command's notices for this user's places, and a party member's study reminders.
+        "home_notices": notices_for_home(actor),
+        "notices_unread": unread_count(actor),
+        "study_reminders": my_reminders(actor),
     }
     return render(request, "accounts/home.html", context)
 

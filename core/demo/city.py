@@ -905,6 +905,9 @@ def build_demo_city(
     from core.demo.duty import seed_duty
 
     builder.say(f"deployed cadres: {seed_duty()}")
+    from core.demo.outreach import seed_outreach
+
+    builder.say(f"party day, notices, opinion, supervision: {seed_outreach()}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 
 from accounts.models import Grant, User
@@ -331,5 +331,38 @@ def test_accounts_table_is_read_back_from_the_database(city):
     TriageCase.objects.all().delete()
     Site.objects.all().delete()
     HealthFlag.objects.update(closed_by=None)
+    from notices.models import (
+        AreaLead,
+        GuideItem,
+        Inspection,
+        Notice,
+        OpinionIncident,
+        SupervisionTeam,
+    )
+    from party.models import (
+        Accountability,
+        Activist,
+        Commendation,
+        FrontlineEntry,
+        Nomination,
+        StudyProgramme,
+    )
+
+    done_by_demo_accounts: list[type[models.Model]] = [
+        FrontlineEntry,
+        Nomination,
+        Accountability,
+        Activist,
+        Commendation,
+        StudyProgramme,
+        Notice,
+        OpinionIncident,
+        Inspection,
+        SupervisionTeam,
+        AreaLead,
+        GuideItem,
+    ]
+    for model in done_by_demo_accounts:
+        model._default_manager.all().delete()
     User.objects.all().delete()
     assert demo_accounts_table() == ""

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from core.http import actor_of
 from core.pagination import paginate, search_term
 from core.roles import REGISTRY_ROLES
+from notices.notice_selectors import notices_for_home, unread_count
 from people.selectors import (
     access_household,
     editable_buildings,
@@ -64,4 +65,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         # A resident's notice board: the buildings of their community marked as having cases.
         "marked_buildings": resident_marked_buildings(actor),
     }
+    if any(g.household_id == household.pk for g in actor.grants):
+        # The resident's own household is their home page: the notices for them, unread first.
+        context["home_notices"] = notices_for_home(actor)
+        context["notices_unread"] = unread_count(actor)
     return render(request, "places/household.html", context)
