@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
-from core.testing import TinyCity
+from core.testing import TinyCity, synthetic_id_number
 from notices.models import Notice, NoticeKind, NoticeTarget
 from party import recognition as services
 from party import recognition_selectors as sel
@@ -383,7 +383,7 @@ def test_an_activist_not_yet_a_member_is_recorded_by_name_and_id(tiny_city: Tiny
     data = {
         "once": _once(html, "new-activist-form"),
         "name": volunteer.name,
-        "id_number": "110101199001011234",
+        "id_number": synthetic_id_number("110101"),  # valid, but not this person's
         "org": str(org.pk),
         "found_where": "东门卡口志愿值守",
         "found_on": str(TODAY()),
