@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
@@ -48,7 +46,9 @@ class SeedProgramme:
 
 
 def seed_path() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "seed" / SEED_FILE
+    # A copy of ../shared/seed's document ships with the code: `make run` on a fresh machine has
+    # only this repository.
+    return Path(__file__).resolve().parent / "seed" / SEED_FILE
 
 
 def _date(text: str) -> datetime.date | None:

@@ -42,6 +42,18 @@ def test_seed_has_the_notice_and_eight_attachments_without_the_guide() -> None:
     assert "公众防护指南" not in last.body and "张定宇同志先进事迹" in last.body
 
 
+def test_the_shipped_seed_is_the_shared_document() -> None:
+    """`make run` reads the copy under party/seed/; it must be the source document itself (the
+    repository's neighbour ../shared/seed/ in development and CI)."""
+    from django.conf import settings
+
+    from party.study_seed import SEED_FILE, seed_path
+
+    shared = settings.BASE_DIR.parent / "shared" / "seed" / SEED_FILE
+    assert seed_path().is_file()
+    assert not shared.exists() or shared.read_bytes() == seed_path().read_bytes()
+
+
 def test_seed_twice_is_the_same_programme(world: StudyWorld) -> None:
     tc = world.tc
     again = programme_from_seed(
