@@ -15,6 +15,8 @@ first of them a --read-share of each community's residents has read it (NoticeRe
 accounts of their own, bulk_create) and every tenth community relayed it.
 
 Measured (in-process, django.test.Client with a session; p50 / p95 / max in ms):
+  ceiling                   a bare view: one grouped SQL statement of residents and reads per
+                            community, as JSON (no scoping, relays or paging)
   publish, city admin       notice_publish to the whole city (rows written, queries)
   reach API, city admin     GET /api/notices/{id}/reach (totals over every community + 50 rows)
   reach API, street admin   GET /api/notices/{id}/reach (one street's communities)
@@ -40,6 +42,44 @@ from bench.harness import log  # noqa: E402
 from bench.timing import timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_notice"
+URLCONF = "bench.notice_publish"
+
+
+def __getattr__(name: str) -> Any:
+    """This module is also the benchmark's URLconf: the project's URLs plus the bare view (the
+    ceiling). Built on first use (Django is set up by then)."""
+    if name != "urlpatterns":
+        raise AttributeError(name)
+    from django.contrib.auth.decorators import login_not_required
+    from django.urls import path
+
+    from config.urls import urlpatterns as project_urlpatterns
+
+    return [
+        path("bench/bare-reach/<int:notice_id>/", login_not_required(bare_reach)),
+        *project_urlpatterns,
+    ]
+
+
+def bare_reach(request: Any, notice_id: int) -> Any:
+    """The least reach could do: living residents and reads per community in one grouped
+    statement, as JSON; no scoping, no relays, no paging."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "WITH r AS (SELECT community_id, count(*) c FROM notices_noticeread "
+            "WHERE notice_id = %s GROUP BY community_id) "
+            "SELECT p.community_id, count(*), coalesce(max(r.c), 0) FROM people_resident p "
+            "LEFT JOIN r ON r.community_id = p.community_id "
+            "WHERE p.status IN ('present', 'away') GROUP BY p.community_id",
+            [notice_id],
+        )
+        rows = cur.fetchall()
+    return JsonResponse({"rows": rows})
+
+
 BATCH = 2000
 
 
@@ -199,7 +239,9 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
         notices_for_home(resident_actor)
         unread_count(resident_actor)
 
+    anon = Client()
     cases = [
+        ("ceiling: bare grouped SQL view (reach)", must(anon, f"/bench/bare-reach/{nid}/")),
         ("publish to the whole city (service)", publish),
         ("API: reach, city admin", must(city, f"/api/notices/{nid}/reach")),
         ("API: reach, street admin", must(street, f"/api/notices/{nid}/reach")),
@@ -244,7 +286,7 @@ def main() -> None:
     harness.run(
         args,
         default_url=DEFAULT_URL,
-        urlconf="config.urls",
+        urlconf=URLCONF,
         generate=generate,
         reused=_reused,
         measure=measure,
