@@ -87,6 +87,7 @@ def test_department_nominates_commends_and_publishes(
         p.get_by_test_id("publish").click()
     expect(p.get_by_test_id("published")).to_be_visible()
     shot(p, "7-published")
+    assert nomination.commendation_id is not None
     c = Commendation.objects.get(pk=nomination.commendation_id)
     assert c.notice is not None and c.notice.kind == NoticeKind.DEED
     # 6. The frontline record shows the honour.
