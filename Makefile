@@ -16,11 +16,12 @@ run: $(BIN)/.installed
 	$(BIN)/python manage.py demo --if-empty
 	$(BIN)/python manage.py serve --port $(PORT)
 
-# The suite runs in one process per core (pytest-xdist); PYTEST_WORKERS=0 runs it in this one.
+# The suite runs in one process per core, at most 8 (pytest-xdist; each worker takes a Redis
+# database of its own, 15 down to 8); PYTEST_WORKERS=0 runs it in this one.
 PYTEST_WORKERS ?= auto
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses 8 $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -147,10 +147,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and TEST_WORKER:
-    # redis://host:port/15 → /15 for gw0, /14 for gw1…
+    # redis://host:port/15 → /15 for gw0, /14 for gw1… (`make test` runs at most 8 workers)
     _base, _sep, _db = REDIS_URL.rpartition("/")
     _index = int(TEST_WORKER.removeprefix("gw") or 0)
     if _db.isdigit() and _base.count("/") >= 2:
+        if _index > int(_db):
+            raise ImproperlyConfigured(
+                f"Test worker {TEST_WORKER} has no Redis database below /{_db}: run fewer workers"
+            )
         REDIS_URL = f"{_base}/{int(_db) - _index}"
     else:
         REDIS_URL = f"{REDIS_URL.rstrip('/')}/{_index}"
