@@ -67,3 +67,21 @@ def test_street_home_counts_rumours_being_handled(tiny_city: TinyCity) -> None:
     part = html.split("Rumours being handled")[0].rsplit("<strong>", 1)[1]
     assert int(part.split("</strong>")[0]) == open_here
     assert "/opinion/new/" in html  # any worker can report one from home
+
+
+def test_a_reminded_member_sees_it_on_the_home_page_until_they_study(tiny_city: TinyCity) -> None:
+    from party import study
+    from party.tests.test_study_helpers import build_study_world, study_all
+
+    world = build_study_world(tiny_city)
+    study.reminder_send(
+        actor=actor_for_user(tiny_city.users["community_admin"]),
+        programme=world.programme,
+        org=world.branch,
+    )
+    title = world.programme.title
+    assert 'data-testid="study-reminder"' in _page("study-a1") and title in _page("study-a1")
+    # Another district's member was not reminded of it (only of their own district's day).
+    assert title not in _page("study-d1")
+    study_all(world, "a1", 1)
+    assert title not in _page("study-a1")
