@@ -394,14 +394,11 @@ def _reused() -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser = harness.parser(__doc__, runs=50)
     parser.add_argument("--units", type=int, default=300)
     parser.add_argument("--members", type=int, default=120)
     parser.add_argument("--communities", type=int, default=1100)
-    parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2020)
-    parser.add_argument("--reuse", action="store_true", help="measure the existing database")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
 
     harness.run(

@@ -26,6 +26,15 @@ def django_setup(urlconf: str) -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
 
 
+def parser(doc: str | None, *, runs: int) -> argparse.ArgumentParser:
+    """The options every request-level benchmark takes; each adds its own sizes."""
+    p = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+    p.add_argument("--runs", type=int, default=runs)
+    p.add_argument("--reuse", action="store_true", help="measure the existing database")
+    p.add_argument("--drop", action="store_true", help="drop the database at the end")
+    return p
+
+
 def drop_database(url: str) -> None:
     import psycopg
     from psycopg import sql

@@ -274,14 +274,11 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser = harness.parser(__doc__, runs=30)
     parser.add_argument("--communities", type=int, default=1100)
     parser.add_argument("--residents", type=int, default=100)
     parser.add_argument("--read-share", type=float, default=0.2)
     parser.add_argument("--notices", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--reuse", action="store_true", help="measure the existing database")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
     harness.run(
         args,

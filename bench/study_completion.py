@@ -250,15 +250,12 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser = harness.parser(__doc__, runs=20)
     parser.add_argument("--districts", type=int, default=10)
     parser.add_argument("--communities", type=int, default=10)
     parser.add_argument("--branches", type=int, default=10)
     parser.add_argument("--members", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2020)
-    parser.add_argument("--reuse", action="store_true", help="measure the existing database")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     args = parser.parse_args()
     harness.run(
         args,
