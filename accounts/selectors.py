@@ -114,6 +114,7 @@ def _scope_grant(g: Grant, names: dict[int, str]) -> ScopeGrant:
         unit_id=g.unit_id,
         unit_place_path=g.unit.place_path if g.unit is not None else "",
         household_id=g.household_id,
+        household_path=path if g.household is not None else "",
         label=" · ".join(c for c in chain if c),
     )
 

@@ -15,6 +15,8 @@ class ScopeGrant:
     unit_id: int | None = None
     unit_place_path: str = ""
     household_id: int | None = None
+    # A resident's grant: their household's building path ("" otherwise), read with the grant.
+    household_path: str = ""
     label: str = ""  # e.g. "江汉区 · 民意街道 · 新华社区 · 第3网格"
 
 

@@ -27,14 +27,8 @@ def actor_place_paths(actor: Actor) -> list[str]:
     registration place."""
     paths = [g.place_path for g in actor.grants if g.place_path]
     paths += [g.unit_place_path for g in actor.grants if g.unit_place_path]
-    homes = [g.household_id for g in actor.grants_for(Role.RESIDENT) if g.household_id]
-    if homes:
-        # A household grant carries no place path: the resident stands at their building.
-        from places.models import Household
-
-        paths += list(
-            Household.objects.filter(pk__in=homes).values_list("building__path", flat=True)
-        )
+    # A resident stands at their household's building.
+    paths += [g.household_path for g in actor.grants_for(Role.RESIDENT) if g.household_path]
     return sorted(set(paths))
 
 

@@ -10,21 +10,17 @@ from django.utils import timezone
 from core.actor import Actor
 from core.roles import Role
 from notices.models import Notice, NoticeRead
-from places.models import Household
+from places.models import path_ids
 
 
 def resident_community(actor: Actor) -> tuple[int, str] | None:
-    """The (id, path) of the community of the actor's household as a resident, or None."""
-    homes = [g.household_id for g in actor.grants_for(Role.RESIDENT) if g.household_id]
-    if not homes:
-        return None
-    row = (
-        Household.objects.filter(pk__in=homes)
-        .order_by("pk")
-        .values_list("community_id", "community__path")
-        .first()
-    )
-    return (row[0], row[1]) if row is not None else None
+    """The (id, path) of the community of the actor's household as a resident, or None; read
+    from the grant's building path (city/district/street/community/grid/building), no query."""
+    for g in actor.grants_for(Role.RESIDENT):
+        ids = path_ids(g.household_path)
+        if len(ids) >= 4:
+            return ids[3], "/" + "/".join(map(str, ids[:4])) + "/"
+    return None
 
 
 def _existing(notice_id: int, user_id: int) -> NoticeRead | None:
