@@ -13,7 +13,7 @@ _ACTOR_ATTR = "_linli_actor"
 
 
 def _actor_key(user_id: object) -> str:
-    return f"actor:v2:{user_id}"
+    return f"actor:v3:{user_id}"  # v3: ScopeGrant.household_path
 
 
 def _cache_entry(user: User) -> Actor:
