@@ -29,6 +29,7 @@ from party.models import (
     StudyRecord,
     StudyReminder,
 )
+from party.study_querysets import ancestor_paths
 from places.models import Place, PlaceKind
 
 # ---- who is who -------------------------------------------------------------------------------
@@ -90,7 +91,8 @@ def taking_part_q(programme: StudyProgramme, field: str = "org__path") -> Q | No
 
 
 def takes_part(programme: StudyProgramme, org: PartyOrg) -> bool:
-    return any(org.path.startswith(p) for p in programme.orgs.values_list("path", flat=True))
+    # .all(): a list of programmes prefetches its organisations (programme_list).
+    return any(org.path.startswith(o.path) for o in programme.orgs.all())
 
 
 def in_window(programme: StudyProgramme, now: datetime.datetime | None = None) -> bool:
@@ -109,18 +111,14 @@ def programme_list(actor: Actor, q: str = "") -> QuerySet[StudyProgramme]:
         member = own_member(actor)
         if member is None:
             return programmes.none()
-        above = [p for p in _ancestor_org_paths(member.org.path)]
-        programmes = programmes.filter(orgs__path__in=above).distinct()
+        programmes = programmes.filter(orgs__path__in=ancestor_paths(member.org.path)).distinct()
     if q:
         programmes = programmes.filter(title__icontains=q)
-    return programmes.annotate(n_materials=Count("materials", distinct=True)).order_by(
-        "-starts_on", "-pk"
+    return (
+        programmes.annotate(n_materials=Count("materials", distinct=True))
+        .prefetch_related("orgs")
+        .order_by("-starts_on", "-pk")
     )
-
-
-def _ancestor_org_paths(path: str) -> list[str]:
-    ids = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
 
 
 def access_programme(actor: Actor, programme_id: int) -> StudyProgramme:
@@ -279,15 +277,6 @@ def _has_record(programme: StudyProgramme) -> Exists:
     """The member studied something of the programme (an anti-join when negated: NOT IN over a
     city's records is not hashed and turns quadratic)."""
     return Exists(StudyRecord.objects.filter(programme=programme, member=OuterRef("pk")))
-
-
-def members_with_progress(
-    actor: Actor, programme: StudyProgramme, org: PartyOrg | None
-) -> QuerySet[PartyMember]:
-    """Members the actor sees under the programme (and `org`), each with `.done` materials."""
-    return _members_base(actor, programme, org).annotate(
-        done=Coalesce(_studied_count(programme), Value(0))
-    )
 
 
 def not_started(
@@ -452,7 +441,7 @@ def reminders_for(
 ) -> QuerySet[StudyReminder]:
     return (
         StudyReminder.objects.for_actor(actor)
-        .filter(programme=programme, org__path__in=_ancestor_org_paths(org.path))
+        .filter(programme=programme, org__path__in=ancestor_paths(org.path))
         .select_related("sent_by", "org")
         .order_by("-sent_at", "-pk")
     )
@@ -467,15 +456,11 @@ def my_reminders(actor: Actor) -> list[StudyReminder]:
     started = StudyRecord.objects.filter(member=member, programme=OuterRef("programme_id"))
     return list(
         StudyReminder.objects.for_actor(actor)
-        .filter(org__path__in=_ancestor_org_paths(member.org.path))
+        .filter(org__path__in=ancestor_paths(member.org.path))
         .exclude(Exists(started))
         .select_related("programme", "org")
         .order_by("-sent_at", "-pk")[:5]
     )
-
-
-def remindable_orgs(actor: Actor, programme: StudyProgramme) -> bool:
-    return reads_completion(actor)
 
 
 def publish_org_choices(actor: Actor) -> list[tuple[int, str]]:
