@@ -89,7 +89,7 @@ def _org_for(actor: Actor, person: Person, org: PartyOrg | None) -> PartyOrg:
     if actor.user_id is None and not actor.is_superuser:
         raise NotAllowed(_("Log in first."))
     if org is None:
-        member = sel.membership_of(person)
+        member = sel.person_membership(person)
         if member is None:
             raise field_error(
                 "org", _("This person has no party organisation; choose one."), "required"
@@ -103,6 +103,12 @@ def _org_for(actor: Actor, person: Person, org: PartyOrg | None) -> PartyOrg:
             )
         )
     return org
+
+
+def _lock(person: Person) -> None:
+    """Serialise records about one person: a check for an open one then its creation cannot
+    interleave with another admin's (two tabs, two admins)."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
 
 
 def _by_org(actor: Actor, person: Person, org: PartyOrg) -> dict[str, Any]:
@@ -145,6 +151,7 @@ def nominate(
     honour = _text(errors, "title", title, TITLE_MAX)
     body = _text(errors, "deeds", deeds, TEXT_MAX, multiline=True)
     errors.raise_any()
+    _lock(person)
     open_same = Nomination.objects.filter(
         person=person, title=honour, status=NominationStatus.PROPOSED
     ).exists()
@@ -194,9 +201,9 @@ def commendation_record(
         errors.add("not_adopted", _("A nomination cannot be both commended and not adopted."))
     ids = set(settle) | set(refuse)
     if ids:
-        usable = set(
-            sel.open_nominations(actor, where).filter(pk__in=ids).values_list("pk", flat=True)
-        )
+        # Locked: a nomination decided on its own page meanwhile is not open any more.
+        open_ones = sel.open_nominations(actor, where).filter(pk__in=ids)
+        usable = set(open_ones.select_for_update(of=("self",)).values_list("pk", flat=True))
         if set(settle) - usable:
             errors.add(
                 "nominations", _("Choose open nominations of the decision's area."), "not_open"
@@ -352,6 +359,7 @@ def activist_record(
     remark = str(note or "").strip()
     if len(remark) > TEXT_MAX:
         errors.add("note", _("At most %(n)s characters.") % {"n": TEXT_MAX}, "too_long")
+    _lock(person)
     if Activist.objects.filter(person=person, org=org).exists():
         errors.add("person", _("This person is already an activist of this organisation."), "dup")
     errors.raise_any()

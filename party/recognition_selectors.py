@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.actor import Actor
 from core.roles import Role
 from core.scoping import any_of
+from core.validators import normalize_name, validate_id_number
 from party.models import (
     Accountability,
     Activist,
@@ -25,6 +27,7 @@ from party.models import (
     PartyOrg,
 )
 from party.recognition_querysets import ORG_DEPARTMENT_ROLES, recognition_q
+from party.study_querysets import ancestor_paths
 from people.models import Person
 from places.models import Place, PlaceKind
 
@@ -100,16 +103,33 @@ def people_orgs(people: list[Person]) -> dict[int, str]:
 
 def person_by_identity(id_number: str, name: str) -> Person | None:
     """The registry's person with exactly this ID number and name (an activist who is not yet a
-    party member is recorded by both, so nothing is revealed to someone who knows only one)."""
-    number = "".join(str(id_number or "").split()).upper()
-    if not number or not name:
+    party member is recorded by both, so nothing is revealed to someone who knows only one).
+    Both are read as the registry stores them (full-width digits, spaces in a name)."""
+    try:
+        number = validate_id_number(id_number or "")
+    except ValidationError:
         return None
-    return Person.objects.filter(id_number=number, name=name.strip()).first()
+    try:
+        full_name = normalize_name(name or "")
+    except ValidationError:
+        full_name = (name or "").strip()  # not a name the registry would take: matches nothing new
+    return Person.objects.filter(id_number=number, name=full_name).first()
 
 
-def membership_of(person: Person) -> PartyMember | None:
-    """The person's party membership (one per person), when there is one."""
-    return PartyMember.objects.filter(person=person).select_related("org", "unit").first()
+def person_membership(person: Person) -> PartyMember | None:
+    """The person's party membership, for a service deciding whose organisation a record is for
+    (it then checks the actor may record for it); pages use membership_of."""
+    return PartyMember.objects.filter(person=person).select_related("org").first()
+
+
+def membership_of(actor: Actor, person: Person) -> PartyMember | None:
+    """The person's party membership (one per person), when the recognition rules let the actor
+    see it (a person seen only through an activist record shows no organisation)."""
+    member_q = _membership_q(actor)
+    if member_q is None:
+        return None
+    rows = PartyMember.objects.filter(member_q, person=person)
+    return rows.select_related("org", "unit").first()
 
 
 def actor_orgs(actor: Actor) -> QuerySet[PartyOrg]:
@@ -226,6 +246,11 @@ def commendation_nominees(actor: Actor, commendation: Commendation) -> QuerySet[
 
 
 # ---- lists ----------------------------------------------------------------------------------
+
+
+def decisions_over(actor: Actor, scope_path: str) -> QuerySet[Commendation]:
+    """Commendation decisions of the area a nomination lies in (its place or above)."""
+    return commendation_list(actor).filter(place_path__in=ancestor_paths(scope_path))
 
 
 def commendation_list(actor: Actor, q: str = "") -> QuerySet[Commendation]:

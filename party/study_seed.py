@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import transaction
+
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
@@ -118,6 +120,7 @@ def read_seed(path: Path | None = None) -> SeedProgramme:
     return SeedProgramme(title, intro, issuer, materials)
 
 
+@transaction.atomic
 def programme_from_seed(
     *,
     place: Place,

@@ -83,7 +83,7 @@ def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
     """/recognition/people/<person_id>/: the frontline record and the forms to add to it."""
     actor = actor_of(request)
     person = sel.access_person(actor, person_id)
-    member = sel.membership_of(person)
+    member = sel.membership_of(actor, person)
     orgs = list(sel.actor_orgs(actor).values_list("pk", "name")[:300])
     may_add = bool(orgs)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -301,9 +301,7 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     form = None
     decisions = []
     if may_decide:
-        decisions = [
-            c for c in sel.commendation_list(actor)[:100] if n.scope_path.startswith(c.place_path)
-        ]
+        decisions = list(sel.decisions_over(actor, n.scope_path)[:100])
         form = DecideForm(request.POST if request.method == "POST" else None)
         form.fields["outcome"].choices = [  # type: ignore[attr-defined]
             (NominationStatus.COMMENDED.value, _("Commended")),
