@@ -801,6 +801,8 @@ def _issue8_samples(tc: TinyCity) -> None:
             place_path=c.path,
             finding=f"{marker}门岗无人",
             owner_name=f"{marker}书记",
+            # In the first chain the grid worker answers for it (they see it; nobody else new).
+            owner=tc.users["grid_worker"] if not marker else None,
             deadline=today + dt.timedelta(days=2),
             status=RectificationStatus.OPEN,
         )

@@ -26,6 +26,8 @@ from notices.querysets import (
     NoticeRelayQuerySet,
     NoticeTargetQuerySet,
     OpinionIncidentQuerySet,
+    RectificationQuerySet,
+    RectificationUpdateQuerySet,
     SupervisionTeamQuerySet,
 )
 from places.models import Place
@@ -407,7 +409,7 @@ class Rectification(models.Model):
     done_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects = InInspectionQuerySet.as_manager()
+    objects = RectificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rectification")
@@ -432,7 +434,7 @@ class RectificationUpdate(models.Model):
     note = models.TextField(_("note"))
     status = models.CharField(_("status"), max_length=10, choices=RectificationStatus.choices)
 
-    objects = InInspectionQuerySet.as_manager()
+    objects = RectificationUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -132,10 +132,24 @@ class InspectionQuerySet(ScopedQuerySet):
 class InInspectionQuerySet(ScopedQuerySet):
     """Checklist items, rectifications and their follow-ups: as their inspection."""
 
+    # The lookup to the rectification's responsible user, who sees what they must fix.
+    owner_field: str | None = None
+
     def access_q(self, actor: Actor) -> Q | None:
-        own = Q(inspection__inspector_id=actor.user_id) if actor.user_id else None
-        offices = path_prefix_q(actor, OFFICE_ROLES, "place_path")
-        return any_of([q for q in [own, offices] if q is not None])
+        qs = [path_prefix_q(actor, OFFICE_ROLES, "place_path")]
+        if actor.user_id:
+            qs.append(Q(inspection__inspector_id=actor.user_id))
+            if self.owner_field:
+                qs.append(Q(**{self.owner_field: actor.user_id}))
+        return any_of([q for q in qs if q is not None])
+
+
+class RectificationQuerySet(InInspectionQuerySet):
+    owner_field = "owner_id"
+
+
+class RectificationUpdateQuerySet(InInspectionQuerySet):
+    owner_field = "rectification__owner_id"
 
 
 class GuideItemQuerySet(ScopedQuerySet):

@@ -17,7 +17,7 @@ from notices.models import (
     RectificationUpdate,
     SupervisionTeam,
 )
-from notices.supervision import TEAM_ROLES, inspects
+from notices.supervision import TEAM_ROLES, inspector_scope, inspects
 from places.models import Place, PlaceKind
 
 RECT_FILTERS = ("due", "all", *RectificationStatus.values)
@@ -206,7 +206,10 @@ def inspectable_places(actor: Actor) -> list[Place]:
     if actor.is_superuser:
         cond = Q()
     rows = Place.objects.filter(cond, kind__in=[PlaceKind.STREET, PlaceKind.COMMUNITY])
-    return [p for p in rows.select_related("parent").order_by("path")[:500] if inspects(actor, p)]
+    scope = inspector_scope(actor)
+    return [
+        p for p in rows.select_related("parent").order_by("path")[:500] if inspects(actor, p, scope)
+    ]
 
 
 def actor_teams(actor: Actor) -> list[SupervisionTeam]:

@@ -288,6 +288,10 @@ def oracle(user: User, obj: models.Model) -> bool:
             inspection = obj if isinstance(obj, Inspection) else obj.inspection
             if inspection.inspector_id == user.pk:
                 return True
+            # The responsible user sees the rectification they must fix, and its follow-ups.
+            fix = obj.rectification if isinstance(obj, RectificationUpdate) else obj
+            if isinstance(fix, Rectification) and fix.owner_id == user.pk:
+                return True
             if role in NOTICE_OFFICES and place_pk in _ancestors(inspection.place):
                 return True
         elif isinstance(obj, SupervisionTeam):

@@ -415,3 +415,27 @@ def test_team_and_area_lead_pages(tiny_city: TinyCity) -> None:
         items=_items(),
     )
     assert i.inspector == tc.users["community_admin"]
+
+
+def test_a_responsible_grid_worker_opens_and_reports_their_rectification(
+    tiny_city: TinyCity,
+) -> None:
+    inspection = _inspect(tiny_city)
+    r = supervision.rectification_add(
+        actor=_actor(tiny_city, "district_admin"),
+        inspection=inspection,
+        finding="夜间门岗增加一人",
+        owner_name="网格员",
+        owner=tiny_city.users["grid_worker"],
+        deadline=timezone.localdate() + datetime.timedelta(days=2),
+    )
+    worker = _client(tiny_city.users["grid_worker"])
+    assert worker.get(reverse("notices:rectification", args=[r.pk])).status_code == 200
+    supervision.rectification_update(
+        actor=_actor(tiny_city, "grid_worker"), rectification=r, status="reported", note="已安排"
+    )
+    r.refresh_from_db()
+    assert r.status == "reported"
+    # Another grid worker's rectification stays out of their sight.
+    other = _rectify(tiny_city, inspection, timezone.localdate() + datetime.timedelta(days=2))
+    assert worker.get(reverse("notices:rectification", args=[other.pk])).status_code == 404
