@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import HomeCount
 from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
+from party.study_querysets import ancestor_paths
 
 # Who handles rumours (the street and above) and who is inspected or inspects.
 INCIDENT_OFFICES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN}
@@ -17,8 +18,8 @@ OFFICES = INCIDENT_OFFICES | {Role.COMMUNITY_ADMIN}
 RECOGNITION_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.COMMUNITY_ADMIN}
 
 
-def outreach_counts(actor: Actor, role: str, place_id: int) -> list[HomeCount]:
-    """For a grant on a place."""
+def outreach_counts(actor: Actor, role: str, place_id: int, place_path: str) -> list[HomeCount]:
+    """For a grant on a place: what lies under that place."""
     from notices.models import Notice, NoticeKind
     from notices.opinion_selectors import incident_counts
     from notices.supervision_selectors import overdue_rectification_count
@@ -27,7 +28,7 @@ def outreach_counts(actor: Actor, role: str, place_id: int) -> list[HomeCount]:
     if role == Role.RESIDENT:
         return counts
     if role in INCIDENT_OFFICES:
-        open_ = incident_counts(actor)
+        open_ = incident_counts(actor, place_path)
         url = reverse("notices:incident_list")
         counts.append(HomeCount(_("Rumours being handled"), open_["open"], url))
         if open_["critical_open"]:
@@ -36,16 +37,19 @@ def outreach_counts(actor: Actor, role: str, place_id: int) -> list[HomeCount]:
         counts.append(
             HomeCount(
                 _("Overdue rectifications"),
-                overdue_rectification_count(actor),
+                overdue_rectification_count(actor, place_path),
                 reverse("notices:rectifications") + "?status=overdue",
             )
         )
     if role == Role.COMMUNITY_ADMIN:
+        # Notices addressed to the community or a place above it, not yet relayed by it.
         waiting = (
             Notice.objects.for_actor(actor)
             .live()
+            .filter(targets__place_path__in=ancestor_paths(place_path))
             .exclude(kind=NoticeKind.BUILDING)
             .exclude(relays__community_id=place_id)
+            .distinct()
         )
         counts.append(
             HomeCount(_("Notices to relay"), waiting.count(), reverse("notices:notice_list"))

@@ -199,7 +199,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                 scope.counts.extend(_triage_counts(actor, g.role, column))
             scope.counts.extend(_care_and_request_counts(actor, g.role, column))
             scope.counts.extend(duty_counts(actor, g.role, g.place_path))
-            scope.counts.extend(outreach_counts(actor, g.role, g.place_id))
+            scope.counts.extend(outreach_counts(actor, g.role, g.place_id, g.place_path))
             orgs = PartyOrg.objects.for_actor(actor).filter(scope_path__startswith=g.place_path)
             if orgs.exists():
                 scope.counts.append(

@@ -82,11 +82,16 @@ def incident_rebuttals(actor: Actor, incident: OpinionIncident) -> QuerySet[Noti
     )
 
 
-def incident_counts(actor: Actor) -> dict[str, int]:
-    """For the home page: open incidents the actor sees, and the critical ones among them."""
-    got = OpinionIncident.objects.for_actor(actor).aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN)),
-        critical_open=Count("pk", filter=Q(status__in=OPEN, urgency=Urgency.CRITICAL)),
+def incident_counts(actor: Actor, under: str = "") -> dict[str, int]:
+    """For the home page: open incidents the actor sees (under the place path `under`, when
+    given), and the critical ones among them."""
+    got = (
+        OpinionIncident.objects.for_actor(actor)
+        .filter(place_path__startswith=under)
+        .aggregate(
+            open=Count("pk", filter=Q(status__in=OPEN)),
+            critical_open=Count("pk", filter=Q(status__in=OPEN, urgency=Urgency.CRITICAL)),
+        )
     )
     return {"open": got["open"] or 0, "critical_open": got["critical_open"] or 0}
 

@@ -143,9 +143,11 @@ def rectification_updates(actor: Actor, r: Rectification) -> QuerySet[Rectificat
     return RectificationUpdate.objects.for_actor(actor).filter(rectification=r).select_related("by")
 
 
-def overdue_rectification_count(actor: Actor) -> int:
-    """For the home page: rectifications the actor sees that are past their deadline."""
-    return Rectification.objects.for_actor(actor).filter(_overdue_q()).count()
+def overdue_rectification_count(actor: Actor, under: str = "") -> int:
+    """For the home page: rectifications the actor sees (under the place path `under`, when
+    given) that are past their deadline."""
+    rows = Rectification.objects.for_actor(actor).filter(place_path__startswith=under)
+    return rows.filter(_overdue_q()).count()
 
 
 def rectification_counts(actor: Actor) -> dict[str, int]:

@@ -117,12 +117,20 @@ def get_incident(request: HttpRequest, incident_id: int) -> Any:
 
 
 @router.post(
-    "/opinion/incidents/{incident_id}/actions", response={201: IncidentDetailOut, **ERRORS}
+    "/opinion/incidents/{incident_id}/actions",
+    response={200: IncidentDetailOut, 201: IncidentDetailOut, **ERRORS},
 )
 def add_action(request: HttpRequest, incident_id: int, payload: ActionIn) -> Any:
     """Record a handling step: `status` (handling or closed; required) and `note` (required
-    to close)."""
+    to close). The same `idempotency_key` again records nothing more and answers 200."""
     actor = actor_of_api(request)
     incident = selectors.access_incident(actor, incident_id)
-    services.incident_act(actor=actor, incident=incident, note=payload.note, status=payload.status)
-    return Status(201, _detail(actor, incident_id))
+
+    def action() -> tuple[int, int]:
+        services.incident_act(
+            actor=actor, incident=incident, note=payload.note, status=payload.status
+        )
+        return 201, incident_id
+
+    status, _pk = api_once(request, actor, payload.idempotency_key, action)
+    return Status(status, _detail(actor, incident_id))

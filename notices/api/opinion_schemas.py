@@ -72,3 +72,4 @@ class IncidentIn(Schema):
 class ActionIn(Schema):
     status: str = ""  # handling or closed
     note: str = ""
+    idempotency_key: str | None = None
