@@ -13,6 +13,12 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Pag
 
 
 def search_term(request: HttpRequest) -> str:
+    return search_text(request.GET.get("q", ""))
+
+
+def search_text(value: str) -> str:
+    """A search box's text as pages and the API read it: normalised (full-width digits and
+    letters as typed on a phone), at most 50 characters."""
     from core.validators import normalize_text
 
-    return normalize_text(request.GET.get("q", ""))[:50]
+    return normalize_text(value or "")[:50]

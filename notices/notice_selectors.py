@@ -16,10 +16,8 @@ from core.roles import Role
 from notices.models import Notice, NoticeKind, NoticeRead, NoticeRelay, NoticeTarget
 from notices.querysets import OFFICE_ROLES, actor_place_paths
 from notices.reads import resident_community
-from people.models import Resident, ResidentStatus
+from people.models import Resident
 from places.models import Place, PlaceKind, path_ids
-
-LIVE_STATUSES = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
 
 
 def follows_notices(actor: Actor) -> bool:
@@ -199,7 +197,8 @@ class ReachTotals:
 def _residents_by(actor: Actor, ids: object) -> dict[int, int]:
     rows = (
         Resident.objects.for_actor(actor)
-        .filter(community_id__in=ids, status__in=LIVE_STATUSES)
+        .living()
+        .filter(community_id__in=ids)
         .order_by()
         .values("community_id")
         .annotate(n=Count("pk"))
@@ -307,4 +306,5 @@ def relay_choices(actor: Actor, notice: Notice) -> list[Place]:
     if actor.is_superuser:
         return list(reach_communities(actor, notice)[:TARGET_CHOICES_MAX])
     places = Place.objects.filter(pk__in=relay_communities(actor)).order_by("path")
-    return [c for c in places if notice_reaches(notice, c)]
+    paths = list(notice.targets.values_list("place_path", flat=True))
+    return [c for c in places if notice_reaches(notice, c, paths)]

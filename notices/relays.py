@@ -27,9 +27,11 @@ def relay_communities(actor: Actor) -> list[int]:
     ]
 
 
-def notice_reaches(notice: Notice, community: Place) -> bool:
-    """The notice goes to the community: a target at or above it, or a building inside it."""
-    paths = list(notice.targets.values_list("place_path", flat=True))
+def notice_reaches(notice: Notice, community: Place, paths: list[str] | None = None) -> bool:
+    """The notice goes to the community: a target at or above it, or a building inside it
+    (`paths`: the notice's target paths, when the caller has read them already)."""
+    if paths is None:
+        paths = list(notice.targets.values_list("place_path", flat=True))
     return any(community.path.startswith(p) or p.startswith(community.path) for p in paths)
 
 

@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from core.api import ErrorOut, actor_of_api
 from core.errors import field_error
+from core.pagination import search_text
 from notices.api.guide_schemas import GuideItemOut, GuidePageOut, GuideQuery
 from notices.guide_selectors import access_guide_item, guide_items
 from notices.models import GuideItem, GuideTopic
@@ -40,7 +41,7 @@ def list_guide(request: HttpRequest, query: Query[GuideQuery]) -> Any:
     """The guide's items (published ones; the city's admins also see drafts)."""
     if query.topic not in ("", *GuideTopic.values):
         raise field_error("topic", _("Choose the topic."))
-    rows = guide_items(actor_of_api(request), q=query.q.strip()[:50], topic=query.topic)
+    rows = guide_items(actor_of_api(request), q=search_text(query.q), topic=query.topic)
     page = rows[query.offset : query.offset + query.limit]
     return {"items": [_item_out(i) for i in page], "count": rows.count()}
 

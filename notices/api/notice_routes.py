@@ -16,6 +16,7 @@ from ninja import Query, Router, Status
 
 from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import NotAllowed, field_error, rename_fields
+from core.pagination import search_text
 from notices import notice_selectors as selectors
 from notices.api.notice_schemas import (
     NoticeIn,
@@ -63,7 +64,7 @@ def list_notices(request: HttpRequest, query: Query[NoticeQuery]) -> Any:
     if query.kind not in ("", *NoticeKind.values):
         raise field_error("kind", _("Choose the kind of notice."))
     rows = selectors.notices_for(
-        actor, q=query.q.strip()[:50], kind=query.kind, unread=query.unread
+        actor, q=search_text(query.q), kind=query.kind, unread=query.unread
     )
     page = rows[query.offset : query.offset + query.limit]
     items = [
@@ -180,7 +181,7 @@ def reach(request: HttpRequest, notice_id: int, query: Query[ReachQuery]) -> Any
     notice = selectors.access_notice(actor, notice_id)
     if not selectors.may_see_reach(actor):
         raise NotAllowed(_("The offices follow a notice's reach."))
-    communities = selectors.reach_communities(actor, notice, q=query.q.strip()[:50])
+    communities = selectors.reach_communities(actor, notice, q=search_text(query.q))
     shown = list(communities[query.offset : query.offset + query.limit])
     totals = selectors.notice_reach(actor, notice, communities, shown)
     return {

@@ -15,6 +15,7 @@ from ninja import Query, Router, Status
 from core.actor import Actor
 from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import field_error, rename_fields
+from core.pagination import search_text
 from notices import opinion as services
 from notices import opinion_selectors as selectors
 from notices.api.opinion_schemas import (
@@ -75,7 +76,7 @@ def list_incidents(request: HttpRequest, query: Query[IncidentQuery]) -> Any:
     if query.urgency not in ("", *Urgency.values):
         raise field_error("urgency", _("Choose the urgency."))
     rows = selectors.incident_list(
-        actor, q=query.q.strip()[:50], status=query.status, urgency=query.urgency
+        actor, q=search_text(query.q), status=query.status, urgency=query.urgency
     )
     page = rows[query.offset : query.offset + query.limit]
     return {"items": [incident_row(actor, i) for i in page], "count": rows.count()}

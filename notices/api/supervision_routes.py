@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 
 from core.actor import Actor
 from core.api import ErrorOut, actor_of_api
+from core.pagination import search_text
 from notices import supervision as services
 from notices import supervision_selectors as selectors
 from notices.api.supervision_schemas import (
@@ -66,7 +67,7 @@ def rectification_row(actor: Actor, r: Rectification) -> dict[str, Any]:
 def list_inspections(request: HttpRequest, query: Query[InspectionQuery]) -> Any:
     """Inspections the caller sees, newest first; `q` searches place, team and summary."""
     actor = actor_of_api(request)
-    rows = selectors.inspection_list(actor, q=query.q.strip()[:50])
+    rows = selectors.inspection_list(actor, q=search_text(query.q))
     page = rows[query.offset : query.offset + query.limit]
     return {"items": [inspection_row(i) for i in page], "count": rows.count()}
 

@@ -22,6 +22,7 @@ from core.actor import Actor
 from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import NotAllowed, field_error
 from core.masking import mask_phone
+from core.pagination import search_text
 from party import deployments
 from party.api.deployment_schemas import (
     CheckInIn,
@@ -159,7 +160,7 @@ def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> Any
     actor = actor_of_api(request)
     if query.status not in ("", *DeploymentStatus.values):
         raise field_error("status", _("Choose a status."))
-    rows = deployment_list(actor, q=query.q.strip()[:50], status=query.status or "all")
+    rows = deployment_list(actor, q=search_text(query.q), status=query.status or "all")
     if query.community is not None:
         rows = rows.filter(community_id=query.community)
     page = rows[query.offset : query.offset + query.limit]
@@ -192,7 +193,7 @@ def coverage_units(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
     actor = actor_of_api(request)
     if not reads_coverage(actor):
         raise NotAllowed(_("Only organisation departments and units see deployment coverage."))
-    rows = unit_coverage(actor, q=query.q.strip()[:50])
+    rows = unit_coverage(actor, q=search_text(query.q))
     out = [UnitCoverageOut(**_coverage_row(r)) for r in rows]
     return {"units": out, "total": _coverage_row(coverage_totals(rows))}
 

@@ -13,6 +13,7 @@ from ninja import Query, Router, Status
 
 from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import field_error
+from core.pagination import search_text
 from party import recognition as services
 from party import recognition_selectors as sel
 from party.api.recognition_schemas import (
@@ -145,7 +146,7 @@ def add_entry(request: HttpRequest, person_id: int, payload: EntryIn) -> Status[
 @router.get("/recognition/commendations", response={200: CommendationPageOut, **ERRORS})
 def commendations(request: HttpRequest, filters: Query[CommendationQuery]) -> Any:
     actor = actor_of_api(request)
-    rows = sel.commendation_list(actor, filters.q.strip()[:50])
+    rows = sel.commendation_list(actor, search_text(filters.q))
     page = rows[filters.offset : filters.offset + filters.limit]
     return {"count": rows.count(), "items": [commendation_row(c) for c in page]}
 

@@ -13,6 +13,7 @@ from ninja import Query, Router
 
 from core.api import ErrorOut, actor_of_api
 from core.errors import NotAllowed, field_error
+from core.pagination import search_text
 from party import study
 from party import study_selectors as sel
 from party.api.study_schemas import (
@@ -66,7 +67,7 @@ def _row(r: CompletionRow) -> dict[str, Any]:
 def programmes(request: HttpRequest, query: Query[ProgrammeQuery]) -> Any:
     """Programmes the caller takes part in or oversees, newest first, with own progress."""
     actor = actor_of_api(request)
-    rows = sel.programme_list(actor, query.q)
+    rows = sel.programme_list(actor, search_text(query.q))
     page = list(rows[query.offset : query.offset + query.limit])
     progress = sel.own_progress_many(actor, page)
     member = sel.own_member(actor)
