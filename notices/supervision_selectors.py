@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from collections.abc import Sequence
+
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from core.actor import Actor
+from core.scoping import any_of
 from notices.models import (
     AreaLead,
     Inspection,
@@ -110,7 +113,10 @@ def _with_overdue(rows: QuerySet[Rectification]) -> QuerySet[Rectification]:
 
 
 def inspection_rectifications(actor: Actor, inspection: Inspection) -> QuerySet[Rectification]:
+    """The inspection's rectifications, each with `.visible_updates` (one query for all)."""
+    updates = RectificationUpdate.objects.for_actor(actor).select_related("by").order_by("at", "pk")
     rows = Rectification.objects.for_actor(actor).filter(inspection=inspection)
+    rows = rows.prefetch_related(Prefetch("updates", queryset=updates, to_attr="visible_updates"))
     return _with_overdue(rows.select_related("owner", "item")).order_by(
         "-overdue", "deadline", "pk"
     )
@@ -139,8 +145,13 @@ def rectification_list(
     return _with_overdue(rows).order_by("-overdue", "deadline", "pk")
 
 
-def rectification_updates(actor: Actor, r: Rectification) -> QuerySet[RectificationUpdate]:
-    return RectificationUpdate.objects.for_actor(actor).filter(rectification=r).select_related("by")
+def rectification_updates(actor: Actor, r: Rectification) -> list[RectificationUpdate]:
+    """The follow-ups the actor sees, oldest first (prefetched by inspection_rectifications)."""
+    prefetched = getattr(r, "visible_updates", None)
+    if prefetched is not None:
+        return list(prefetched)
+    rows = RectificationUpdate.objects.for_actor(actor).filter(rectification=r)
+    return list(rows.select_related("by").order_by("at", "pk"))
 
 
 def overdue_rectification_count(actor: Actor, under: str = "") -> int:
@@ -178,12 +189,14 @@ def area_lead_list(actor: Actor, *, q: str = "") -> QuerySet[AreaLead]:
     return rows.distinct().order_by("street__path", "leader__display_name", "pk")
 
 
-def staff_under(actor: Actor, path: str, limit: int = 300) -> list[User]:
-    """Accounts with a grant in the subtree at `path` (to pick members, leaders, owners)."""
-    if not actor.is_authenticated:
+def staff_under(actor: Actor, paths: Sequence[str], limit: int = 300) -> list[User]:
+    """Accounts with a grant in the subtree of one of `paths` (to pick members, leaders,
+    owners); one query for any number of places."""
+    under = any_of(Q(grants__place__path__startswith=p) for p in paths)
+    if not actor.is_authenticated or under is None:
         return []
     return list(
-        User.objects.filter(grants__place__path__startswith=path, is_active=True)
+        User.objects.filter(under, is_active=True)
         .distinct()
         .order_by("display_name", "username")[:limit]
     )
@@ -219,5 +232,7 @@ def actor_teams(actor: Actor) -> list[SupervisionTeam]:
     return list(team_list(actor))
 
 
-def street_communities_of(street: Place) -> list[Place]:
-    return list(Place.objects.filter(parent=street, kind=PlaceKind.COMMUNITY).order_by("name"))
+def street_communities_of(streets: Sequence[Place]) -> list[Place]:
+    """The communities of the streets, in one query."""
+    rows = Place.objects.filter(parent__in=list(streets), kind=PlaceKind.COMMUNITY)
+    return list(rows.order_by("parent_id", "name"))

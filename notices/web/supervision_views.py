@@ -97,7 +97,7 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
     verifies = services.verifies(actor, inspection)
     form = None
     if verifies:
-        owners = {str(u.pk): u for u in selectors.staff_under(actor, inspection.place_path)}
+        owners = {str(u.pk): u for u in selectors.staff_under(actor, [inspection.place_path])}
         by_id = {str(i.pk): i for i in items}
         form = RectificationForm(_post(request))
         form.fields["owner"].choices = [  # type: ignore[attr-defined]
@@ -203,9 +203,8 @@ def _team_form(request: HttpRequest, actor: Any, team: Any) -> tuple[TeamForm, d
     places = {str(p.pk): p for p in services.team_places(actor)}
     if team is not None:
         places.setdefault(str(team.place_id), team.place)
-    users: dict[str, User] = {}
-    for p in places.values():
-        users.update({str(u.pk): u for u in selectors.staff_under(actor, p.path)})
+    paths = [p.path for p in places.values()]
+    users: dict[str, User] = {str(u.pk): u for u in selectors.staff_under(actor, paths)}
     if team is not None:
         users.update({str(u.pk): u for u in team.members.all()})
     form = TeamForm(_post(request))
@@ -300,11 +299,10 @@ def _lead_form(
     streets = {str(s.pk): s for s in services.lead_streets(actor)}
     if lead is not None:
         streets.setdefault(str(lead.street_id), lead.street)
-    users: dict[str, User] = {}
-    communities: dict[str, Any] = {}
-    for s in streets.values():
-        users.update({str(u.pk): u for u in selectors.staff_under(actor, s.path)})
-        communities.update({str(c.pk): c for c in selectors.street_communities_of(s)})
+    chosen = list(streets.values())
+    staff = selectors.staff_under(actor, [s.path for s in chosen])
+    users: dict[str, User] = {str(u.pk): u for u in staff}
+    communities = {str(c.pk): c for c in selectors.street_communities_of(chosen)}
     form = AreaLeadForm(_post(request))
     form.fields["street"].choices = [(k, s.name) for k, s in streets.items()]  # type: ignore[attr-defined]
     form.fields["leader"].choices = [("", "—"), *[(k, _user_label(u)) for k, u in users.items()]]  # type: ignore[attr-defined]
