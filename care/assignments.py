@@ -20,7 +20,7 @@ from care.policies import COMMUNITY_CARER_ROLES, assigns_in
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_text
+from core.validators import normalize_line
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
 from places.models import Household, Place, household_columns
 
@@ -29,7 +29,7 @@ NOTE_MAX = 200
 
 
 def _text(value: Any, limit: int = NOTE_MAX) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    return normalize_line(value)[:limit]
 
 
 def vulnerable_q(prefix: str = "") -> Q:

@@ -16,7 +16,7 @@ from care.models import CareAssignment, CareContact, ContactKind, HealthState
 from care.policies import logs_contact
 from core.actor import Actor
 from core.errors import NotAllowed, field_error, rename_fields
-from core.validators import normalize_text
+from core.validators import normalize_line
 from people.models import Resident
 from places.models import household_columns
 
@@ -73,8 +73,8 @@ def care_contact_log(
         raise field_error("at", _("A contact cannot be in the future."), "future")
     if at < assignment.started_at - rules.FUTURE_TOLERANCE:
         raise field_error("at", _("This is before the assignment started."), "too_early")
-    outcome = normalize_text(outcome or "")[:TEXT_MAX]
-    needs = normalize_text(needs or "")[:TEXT_MAX]
+    outcome = normalize_line(outcome)[:TEXT_MAX]
+    needs = normalize_line(needs)[:TEXT_MAX]
     request = None
     if request_category:
         resident = request_resident(assignment.household_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Literal
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "DASHES",
     "EARLIEST_BIRTH_DATE",
     "ID_CHECK_MAP",
     "ID_WEIGHTS",
@@ -30,7 +32,9 @@ __all__ = [
     "id_check_digit",
     "id_number_birth_date",
     "id_number_sex",
+    "normalize_line",
     "normalize_name",
+    "normalize_paragraphs",
     "normalize_text",
     "phone_kind",
     "validate_birth_date",
@@ -61,22 +65,62 @@ def _today(today: datetime.date | None) -> datetime.date:
 # Text
 # --------------------------------------------------------------------------------------------
 
-# Zero-width characters that ride along when text is pasted from WeChat, web pages or Excel.
-# ZWJ/ZWNJ are left alone: some scripts need them.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\x00"))
+# The one rule for text people type:
+# - Free text (notes, details, titles, reasons, answers, names of things, addresses) keeps what
+#   was typed: "，（）；：“”。、" are correct Chinese punctuation, and full-width digits in a
+#   sentence are the writer's. Only invisible and control characters go, and runs of whitespace
+#   become one space (normalize_line; normalize_paragraphs keeps the line breaks).
+# - What the machine reads — numbers, ID numbers, phones, codes, building and room numbers,
+#   search terms, keys — is normalised: NFKC turns full-width "０-９", "Ａ-Ｚ" and "　" into
+#   ASCII (normalize_text, and the validators below that start from it).
+
+# Characters that ride along invisibly when text is pasted from WeChat, web pages or Excel, and
+# control characters (NUL is refused by PostgreSQL): zero-width space, BOM, word joiner, soft
+# hyphen, direction marks and overrides (they can reorder what a reader sees), interlinear
+# annotation marks. ZWJ/ZWNJ (U+200C/D) stay: emoji and some scripts need them. Tab, newline and
+# the other whitespace controls are whitespace, handled by the whitespace rules.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 _WHITESPACE_RUN = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def normalize_line(value: str) -> str:
-    """One line of Chinese prose: invisible characters gone, whitespace runs made one space,
-    stripped. No NFKC, so the full-width punctuation of a title (，。：（）“”) stays as written."""
-    return _WHITESPACE_RUN.sub(" ", _text(value).translate(_INVISIBLE)).strip()
+def _visible(text: str) -> str:
+    return _INVISIBLE_RE.sub("", text)
 
 
-def normalize_text(value: str) -> str:
-    """NFKC (full-width ０-９, Ａ-Ｚ, "　" become ASCII), strip, collapse inner whitespace."""
-    text = unicodedata.normalize("NFKC", _text(value)).translate(_INVISIBLE)
+def normalize_line(value: object) -> str:
+    """Free text on one line, kept as typed: invisible and control characters gone, whitespace
+    runs (line breaks included) made one space, stripped. No NFKC, so "，（）；：“”。、" and
+    full-width digits stay as written."""
+    return _WHITESPACE_RUN.sub(" ", _visible(_text(value))).strip()
+
+
+def normalize_paragraphs(value: object) -> str:
+    """Free text of several lines (a notice's body, a summary, remarks) as typed: invisible and
+    control characters gone, trailing spaces of each line gone, at most one blank line between
+    paragraphs, no blank lines around. Spacing inside and at the start of a line stays: "　　"
+    is how a Chinese paragraph is indented."""
+    lines = _visible(_text(value).replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    text = "\n".join(line.rstrip() for line in lines)
+    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+
+
+def normalize_text(value: object) -> str:
+    """What the machine reads (numbers, codes, room numbers, search terms): NFKC (full-width
+    "０-９", "Ａ-Ｚ", "　" become ASCII), invisible characters gone, whitespace runs made one
+    space, stripped. Never for free text: NFKC also turns "，（）；：" into ASCII."""
+    text = _visible(unicodedata.normalize("NFKC", _text(value)))
     return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+# Every dash people type inside a number: ASCII, Unicode hyphens and dashes, minus signs, the
+# small and full-width forms. ID numbers drop them like spaces; phones read them as separators.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
+_NO_DASHES = str.maketrans(dict.fromkeys(DASHES, ""))
+_ASCII_DASHES = str.maketrans(dict.fromkeys(DASHES, "-"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -107,8 +151,39 @@ def _is_name_letter(char: str) -> bool:
     return char == "〇" or unicodedata.category(char)[0] in {"L", "M"}
 
 
+def _is_digit(char: str) -> bool:
+    return char != "〇" and unicodedata.category(char)[0] == "N"
+
+
+def _script(char: str) -> str | None:
+    """The writing system of a letter ("HAN", "KANA", "LATIN", "CYRILLIC"…); None for separators,
+    marks and modifier letters (a mark belongs to the letter it follows)."""
+    if _CJK_RE.match(char):
+        return "HAN"
+    if unicodedata.category(char) not in {"Lu", "Ll", "Lt", "Lo"}:
+        return None
+    word = unicodedata.name(char, "").split(" ", 1)[0]
+    return "KANA" if word in {"HIRAGANA", "KATAKANA"} else word or None
+
+
+def _shown(chars: Iterable[str], limit: int = 8) -> str:
+    """The offending characters, each once, quoted, in the order typed: “<” “>” “(” “)”."""
+    return " ".join(f"“{c}”" for c in list(dict.fromkeys(chars))[:limit])
+
+
+def _foreign_runs(text: str) -> str:
+    """The stretches of a name written in letters other than Han or kana: "李Ming" → “Ming”."""
+    runs = re.findall(rf"[^{_CJK}\u3040-\u30ff]+", text)
+    return " ".join(f"“{r.strip(' ·')}”" for r in runs if r.strip(" ·'-"))
+
+
 def normalize_name(value: str) -> str:
-    """Canonical person name: "张 伟" → "张伟", "Li  Ming" → "Li Ming", "阿依古丽・买买提" → "·"."""
+    """Canonical person name: "张 伟" → "张伟", "Li  Ming" → "Li Ming", "阿依古丽・买买提" → "·".
+
+    Each way a name can be wrong has its own code and says what is wrong, naming the characters:
+    name_empty, name_symbols, name_digits, name_mixed_scripts, name_edge,
+    name_double_separator, name_too_long — checked in that order.
+    """
     text = normalize_text(_text(value).translate(_DOT_VARIANTS).translate(_NAME_PUNCT))
     if not text:
         raise ValidationError(_("Enter a name."), code="name_empty")
@@ -119,21 +194,66 @@ def normalize_name(value: str) -> str:
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = _SPACES_AROUND_DOT.sub(MIDDLE_DOT, text)
 
-    if any(unicodedata.category(c)[0] == "N" and c != "〇" for c in text):
-        raise ValidationError(_("A name cannot contain digits."), code="name_invalid")
-    if any(not _is_name_letter(c) and c not in _NAME_SEPARATORS for c in text):
+    # Markup ("<script>…"), brackets and other symbols first: they are the bigger mistake, and a
+    # digit inside "alert(1)" is not what is wrong with it.
+    symbols = [
+        c for c in text if not _is_name_letter(c) and not _is_digit(c) and c not in _NAME_SEPARATORS
+    ]
+    if symbols:
         raise ValidationError(
             _(
-                "A name may contain only letters, the middle dot (·), spaces, apostrophes "
-                "and hyphens."
+                "A name cannot contain the symbols %(symbols)s. Use letters only, with a middle "
+                "dot (·), a space, an apostrophe or a hyphen between parts."
             ),
-            code="name_invalid",
+            code="name_symbols",
+            params={"symbols": _shown(symbols)},
         )
-    letter_at_ends = _is_name_letter(text[0]) and _is_name_letter(text[-1])
-    if not letter_at_ends or _DOUBLE_SEPARATOR.search(text):
+    digits = [c for c in text if _is_digit(c)]
+    if digits:
         raise ValidationError(
-            _("A name must begin and end with a letter and cannot have two separators in a row."),
-            code="name_invalid",
+            _("A name cannot contain digits (%(digits)s)."),
+            code="name_digits",
+            params={"digits": _shown(digits)},
+        )
+    scripts = {s for s in map(_script, text) if s}
+    if "HAN" in scripts and scripts - {"HAN", "KANA"}:
+        # "李Ming", "张ｗei": on a Chinese ID card a name is all Han characters; a foreigner's is
+        # all letters.
+        raise ValidationError(
+            _(
+                "A name cannot mix Chinese characters with other letters (%(letters)s). Write it "
+                "in Chinese characters only or in letters only."
+            ),
+            code="name_mixed_scripts",
+            params={"letters": _foreign_runs(text)},
+        )
+    if len(scripts - {"HAN", "KANA"}) > 1:
+        # "Ivаn" with a Cyrillic "а": letters that look alike but are not the same.
+        raise ValidationError(
+            _(
+                "A name cannot mix letters of different alphabets (such as Latin and Cyrillic "
+                "letters that look alike); type it again in one alphabet."
+            ),
+            code="name_mixed_scripts",
+        )
+    if not _is_name_letter(text[0]):
+        raise ValidationError(
+            _("A name cannot begin with “%(char)s”."),
+            code="name_edge",
+            params={"char": text[0]},
+        )
+    if not _is_name_letter(text[-1]):
+        raise ValidationError(
+            _("A name cannot end with “%(char)s”."),
+            code="name_edge",
+            params={"char": text[-1]},
+        )
+    double = _DOUBLE_SEPARATOR.search(text)
+    if double:
+        raise ValidationError(
+            _("A name cannot have two separators in a row (“%(chars)s”)."),
+            code="name_double_separator",
+            params={"chars": double.group()},
         )
     if len(text) > NAME_MAX_LENGTH:
         raise ValidationError(
@@ -173,6 +293,7 @@ _ID_SCIENTIFIC = re.compile(r"^\d[.,]?\d*E[+]?\d{1,2}$", re.ASCII)
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 _OLD_ID_SHAPE = re.compile(r"^\d{15}$", re.ASCII)
 _ASCII_DIGITS = re.compile(r"^\d{17}$", re.ASCII)
+_ID_CHARACTERS = frozenset("0123456789X")
 
 
 def id_check_digit(first17: str) -> str:
@@ -201,10 +322,12 @@ def _parse_compact_date(digits: str) -> datetime.date | None:
 def validate_id_number(value: str, *, today: datetime.date | None = None) -> str:
     """Return the canonical 18-character ID number or raise ValidationError with a code.
 
-    Codes: id_empty, id_scientific_notation, id_old_15_digit, id_length, id_format, id_region,
-    id_birth_date, id_check_digit — checked in that order, so the first real cause is reported.
+    Codes: id_empty, id_scientific_notation, id_format (a character that is not a digit or X),
+    id_old_15_digit, id_length, id_format (an X before the end), id_region, id_birth_date,
+    id_check_digit — checked in that order, so the first real cause is reported. Spaces and every
+    kind of dash typed between the groups ("420103-1983…", "420103 1983…") are dropped alike.
     """
-    number = "".join(normalize_text(_text(value)).split()).upper()
+    number = "".join(normalize_text(_text(value)).split()).translate(_NO_DASHES).upper()
     if not number:
         raise ValidationError(_("Enter the ID number."), code="id_empty")
     if _ID_SCIENTIFIC.match(number):
@@ -214,6 +337,15 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
                 "last digits are lost. Format the cell as text and type the 18 characters again."
             ),
             code="id_scientific_notation",
+        )
+    strangers = [c for c in number if c not in _ID_CHARACTERS]
+    if strangers:
+        # Say which characters are wrong ("*" of a masked copy, a letter, a Chinese character)
+        # rather than count them as if the length were the problem.
+        raise ValidationError(
+            _("An ID number has only digits and possibly a final X; %(chars)s cannot be in it."),
+            code="id_format",
+            params={"chars": _shown(strangers)},
         )
     if _OLD_ID_SHAPE.match(number):
         raise ValidationError(
@@ -231,8 +363,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
         )
     if not _ID_SHAPE.match(number):
         raise ValidationError(
-            _("The first 17 characters of an ID number must be digits and the last a digit or X."),
-            code="id_format",
+            _("Only the last character of an ID number can be X."), code="id_format"
         )
     if not _id_region_ok(number):
         raise ValidationError(
@@ -301,7 +432,6 @@ def validate_birth_date(
 # Phone numbers
 # --------------------------------------------------------------------------------------------
 
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
 _COUNTRY_PREFIX = re.compile(r"^(?:\+\s*\(?\s*86\s*\)?|\(\s*\+\s*86\s*\)|0086)[\s.-]*", re.ASCII)
 _EXTENSION = re.compile(
     r"^(?P<main>.*?)\s*(?:转|轉|分机|ext\.?|x)\s*(?P<ext>\d{1,6})$", re.I | re.A
@@ -341,18 +471,14 @@ def _parse_phone(digits: str, ext: str | None, international: bool) -> str | Non
 def validate_phone(value: str) -> str:
     """Return "13812345678" or "027-85551234[-ext]"; raise ValidationError with a code.
 
-    Codes: phone_empty, phone_area_code_missing, phone_invalid.
+    Spaces, brackets, dots and every kind of dash between the groups are separators. Codes:
+    phone_empty, phone_area_code_missing, phone_invalid (its message says what is wrong: a
+    character that has no place in a number, a number abroad, a mobile number with too few or
+    too many digits or with an extension, or a number of no known shape).
     """
-    text = normalize_text(_text(value)).translate(_DASHES)
+    text = normalize_text(_text(value)).translate(_ASCII_DASHES)
     if not text:
         raise ValidationError(_("Enter a phone number."), code="phone_empty")
-    invalid = ValidationError(
-        _(
-            "Enter an 11-digit mobile number or a landline number with its area code, "
-            "e.g. 13812345678 or 027-85551234."
-        ),
-        code="phone_invalid",
-    )
 
     ext: str | None = None
     match = _EXTENSION.match(text)
@@ -362,8 +488,25 @@ def validate_phone(value: str) -> str:
     international = prefix is not None
     if prefix:
         text = text[prefix.end() :]
+    if not international and (text.startswith("+") or text.startswith("00")):
+        raise ValidationError(
+            _("Only numbers in mainland China (+86) can be entered."), code="phone_invalid"
+        )
     if not text or not _PHONE_CHARS.match(text):
-        raise invalid
+        strangers = [c for c in text if not _PHONE_CHARS.match(c)]
+        raise ValidationError(
+            _(
+                "A phone number has only digits, spaces, dashes and brackets (and 转 before an "
+                "extension); %(chars)s cannot be in it."
+            )
+            if strangers
+            else _(
+                "Enter an 11-digit mobile number or a landline number with its area code, "
+                "e.g. 13812345678 or 027-85551234."
+            ),
+            code="phone_invalid",
+            params={"chars": _shown(strangers)},
+        )
 
     groups = [g for g in _PHONE_SEPARATORS.split(text) if g]
     candidates = [("".join(groups), ext)]
@@ -380,7 +523,24 @@ def validate_phone(value: str) -> str:
             _("Add the area code to this landline number, e.g. 027-85551234."),
             code="phone_area_code_missing",
         )
-    raise invalid
+    digits = candidates[0][0]
+    if _MOBILE.match(digits) or (len(candidates) > 1 and _MOBILE.match(candidates[1][0])):
+        raise ValidationError(
+            _("A mobile number has no extension; enter its 11 digits only."), code="phone_invalid"
+        )
+    if digits.startswith("1") and len(digits) != 11:
+        raise ValidationError(
+            _("A mobile number has 11 digits; this one has %(count)d."),
+            code="phone_invalid",
+            params={"count": len(digits)},
+        )
+    raise ValidationError(
+        _(
+            "Enter an 11-digit mobile number or a landline number with its area code, "
+            "e.g. 13812345678 or 027-85551234."
+        ),
+        code="phone_invalid",
+    )
 
 
 def phone_kind(canonical: str) -> Literal["mobile", "landline"]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from duty.crew import clean_ids, crew_ids_among
 from duty.models import Activity, ActivityKind, ActivityParticipant, Post
 from duty.policies import manages, works_in
@@ -29,7 +29,7 @@ LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m
 
 
 def _text(value: Any, limit: int) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    return normalize_line(value)[:limit]
 
 
 def parse_local(value: object, field: str) -> datetime.datetime:

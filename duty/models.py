@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duty.querysets import (
     ActivityParticipantQuerySet,
@@ -248,7 +249,7 @@ class ShiftAssignment(InCommunity):
     starts_at = models.DateTimeField(editable=False)
     ends_at = models.DateTimeField(editable=False)
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(_("assigned at"))
+    assigned_at = models.DateTimeField(pgettext_lazy("shift assignment", "assigned at"))
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     removed_note = models.CharField(_("why removed"), max_length=200, blank=True, default="")
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)

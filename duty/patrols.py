@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from duty.crew import clean_ids, crew_ids_among
 from duty.models import FindingKind, Patrol, PatrolFinding, PatrolRoute
 from duty.policies import manages, works_in
@@ -32,7 +32,7 @@ WHERE_MAX = 120
 
 
 def _text(value: Any, limit: int) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    return normalize_line(value)[:limit]
 
 
 def _user_id(actor: Actor) -> int:
@@ -42,7 +42,7 @@ def _user_id(actor: Actor) -> int:
 
 
 def _checkpoints(value: Any) -> str:
-    lines = [normalize_text(line) for line in str(value or "").splitlines()]
+    lines = [normalize_line(line) for line in str(value or "").splitlines()]
     text = "\n".join(line for line in lines if line)
     if len(text) > CHECKPOINTS_MAX:
         raise field_error(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from duty.models import Post, PostKind, PostMember, Shift, Zone, ZoneMember, ZonePlace
 from duty.policies import manages
 from duty.workers import is_community_worker
@@ -23,7 +23,7 @@ NEEDED_MAX = 50
 
 
 def _text(value: object, limit: int) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    return normalize_line(value)[:limit]
 
 
 def _id(value: object, field: str) -> int | None:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from duty.models import Post, Shift, ShiftAssignment
 from duty.posts import check_worker, require_manager
 from health.worker_selectors import worker_fit_for_duty
@@ -165,7 +165,7 @@ def shift_create(
         starts_at=start,
         ends_at=end,
         needed=n,
-        note=normalize_text(note)[:200],
+        note=normalize_line(note)[:200],
         created_by_id=_by(actor),
         created_at=now,
     )
@@ -260,7 +260,7 @@ def shift_cancel(
     cancel_shifts(
         Shift.objects.filter(pk=shift.pk),
         now=now,
-        note=normalize_text(note)[:200] or _("The shift was cancelled."),
+        note=normalize_line(note)[:200] or _("The shift was cancelled."),
     )
     shift.refresh_from_db()
     return shift
@@ -360,7 +360,7 @@ def shift_unassign(
             "assignment", _("This person has checked in; they check out instead."), "checked_in"
         )
     assignment.removed_at = now
-    assignment.removed_note = normalize_text(note)[:200]
+    assignment.removed_note = normalize_line(note)[:200]
     assignment.save(update_fields=["removed_at", "removed_note"])
     return assignment
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from duty.crew import clean_ids, crew_ids_among
 from duty.models import NeedKind, NeedStatus, WorkerNeed
 from duty.policies import answers_in, managed_communities, manages
@@ -23,7 +23,7 @@ TEXT_MAX = 500
 
 
 def _text(value: Any) -> str:
-    return normalize_text(str(value or ""))[:TEXT_MAX]
+    return normalize_line(value)[:TEXT_MAX]
 
 
 def _community_of_worker(actor: Actor, worker_id: int) -> Place:

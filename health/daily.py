@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_paragraphs, normalize_text
 from health.daily_selectors import (
     GENERATED_KEYS,
     HAND_KEPT,
@@ -145,7 +145,7 @@ def _apply(report: DailyReport, hand_kept: dict[str, Any] | None, note: str | No
             errors.update(e.error_dict)
     if note is not None:
         # Free text in the writer's punctuation (no NFKC: "，" stays "，").
-        note = "\n".join(line.rstrip() for line in str(note).strip().splitlines())
+        note = normalize_paragraphs(note)
         if len(note) > NOTE_MAX:
             errors["note"] = [
                 ValidationError(

@@ -11,6 +11,7 @@ from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -141,7 +142,13 @@ def daily_overview_export(overview: Overview) -> DailyExport:
     if street:
         fixed = [_("Community"), _("Status"), _("Submitted at")]
     else:
-        fixed = [_("Name"), _("Communities"), _("Submitted"), _("Late"), _("Not yet")]
+        fixed = [
+            _("Name"),
+            _("Communities"),
+            _("Submitted"),
+            _("Late"),
+            pgettext("daily report status", "Not yet"),
+        ]
     fixed.append(_("Reports in the sum"))
     header = fixed + [str(f.label) for f in FIGURES]
     _title(
@@ -161,7 +168,7 @@ def daily_overview_export(overview: Overview) -> DailyExport:
             t.submitted,
             _("Late"),
             t.late,
-            _("Not yet"),
+            pgettext("daily report status", "Not yet"),
             t.not_yet,
         ]
     )

@@ -28,6 +28,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.actor import Actor
 from core.errors import field_error
@@ -517,7 +518,7 @@ STATUS_LABELS = {
     ON_TIME: _("Submitted on time"),
     SUBMITTED_LATE: _("Submitted late"),
     LATE: _("Late (not submitted)"),
-    NOT_YET: _("Not yet"),
+    NOT_YET: pgettext_lazy("daily report status", "Not yet"),
 }
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from health.models import FlagStatus, HealthFlag
 from health.policies import FLAG_ROLES
 
@@ -25,7 +25,7 @@ def _close(
 ) -> HealthFlag:
     if not may_handle_flags(actor):
         raise NotAllowed(_("Only grid workers, community admins and health workers handle flags."))
-    note = normalize_text(note)[:NOTE_MAX]
+    note = normalize_line(note)[:NOTE_MAX]
     if not note:
         raise field_error("note", note_required, code="required")
     with transaction.atomic():

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
-from core.validators import normalize_text
+from core.validators import normalize_line, normalize_text
 from health import reporting, rules
 from health.models import (
     HealthReport,
@@ -181,7 +181,7 @@ def screening_visit_record(
             return VisitResult(found, created=False)
     if outcome not in VisitOutcome.values:
         raise field_error("outcome", _("Choose screened or nobody home."), code="invalid")
-    note = normalize_text(note or "")
+    note = normalize_line(note)
     if len(note) > NOTE_MAX:
         raise field_error(
             "note", _("Keep the note under %(n)s characters.") % {"n": NOTE_MAX}, "too_long"

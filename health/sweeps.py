@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from core.actor import Actor
 from core.errors import NotAllowed
-from core.validators import normalize_text
+from core.validators import normalize_line
 from health.models import SweepCampaign, SweepStatus
 from health.policies import SWEEP_ROLES
 from health.sweep_selectors import (
@@ -71,8 +71,8 @@ def sweep_open(
     def add(name_: str, message: str, code: str) -> None:
         errors.setdefault(name_, []).append(ValidationError(message, code=code))
 
-    name = normalize_text(name or "")
-    note = normalize_text(note or "")
+    name = normalize_line(name)
+    note = normalize_line(note)
     if not name:
         add("name", _("Give the sweep a name."), "required")
     elif len(name) > NAME_MAX:

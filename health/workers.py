@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line, normalize_text
 from health.models import WorkerHealth
 from health.rules import is_abnormal, parse_temperature, symptom_bits
 from health.worker_selectors import worker_communities
@@ -92,7 +92,7 @@ def worker_health_report(
                 symptoms=bits,
                 contact=has_contact,
                 fit=not is_abnormal(t, bits, has_contact),
-                note=normalize_text(note)[:200],
+                note=normalize_line(note)[:200],
                 created_at=timezone.now(),
             )
     except IntegrityError:

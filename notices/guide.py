@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_line
+from core.validators import normalize_line, normalize_paragraphs
 from notices.models import GuideItem, GuideTopic
 from places.models import Place, PlaceKind
 
@@ -44,7 +44,7 @@ def _title(field: str, value: str) -> str:
 
 
 def _body(field: str, value: str) -> str:
-    text = (value or "").strip()
+    text = normalize_paragraphs(value)
     if not text:
         raise field_error(field, _("Enter the text."), "required")
     if len(text) > BODY_MAX:

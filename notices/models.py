@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notices.querysets import (
     AreaLeadQuerySet,
@@ -177,7 +178,7 @@ class IncidentKind(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
+    NORMAL = "normal", pgettext_lazy("urgency", "Normal")
     URGENT = "urgent", _("Urgent")
     CRITICAL = "critical", _("Critical")
 

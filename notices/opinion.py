@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_line
+from core.validators import normalize_line, normalize_paragraphs
 from notices.models import (
     IncidentAction,
     IncidentKind,
@@ -107,7 +107,7 @@ def incident_report(
     if actor.user_id is None or not reports_incidents(actor):
         raise NotAllowed(_("Only staff report rumours and public-opinion incidents."))
     kind = _clean_choice("kind", kind, IncidentKind.values, _("Choose rumour or incident."))
-    summary = (summary or "").strip()
+    summary = normalize_paragraphs(summary)
     if not summary:
         raise field_error("summary", _("Say what is being said."), "required")
     if len(summary) > SUMMARY_MAX:
@@ -168,7 +168,7 @@ def incident_act(
         [IncidentStatus.HANDLING, IncidentStatus.CLOSED],
         _("Choose the status this step leaves: being handled or closed."),
     )
-    note = (note or "").strip()
+    note = normalize_paragraphs(note)
     if len(note) > NOTE_MAX:
         raise field_error("note", _("At most %(n)s characters.") % {"n": NOTE_MAX})
     # Closing, reopening and a step that changes nothing say what was done.

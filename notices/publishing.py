@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import normalize_line, normalize_paragraphs
 from notices.models import Notice, NoticeKind, NoticeTarget, OpinionIncident
 from notices.querysets import OFFICE_ROLES
 from places.models import Place, PlaceKind
@@ -56,7 +56,7 @@ def notice_publish(
     if kind not in NoticeKind.values:
         raise field_error("kind", _("Choose the kind of notice."))
     title = normalize_line(title or "")
-    body = (body or "").strip()
+    body = normalize_paragraphs(body)
     if not title:
         raise field_error("title", _("Enter a title."), "required")
     if len(title) > TITLE_MAX:

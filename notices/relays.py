@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
+from core.validators import normalize_paragraphs
 from notices.models import Notice, NoticeRelay, RelayChannel
 from places.models import Place, PlaceKind
 
@@ -63,7 +64,7 @@ def notice_relay_save(
     if notice.withdrawn_at is not None:
         raise NotAllowed(_("This notice was withdrawn."))
     chosen = clean_channels(channels)
-    text = (explanation or "").strip()
+    text = normalize_paragraphs(explanation)
     if not text:
         raise field_error(
             "explanation", _("Explain the notice to residents in a few words."), "required"

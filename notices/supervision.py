@@ -19,7 +19,7 @@ from accounts.models import Grant, User
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_line
+from core.validators import normalize_line, normalize_paragraphs
 from notices.models import (
     AreaLead,
     Inspection,
@@ -241,13 +241,13 @@ def inspection_create(
             raise field_error("team", _("Choose a team you belong to."))
         if not place.path.startswith(team.place_path):
             raise field_error("team", _("This team does not supervise this place."))
-    summary = (summary or "").strip()
+    summary = normalize_paragraphs(summary)
     if len(summary) > TEXT_MAX:
         raise field_error("summary", _("At most %(n)s characters.") % {"n": TEXT_MAX})
     rows: list[InspectionItem] = []
     for i, raw in enumerate(items):
         name = normalize_line(raw.get("item") or "")
-        note = (raw.get("note") or "").strip()
+        note = normalize_paragraphs(raw.get("note"))
         result = (raw.get("result") or "").strip()
         if not note and (not name or not result):
             continue  # an empty row, or an item not assessed this time
@@ -313,7 +313,7 @@ def rectification_add(
     """A finding to rectify (整改), its responsible person and deadline."""
     if not verifies(actor, inspection):
         raise NotAllowed(_("Only the inspector and the offices above set rectifications."))
-    finding = (finding or "").strip()
+    finding = normalize_paragraphs(finding)
     if not finding:
         raise field_error("finding", _("Say what must be rectified."), "required")
     if len(finding) > TEXT_MAX:
@@ -356,7 +356,7 @@ def rectification_update(
         .get(pk=rectification.pk)
     )
     status = (status or "").strip()
-    note = (note or "").strip()
+    note = normalize_paragraphs(note)
     if len(note) > TEXT_MAX:
         raise field_error("note", _("At most %(n)s characters.") % {"n": TEXT_MAX})
     if status == RectificationStatus.REPORTED:

@@ -32,7 +32,7 @@ from accounts.selectors import actor_forget
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_name, normalize_text, validate_id_number, validate_phone
+from core.validators import normalize_line, normalize_name, validate_id_number, validate_phone
 from party.models import (
     HOLDING_STATUSES,
     CheckInLink,
@@ -57,7 +57,7 @@ NOTE_MAX = 200
 
 
 def _text(value: Any, limit: int = NOTE_MAX) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    return normalize_line(value)[:limit]
 
 
 def _user_id(actor: Actor) -> int:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import normalize_line, normalize_paragraphs
 from notices.models import Notice, NoticeKind
 from notices.publishing import notice_publish
 from party import recognition_selectors as sel
@@ -57,7 +57,7 @@ class _Errors:
 
 
 def _text(errors: _Errors, field: str, value: Any, limit: int, *, multiline: bool = False) -> str:
-    text = str(value or "").strip() if multiline else normalize_line(str(value or ""))
+    text = normalize_paragraphs(value) if multiline else normalize_line(value)
     if not text:
         errors.add(field, _("This field is required."), "required")
     elif len(text) > limit:
@@ -356,7 +356,7 @@ def activist_record(
     errors = _Errors()
     where = _text(errors, "found_where", found_where, WHERE_MAX)
     day = _past_date(errors, "found_on", found_on)
-    remark = str(note or "").strip()
+    remark = normalize_paragraphs(note)
     if len(remark) > TEXT_MAX:
         errors.add("note", _("At most %(n)s characters.") % {"n": TEXT_MAX}, "too_long")
     _lock(person)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import SETUP_ROLES
-from core.validators import normalize_text
+from core.validators import normalize_line
 from party.models import PartyMember, PartyOrg, PartyOrgKind, Unit
 from places.models import Household, Place
 from places.services import child_path, path_depth
@@ -24,7 +24,7 @@ def unit_save(*, actor: Actor, unit: Unit, name: str, kind: str, place: Place) -
     _check_in_scope(actor, place.path)
     if unit.pk is not None:
         _check_in_scope(actor, Unit.objects.get(pk=unit.pk).place_path)
-    unit.name = normalize_text(name)
+    unit.name = normalize_line(name)
     if not unit.name:
         raise field_error("name", _("Name is required."), "required")
     unit.kind, unit.place, unit.place_path = kind, place, place.path
@@ -66,7 +66,7 @@ def party_org_create(
     unit: Unit | None = None,
     note: str = "",
 ) -> PartyOrg:
-    name = normalize_text(name)
+    name = normalize_line(name)
     if not name:
         raise field_error("name", _("Name is required."), "required")
     if kind == PartyOrgKind.MEMBER_HOUSEHOLD and household is None:
@@ -94,7 +94,7 @@ def party_org_create(
 @transaction.atomic
 def party_org_rename(*, actor: Actor, org: PartyOrg, name: str, note: str = "") -> PartyOrg:
     _check_in_scope(actor, org.scope_path)
-    org.name = normalize_text(name)
+    org.name = normalize_line(name)
     if not org.name:
         raise field_error("name", _("Name is required."), "required")
     org.note = note

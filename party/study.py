@@ -7,7 +7,6 @@ started. Services are keyword-only with `actor` first; each refusal changes noth
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import normalize_line, normalize_paragraphs
 from party.models import (
     DiscussionPost,
     PartyMember,
@@ -59,10 +58,8 @@ def _text(value: object, limit: int) -> str:
 
 
 def _body(value: object, limit: int) -> str:
-    """Long text keeps its paragraphs: each line cleaned, at most one blank line between."""
-    lines = [_line(line) for line in str(value or "").replace("\r\n", "\n").split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-    return text.strip()[:limit]
+    """Long text keeps its paragraphs and indents, at most one blank line between."""
+    return normalize_paragraphs(value)[:limit]
 
 
 @transaction.atomic

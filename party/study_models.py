@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from party.models import PartyMember, PartyOrg, Unit
 from party.study_querysets import (
@@ -32,8 +33,8 @@ class StudyProgramme(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True, default="")
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(pgettext_lazy("date range", "from"))
+    ends_on = models.DateField(pgettext_lazy("date range", "until"))
     # The city or district whose organisation department publishes it.
     place = models.ForeignKey(
         Place, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"

@@ -26,7 +26,7 @@ from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
 from core.roles import EXPORT_FULL_ROLES
 from core.scoping import place_columns_q
-from core.validators import normalize_text
+from core.validators import normalize_line
 from people.models import VULNERABILITY_FIELDS, Relation, ResidentStatus, Sex
 from people.selectors import RegistryFilters, registry_residents
 from people.services import REGISTRY_EXPORT_ROLES, may_export_full, may_export_registry
@@ -78,7 +78,7 @@ def registry_export(
     """Write the actor's registry, narrowed by `filters`, to a temporary .xlsx file."""
     if not may_export_registry(actor):
         raise NotAllowed(_("Your role may not export the registry."))
-    reason = normalize_text(reason)
+    reason = normalize_line(reason)
     if full:
         if not may_export_full(actor):
             raise NotAllowed(_("Your role may export personal data only masked."))

@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import field_error
 from core.masking import mask_id_number, mask_phone
-from core.validators import id_check_digit, normalize_text, validate_id_number
+from core.validators import id_check_digit, normalize_line, normalize_text, validate_id_number
 from people.models import VULNERABILITY_FIELDS, Relation
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -790,7 +790,7 @@ def check_rows(sheet: Sheet) -> list[CheckedRow]:
                 row.reject(header(key), "flag_invalid", _("Enter 是 (yes) or 否 (no)."))
         note = text.get("care_note", "")
         if note:
-            note = normalize_text(note)
+            note = normalize_line(note)
             row.care_note = note[:200] if note else None
         checked.append(row)
     _reject_repeats(checked, sheet)

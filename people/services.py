@@ -20,6 +20,7 @@ from core.scoping import place_columns_q
 from core.validators import (
     id_number_birth_date,
     id_number_sex,
+    normalize_line,
     normalize_name,
     normalize_text,
     validate_id_number,
@@ -51,7 +52,7 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
     """Show a resident's full ID and phone to a role whose job needs it; always audited."""
     if not (actor.is_superuser or actor.has_role(REVEAL_ROLES)):
         raise NotAllowed(_("Your role may not see personal data in full."))
-    reason = normalize_text(reason)
+    reason = normalize_line(reason)
     if len(reason) < 2:
         raise field_error("reason", _("Say why you need the full ID and phone."), "required")
     audit_record(
@@ -175,10 +176,8 @@ def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> d
 
 
 def clean_note(value: str) -> str:
-    """Free text (a care or status note): whitespace tidied, but Chinese punctuation kept — the
-    NFKC of normalize_text would turn "，" and "：" into ASCII inside a Chinese sentence."""
-    text = (value or "").replace("\u200b", "").replace("\ufeff", "")
-    return " ".join(text.split())[:200]
+    """Free text (a care or status note) as typed: Chinese punctuation kept (core.validators)."""
+    return normalize_line(value)[:200]
 
 
 def clean_flags(flags: Iterable[str]) -> set[str]:

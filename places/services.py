@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import SETUP_ROLES
-from core.validators import normalize_text, validate_phone
+from core.validators import normalize_line, normalize_text, validate_phone
 from places.models import PARENT_KIND, Household, Place, PlaceKind
 
 
@@ -30,12 +30,18 @@ def _check_can_setup(actor: Actor, parent: Place | None) -> None:
         raise NotAllowed(_("You may only set up places inside your own area."))
 
 
+def _place_name(kind: str, name: str) -> str:
+    """A building's name is a house number people sort and search by ("10栋", "３单元" → "3单元");
+    every other place's name is written as typed ("江汉区（开发区）")."""
+    return normalize_text(name) if kind == PlaceKind.BUILDING else normalize_line(name)
+
+
 @transaction.atomic
 def place_create(
     *, actor: Actor, kind: str, name: str, parent: Place | None, code: str = "", variant: str = ""
 ) -> Place:
     _check_can_setup(actor, parent)
-    name = normalize_text(name)
+    name = _place_name(kind, name)
     if not name:
         raise field_error("name", _("Name is required."), "required")
     place_check_parent(kind=kind, parent=parent)
@@ -68,7 +74,7 @@ def place_check_parent(*, kind: str, parent: Place | None) -> None:
 @transaction.atomic
 def place_rename(*, actor: Actor, place: Place, name: str, code: str | None = None) -> Place:
     _check_can_setup(actor, place)
-    name = normalize_text(name)
+    name = _place_name(place.kind, name)
     if not name:
         raise field_error("name", _("Name is required."), "required")
     place.name = name

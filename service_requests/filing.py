@@ -14,7 +14,7 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.scoping import place_columns_q
-from core.validators import normalize_text
+from core.validators import normalize_line, normalize_text
 from people.models import Resident, ResidentStatus
 from places.models import household_columns
 from service_requests.models import (
@@ -34,7 +34,8 @@ NOTE_MAX = 500
 
 
 def clean_text(value: Any, limit: int = NOTE_MAX) -> str:
-    return normalize_text(str(value or ""))[:limit]
+    """Free text (details, notes, reasons, names) as typed: "，（）；" stay (core.validators)."""
+    return normalize_line(value)[:limit]
 
 
 def targets_for(city_id: int, category: str) -> tuple[datetime.timedelta, datetime.timedelta]:
@@ -115,7 +116,7 @@ def request_file(
     now = now or timezone.now()
     if not actor.is_authenticated:
         raise NotAllowed(_("Log in to file a request."))
-    external_id = clean_text(external_id, 64)
+    external_id = normalize_text(external_id)[:64]
     if hotline and external_id:
         earlier = ServiceRequest.objects.filter(
             source=Source.HOTLINE, external_id=external_id

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from places.models import Household, InGrid, Place
 from service_requests.querysets import (
@@ -39,7 +40,7 @@ class RequestCategory(models.TextChoices):
 class Urgency(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     SOON = "soon", _("Today")
-    NORMAL = "normal", _("Normal")
+    NORMAL = "normal", pgettext_lazy("urgency", "Normal")
 
 
 class RequestStatus(models.TextChoices):
@@ -121,7 +122,10 @@ class ServiceRequest(InGrid):
         _("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.NEW
     )
     level = models.CharField(
-        _("handled by"), max_length=10, choices=Level.choices, default=Level.COMMUNITY
+        pgettext_lazy("request level", "handled by"),
+        max_length=10,
+        choices=Level.choices,
+        default=Level.COMMUNITY,
     )
     created_at = models.DateTimeField(_("filed at"), db_index=True)
     # The clocks (from SlaTarget at filing or reopening) and the moments they stop.
@@ -130,7 +134,9 @@ class ServiceRequest(InGrid):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("resident request", "closed at"), null=True, blank=True
+    )
     # Closing: confirmed by the resident (or the grid worker for one without a phone), rated.
     confirmed = models.BooleanField(_("confirmed by the resident"), default=False)
     confirmed_by = models.ForeignKey(
@@ -307,7 +313,9 @@ class Dispatch(models.Model):
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="dispatches")
     kind = models.CharField(_("kind"), max_length=10, choices=DispatchKind.choices)
-    level = models.CharField(_("by"), max_length=10, choices=Level.choices)
+    level = models.CharField(
+        pgettext_lazy("dispatch level", "by"), max_length=10, choices=Level.choices
+    )
     status = models.CharField(
         max_length=10, choices=DispatchStatus.choices, default=DispatchStatus.ACTIVE
     )
@@ -315,8 +323,8 @@ class Dispatch(models.Model):
         Vehicle, on_delete=models.PROTECT, null=True, blank=True, related_name="dispatches"
     )
     driver_name = models.CharField(_("driver"), max_length=50, blank=True, default="")
-    slot_start = models.DateTimeField(_("from"), null=True, blank=True)
-    slot_end = models.DateTimeField(_("until"), null=True, blank=True)
+    slot_start = models.DateTimeField(pgettext_lazy("time range", "from"), null=True, blank=True)
+    slot_end = models.DateTimeField(pgettext_lazy("time range", "until"), null=True, blank=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import validate_phone
+from core.validators import normalize_text, validate_phone
 from places.models import Place, PlaceKind
 from service_requests.filing import clean_text
 from service_requests.models import RequestCategory, SlaTarget, Vehicle
@@ -76,10 +76,10 @@ def vehicle_save(
     if not name:
         raise field_error("name", _("Enter the vehicle's name or plate."), "required")
     seats_n = _whole(seats, "seats", 1, SEATS_MAX)
-    phone = clean_text(driver_phone, 24)
-    if phone:
+    phone = ""
+    if normalize_text(driver_phone):
         try:
-            phone = validate_phone(phone)
+            phone = validate_phone(driver_phone)
         except ValidationError as e:
             raise field_error("driver_phone", e.messages[0], e.code or "invalid") from None
     if (

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line
 from supplies.models import ItemKind, SupplyItem
 from supplies.policies import may_keep_catalogue
 
@@ -25,14 +25,14 @@ def item_save(
     """Add an item to the catalogue, or change one. Names are unique across the city."""
     if not may_keep_catalogue(actor):
         raise NotAllowed(_("Only city and district offices keep the catalogue of supplies."))
-    name = normalize_text(name or "")
+    name = normalize_line(name)
     if not name:
         raise field_error("name", _("Give the item's name."), "required")
     if len(name) > 80:
         raise field_error("name", _("At most 80 characters."), "max_length")
     if kind not in ItemKind.values:
         raise field_error("kind", _("Choose the kind of supply."), "invalid")
-    unit = normalize_text(unit or "")
+    unit = normalize_line(unit)
     if not unit:
         raise field_error(
             "unit", _("Give the unit it is counted in (box, piece, bottle)."), "required"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Grant
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line, normalize_text
 from places.models import Place, PlaceKind
 from supplies.models import MovementKind, Stock, StockMovement, SupplyItem
 from supplies.policies import STOCK_PLACE_KINDS, WORKER_ROLES, may_move, may_read_place
@@ -44,7 +44,7 @@ def _number(value: Any, field: str, *, minimum: int = 1) -> int:
 
 
 def _note(value: str, field: str = "note") -> str:
-    return normalize_text(value or "")[:200]
+    return normalize_line(value)[:200]
 
 
 def _check_move(actor: Actor, stock: Stock) -> None:
@@ -153,7 +153,7 @@ def stock_receive(
         stock=locked,
         delta=number,
         kind=MovementKind.RECEIPT,
-        source=normalize_text(source or "")[:100],
+        source=normalize_line(source)[:100],
         note=_note(note),
     )
     _sync(stock, locked)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
-from core.validators import normalize_text
+from core.validators import normalize_line
 from health.models import FlagStatus, HealthFlag, Symptom
 from people.models import Resident, ResidentStatus
 from places.models import household_columns
@@ -43,7 +43,7 @@ GONE: dict[str, str] = {
 
 
 def clean_note(value: Any) -> str:
-    return normalize_text(str(value or ""))[:NOTE_MAX]
+    return normalize_line(value)[:NOTE_MAX]
 
 
 ALL_SYMPTOMS = sum(Symptom.values)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from health.models import Slot
 from places.models import Household, InGrid, Place
@@ -63,8 +64,8 @@ class Origin(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("triage case status", "Open")
+    CLOSED = "closed", pgettext_lazy("triage case status", "Closed")
 
 
 class CloseReason(models.TextChoices):
@@ -182,7 +183,9 @@ class TriageCase(InGrid):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("triage case", "closed at"), null=True, blank=True
+    )
     close_reason = models.CharField(
         _("closed because"), max_length=10, choices=CloseReason.choices, blank=True, default=""
     )

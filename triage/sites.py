@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_text
+from core.validators import normalize_line, normalize_text
 from places.models import Place, PlaceKind
 from triage.models import Site, SiteKind
 from triage.policies import SITE_ROLES
@@ -61,7 +61,7 @@ def site_save(
         raise NotAllowed(_("Only street, district and city offices register sites."))
     if kind not in SiteKind.values:
         raise field_error("kind", _("Choose a designated hospital or an isolation site."))
-    name = normalize_text(name)[:100]
+    name = normalize_line(name)[:100]
     if not name:
         raise field_error("name", _("Give the site's name."), "required")
     _check_place(actor, place)
@@ -85,7 +85,7 @@ def site_save(
         site = Site(created_by_id=actor.user_id or 0)
     site.kind, site.name, site.place, site.place_path = kind, name, place, place.path
     site.capacity = number
-    site.address = normalize_text(address)[:200]
+    site.address = normalize_line(address)[:200]
     site.phone = normalize_text(phone)[:24]
     site.is_active = bool(is_active)
     try:

@@ -22,7 +22,9 @@ from core.validators import (
     id_check_digit,
     id_number_birth_date,
     id_number_sex,
+    normalize_line,
     normalize_name,
+    normalize_paragraphs,
     normalize_text,
     phone_kind,
     validate_birth_date,
@@ -79,6 +81,45 @@ def test_normalize_text(raw: str, expected: str) -> None:
     assert normalize_text(raw) == expected
 
 
+# --- free text: kept as typed ----------------------------------------------------------------
+
+TYPED = "老人胸闷，需要药（降压药）；地址：３栋“东门”。谢谢、辛苦"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (TYPED, TYPED),  # full-width punctuation and digits stay as typed
+        ("  买药，  谢谢\n 明天\t再来 ", "买药， 谢谢 明天 再来"),
+        ("\ufeff买药\u200b，谢谢\u2060", "买药，谢谢"),  # invisible characters pasted from chats
+        ("买\x00药\x07，\x1b谢谢", "买药，谢谢"),  # control characters (NUL: PostgreSQL refuses it)
+        ("药\u202e反转\u202c", "药反转"),  # direction overrides reorder what a reader sees
+        ("张　三", "张 三"),  # a full-width space is whitespace
+        ("👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧"),  # ZWJ joins an emoji: kept
+        (None, ""),
+    ],
+)
+def test_normalize_line_keeps_what_was_typed(raw: Any, expected: str) -> None:
+    assert normalize_line(raw) == expected
+
+
+def test_normalize_paragraphs_keeps_lines_punctuation_and_indents() -> None:
+    raw = (
+        "\n　　一、关于封控：  \r\n　　各小区（含商铺）暂停营业；"
+        "\n\n\n\n二、请\x00居民理解。\u200b\n\n"
+    )
+    assert normalize_paragraphs(raw) == (
+        "　　一、关于封控：\n　　各小区（含商铺）暂停营业；\n\n二、请居民理解。"
+    )
+    assert normalize_paragraphs("   \n\t\n") == ""
+
+
+def test_normalize_text_is_for_what_the_machine_reads() -> None:
+    # The same typed text through the code normaliser loses its Chinese punctuation: that is why
+    # free text must not use it.
+    assert normalize_text("（３栋）１０１，") == "(3栋)101,"
+
+
 # --- ID numbers: accepted forms ------------------------------------------------------------------
 
 
@@ -97,6 +138,13 @@ def test_reference_agrees_on_the_standard_example() -> None:
         "110105 19491231 002X",  # spaces between the groups
         " 110105　19491231　002x ",  # full-width spaces and padding
         "11010519491231002X\u200b",  # zero-width space pasted from a chat
+        # Dashes between the groups are dropped like spaces, whatever dash was typed.
+        "110105-19491231-002X",
+        "110105‐19491231‑002X",  # Unicode hyphen, non-breaking hyphen
+        "110105–19491231—002X",  # en dash, em dash
+        "110105−19491231﹣002X",  # minus sign, small hyphen-minus
+        "１１０１０５－１９４９１２３１－００２Ｘ",  # full-width digits, dash and letter
+        "110105 - 19491231 - 002x",
     ],
 )
 def test_id_number_canonical_form(raw: str) -> None:
@@ -172,12 +220,37 @@ def test_id_wrong_length(raw: str, count: int) -> None:
     [
         "11010519491231002A",  # last character neither digit nor X
         "1101051949X231002X",  # X inside
-        "11010519491231-02X",
+        "11010519491231*02X",
         "٤10105194912310021",  # Arabic-Indic digit: \d would take it, NFKC leaves it
     ],
 )
 def test_id_format(raw: str) -> None:
     assert error_code(validate_id_number, raw, today=TODAY) == "id_format"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("420103********6672", "“*”"),  # a masked copy pasted back
+        ("张伟", "“张” “伟”"),  # the name typed into the ID field
+        ("11010519491231002A", "“A”"),
+        ("110105/19491231/002X", "“/”"),
+    ],
+)
+def test_id_format_names_the_wrong_characters(raw: str, shown: str) -> None:
+    message = error_message(validate_id_number, raw, today=TODAY)
+    assert message == (
+        f"An ID number has only digits and possibly a final X; {shown} cannot be in it."
+    )
+
+
+def test_id_x_inside_says_only_the_last_can_be_x() -> None:
+    message = error_message(validate_id_number, "1101051949X231002X", today=TODAY)
+    assert message == "Only the last character of an ID number can be X."
+
+
+def test_id_dash_that_hides_a_missing_digit_is_a_length_error() -> None:
+    assert error_code(validate_id_number, "110105-19491231-02X", today=TODAY) == "id_length"
 
 
 @pytest.mark.parametrize("region", ["000000", "200000", "100000", "660000", "720000", "990101"])
@@ -315,6 +388,13 @@ def test_validate_birth_date() -> None:
         ("0710-3251234 ext. 12", "0710-3251234-12"),
         ("+86 27 8555 1234", "027-85551234"),
         ("+86 (0)27 8555 1234", "027-85551234"),
+        # Every dash people type is a separator, like a space.
+        ("138‐1234‑5678", "13812345678"),
+        ("138–1234—5678", "13812345678"),
+        ("138−1234﹣5678", "13812345678"),
+        ("138⸺1234 5678", "13812345678"),
+        ("027—85551234", "027-85551234"),
+        ("027 – 8555 1234", "027-85551234"),
     ],
 )
 def test_phone_canonical_form(raw: str, expected: str) -> None:
@@ -353,6 +433,36 @@ def test_area_code_message_tells_what_to_add() -> None:
 )
 def test_phone_invalid(raw: str) -> None:
     assert error_code(validate_phone, raw) == "phone_invalid"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("1381234567", "A mobile number has 11 digits; this one has 10."),
+        ("138 1234 56789", "A mobile number has 11 digits; this one has 12."),
+        ("13812345678-12", "A mobile number has no extension; enter its 11 digits only."),
+        ("13812345678转12", "A mobile number has no extension; enter its 11 digits only."),
+        ("+1 415 555 1234", "Only numbers in mainland China (+86) can be entered."),
+        ("0012785551234", "Only numbers in mainland China (+86) can be entered."),
+        (
+            "138abc45678",
+            "A phone number has only digits, spaces, dashes and brackets (and 转 before an "
+            "extension); “a” “b” “c” cannot be in it.",
+        ),
+        (
+            "138****5678",  # a masked number copied back
+            "A phone number has only digits, spaces, dashes and brackets (and 转 before an "
+            "extension); “*” cannot be in it.",
+        ),
+        (
+            "4008123123",
+            "Enter an 11-digit mobile number or a landline number with its area code, "
+            "e.g. 13812345678 or 027-85551234.",
+        ),
+    ],
+)
+def test_phone_message_says_what_is_wrong(raw: str, message: str) -> None:
+    assert error_message(validate_phone, raw) == message
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "　"])
@@ -411,21 +521,75 @@ def test_name_empty(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw",
+    ("raw", "code", "message"),
     [
-        "张伟2",
-        "张伟２",  # full-width digit
-        "张@伟",
-        "张伟(大)",
-        "J. Smith",  # a full stop outside Han text is not a middle dot
-        "·张伟",
-        "张伟·",
-        "张··伟",
-        "Mary--Jane",
+        (
+            "<script>alert(1)</script>",
+            "name_symbols",
+            "A name cannot contain the symbols “<” “>” “(” “)” “/”. Use letters only, with a "
+            "middle dot (·), a space, an apostrophe or a hyphen between parts.",
+        ),
+        ("张@伟", "name_symbols", None),
+        ("张伟(大)", "name_symbols", None),
+        ("J. Smith", "name_symbols", None),  # a full stop outside Han text is not a middle dot
+        ("张伟2", "name_digits", "A name cannot contain digits (“2”)."),
+        ("张伟２", "name_digits", "A name cannot contain digits (“2”)."),  # full-width digit
+        (
+            "李Ming",
+            "name_mixed_scripts",
+            "A name cannot mix Chinese characters with other letters (“Ming”). Write it in "
+            "Chinese characters only or in letters only.",
+        ),
+        (
+            "Ivаn",  # the "а" is Cyrillic
+            "name_mixed_scripts",
+            "A name cannot mix letters of different alphabets (such as Latin and Cyrillic "
+            "letters that look alike); type it again in one alphabet.",
+        ),
+        ("·张伟", "name_edge", "A name cannot begin with “·”."),
+        ("张伟·", "name_edge", "A name cannot end with “·”."),
+        ("-Mary", "name_edge", "A name cannot begin with “-”."),
+        ("张··伟", "name_double_separator", "A name cannot have two separators in a row (“··”)."),
+        ("Mary--Jane", "name_double_separator", None),
     ],
 )
-def test_name_invalid(raw: str) -> None:
-    assert error_code(normalize_name, raw) == "name_invalid"
+def test_name_error_says_what_is_wrong(raw: str, code: str, message: str | None) -> None:
+    assert error_code(normalize_name, raw) == code
+    if message is not None:
+        assert error_message(normalize_name, raw) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "chinese"),
+    [
+        ("", "请输入姓名。"),
+        ("<b>张伟</b>", "姓名不能包含符号"),
+        ("张伟2", "姓名不能包含数字（“2”）。"),
+        ("李Ming", "姓名不能混用汉字和其他字母（“Ming”）"),
+        ("Ivаn", "姓名不能混用不同字母表的字母"),
+        ("·张伟", "姓名不能以“·”开头。"),
+        ("张伟·", "姓名不能以“·”结尾。"),
+        ("张··伟", "姓名中不能连续出现两个分隔符（“··”）。"),
+        ("张" * 51, "姓名最多 50 个字符，当前为 51 个。"),
+    ],
+)
+def test_name_errors_in_chinese(raw: str, chinese: str) -> None:
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as excinfo:
+        normalize_name(raw)
+    with translation.override("zh-hans"):
+        assert chinese in excinfo.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "raw", ["山田さくら", "Zoë O’Brien", "ئابدۇرېھىم", "Мария Иванова", "李〇"]
+)
+def test_names_in_one_script_are_accepted(raw: str) -> None:
+    # Japanese names mix kanji and kana; Uyghur, Cyrillic and accented Latin names are letters.
+    assert normalize_name(raw) == raw.replace("’", "'")
+
+
+def test_name_with_invisible_characters_is_cleaned_not_refused() -> None:
+    assert normalize_name("张\u200b伟\x07") == "张伟"
 
 
 def test_name_too_long() -> None:

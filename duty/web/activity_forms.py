@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import OnceTokenMixin
 from duty.models import ActivityKind
@@ -15,7 +16,7 @@ class ActivityForm(OnceTokenMixin):
     community = forms.TypedChoiceField(label=_("Community"), choices=[], coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("service activity", "Title"),
         max_length=120,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. door-to-door publicity")}),
     )

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.errors import NotAllowed
 from core.forms import run_once
@@ -39,7 +40,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if urgency not in Urgency.values:
         urgency = ""
     page = paginate(request, selectors.incident_list(actor, q=q, status=status, urgency=urgency))
-    status_choices = [("open", _("Open")), ("all", _("All")), *IncidentStatus.choices]
+    status_choices = [
+        ("open", pgettext("incident status", "Open")),
+        ("all", _("All")),
+        *IncidentStatus.choices,
+    ]
     context = {
         "q": q,
         "status": status,

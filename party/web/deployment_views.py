@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import actor_for_user
@@ -419,7 +420,7 @@ def unit_deploy(request: HttpRequest, unit_id: int) -> HttpResponse:
         ("all", _("All"), row.members if row else 0),
         ("should", _("Should deploy"), row.should if row else 0),
         ("deployed", _("Deployed"), row.deployed if row else 0),
-        ("not_yet", _("Not yet"), row.not_yet if row else 0),
+        ("not_yet", pgettext("deployment status", "Not yet"), row.not_yet if row else 0),
         ("exempt", _("Exempt"), row.exempt if row else 0),
         ("unmarked", _("Not decided"), row.unmarked if row else 0),
         ("extra", _("Deployed, not decided"), row.extra if row else 0),

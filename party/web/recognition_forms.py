@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import OnceTokenMixin
 
@@ -103,7 +104,7 @@ class CommendationForm(OnceTokenMixin):
 
 
 class DecideForm(OnceTokenMixin):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[])
+    outcome = forms.ChoiceField(label=pgettext_lazy("nomination", "Outcome"), choices=[])
     commendation = forms.TypedChoiceField(
         label=_("Commendation decision"), choices=[], coerce=int, required=False, empty_value=None
     )

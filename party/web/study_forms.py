@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import OnceTokenMixin
 
@@ -38,10 +39,14 @@ class ProgrammeForm(OnceTokenMixin):
     place = forms.TypedChoiceField(label=_("Published by"), coerce=int, choices=[])
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     starts_on = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     ends_on = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     orgs = forms.TypedMultipleChoiceField(
         label=_("Organisations taking part"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import OnceTokenMixin
 from service_requests.models import RequestCategory, Urgency
@@ -75,8 +76,8 @@ class NoteForm(OnceTokenMixin):
 
 class VehicleDispatchForm(OnceTokenMixin):
     vehicle = forms.ChoiceField(label=_("Vehicle"))
-    slot_start = _when(_("From"))
-    slot_end = _when(_("Until"))
+    slot_start = _when(pgettext_lazy("time range", "From"))
+    slot_end = _when(pgettext_lazy("time range", "Until"))
     driver_name = _text(_("Driver (if not the usual one)"), max_length=50)
     note = _text(_("Note"), max_length=200)
 

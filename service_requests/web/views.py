@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.actor import Actor
 from core.errors import NotAllowed
@@ -134,7 +135,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "escalated": escalated,
         "tabs": [
-            ("open", _("Open"), counts["open"]),
+            ("open", pgettext("request status", "Open"), counts["open"]),
             ("done", _("Waiting for confirmation"), counts["done"]),
             ("closed", _("Closed"), counts["closed"]),
             ("all", _("All"), counts["all"]),

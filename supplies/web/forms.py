@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import OnceTokenMixin
 from places.models import Place
@@ -45,7 +46,9 @@ class ReceiveNewForm(ActionForm):
     """A receipt at my place, of any item in the catalogue (its stock is made if new)."""
 
     action_name = "receive_new"
-    item = forms.TypedChoiceField(label=_("Item"), coerce=int, empty_value=None, required=False)
+    item = forms.TypedChoiceField(
+        label=pgettext_lazy("supply item", "Item"), coerce=int, empty_value=None, required=False
+    )
     place = forms.TypedChoiceField(
         label=_("Received at"), coerce=int, empty_value=None, required=False
     )

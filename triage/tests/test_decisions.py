@@ -158,7 +158,8 @@ def test_the_assessment_is_kept_on_the_case_and_the_timeline(city: TinyCity, clo
     assert row.triaged_at == START
     first, second = CaseEvent.objects.filter(case=case, kind=EventKind.ASSESSED).order_by("at")
     # Full-width input is stored half-width (core.validators.normalize_text).
-    assert first.data == {"temperature": "38.2", "symptoms": 3, "test_result": "CT:双肺磨玻璃影"}
+    # The result is kept as typed, its full-width colon too.
+    assert first.data == {"temperature": "38.2", "symptoms": 3, "test_result": "CT：双肺磨玻璃影"}
     assert first.reason == "咳嗽三天" and first.by_id == clinician.user_id
     assert second.at == START + datetime.timedelta(hours=6)
     assert second.data["temperature"] == "37.1"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import OnceTokenMixin
 from places.models import Place
@@ -37,7 +38,9 @@ class SiteForm(OnceTokenMixin):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(
+        label=pgettext_lazy("site", "Address"), max_length=200, required=False
+    )
     phone = forms.CharField(
         label=_("Contact phone"),
         max_length=24,
