@@ -16,7 +16,6 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
@@ -26,6 +25,7 @@ from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
 from core.roles import EXPORT_FULL_ROLES
 from core.scoping import place_columns_q
+from core.spreadsheets import new_workbook
 from core.validators import normalize_text
 from people.models import VULNERABILITY_FIELDS, Relation, ResidentStatus, Sex
 from people.selectors import RegistryFilters, registry_residents
@@ -109,7 +109,7 @@ def registry_export(
 
 
 def _write(out: IO[bytes], actor: Actor, filters: RegistryFilters, full: bool) -> int:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet("实有人口")
     from openpyxl.utils import get_column_letter
 

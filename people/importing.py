@@ -24,7 +24,6 @@ from xml.etree.ElementTree import iterparse
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -32,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import field_error
 from core.masking import mask_id_number, mask_phone
+from core.spreadsheets import new_workbook, workbook_bytes
 from core.validators import id_check_digit, normalize_text, validate_id_number
 from people.models import VULNERABILITY_FIELDS, Relation
 
@@ -180,7 +180,7 @@ def build_template(building_names: Iterable[str] = ()) -> bytes:
     With the community's building names, the 楼栋 column offers them as a dropdown too.
     """
     buildings = list(dict.fromkeys(building_names))
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "居民信息"
@@ -270,13 +270,9 @@ def build_template(building_names: Iterable[str] = ()) -> bytes:
     ):
         notes.append([line])
     notes["A1"].font = Font(bold=True, size=14)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -853,7 +849,7 @@ def build_rejected_workbook(
     masked: bool = False,
 ) -> bytes:
     """The rejected rows as the uploader typed them, with their row number and the reason."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet("未导入")
     headers: list[str] = []
     for entry in rejected:
@@ -886,7 +882,7 @@ def build_rejected_workbook(
         reasons = "；".join(f"{e['column']}：{e['message']}" for e in entry.get("errors", []))
         cells.append(reasons or entry.get("reason", ""))
         ws.append(cells)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def _text_cell(ws: Any, value: str) -> Any:
