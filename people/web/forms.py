@@ -210,9 +210,12 @@ class ResidentMoveForm(OnceTokenMixin):
 
 class ExportForm(forms.Form):
     full = forms.BooleanField(
-        label=_("ID numbers and phones in full"),
+        label=_("ID numbers, phones and birth dates in full"),
         required=False,
-        help_text=_("Only when the work needs them; the export and your reason are recorded."),
+        help_text=_(
+            "Only when the work needs them; the export and your reason are recorded. Without "
+            "this, ID numbers and phones are masked and birth dates show the year only."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason"),
