@@ -19,17 +19,19 @@ from ninja import Router, Schema, Status
 from care import rules, selectors
 from care.contacts import care_contact_log
 from care.models import CareAssignment, CareContact
-from care.policies import CARER_ROLES, may
+from care.policies import CARER_ROLES, may, names_in_full
+from core.actor import Actor
 from core.api import ErrorOut, actor_of_api
+from core.disclosure import ShownPhone, shown_phone
 from core.errors import NotAllowed
 
 router = Router(tags=["care"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class ResidentOut(Schema):
+class CareResidentOut(Schema):
     name: str
-    phone: str
+    phone: ShownPhone  # care.policies.names_in_full, as the pages
     vulnerabilities: list[str]
     care_note: str
 
@@ -38,7 +40,7 @@ class MineOut(Schema):
     assignment_id: int
     household_id: int
     address: str
-    household_phone: str
+    household_phone: ShownPhone
     phone_every_days: int
     visit_every_days: int
     phone_due_on: datetime.date | None
@@ -47,7 +49,7 @@ class MineOut(Schema):
     due_today: bool
     alarm: bool
     last_success_at: datetime.datetime | None
-    residents: list[ResidentOut]
+    residents: list[CareResidentOut]
 
 
 class MinePageOut(Schema):
@@ -79,12 +81,15 @@ class ContactOut(Schema):
     visit_due_on: datetime.date | None
 
 
-def _mine_row(a: CareAssignment, residents: list[Any], today: datetime.date) -> dict[str, Any]:
+def _mine_row(
+    actor: Actor, a: CareAssignment, residents: list[Any], today: datetime.date
+) -> dict[str, Any]:
+    full = names_in_full(actor, a)
     return {
         "assignment_id": a.pk,
         "household_id": a.household_id,
         "address": str(a.household),
-        "household_phone": a.household.phone,
+        "household_phone": shown_phone(a.household.phone, full=full),
         "phone_every_days": a.phone_every_days,
         "visit_every_days": a.visit_every_days,
         "phone_due_on": a.phone_due_on,
@@ -96,7 +101,7 @@ def _mine_row(a: CareAssignment, residents: list[Any], today: datetime.date) -> 
         "residents": [
             {
                 "name": r.person.name,
-                "phone": r.person.phone,
+                "phone": shown_phone(r.person.phone, full=full),
                 "vulnerabilities": selectors.vulnerability_labels(r),
                 "care_note": r.care_note,
             }
@@ -118,7 +123,7 @@ def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any
     residents = selectors.residents_of([a.household_id for a in page])
     today = timezone.localdate()
     return {
-        "items": [_mine_row(a, residents.get(a.household_id, []), today) for a in page],
+        "items": [_mine_row(actor, a, residents.get(a.household_id, []), today) for a in page],
         "count": rows.count(),
     }
 
