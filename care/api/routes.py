@@ -36,7 +36,7 @@ class CareResidentOut(Schema):
     care_note: str
 
 
-class MineOut(Schema):
+class CareMineOut(Schema):
     assignment_id: int
     household_id: int
     address: str
@@ -52,8 +52,8 @@ class MineOut(Schema):
     residents: list[CareResidentOut]
 
 
-class MinePageOut(Schema):
-    items: list[MineOut]
+class CareMinePageOut(Schema):
+    items: list[CareMineOut]
     count: int
 
 
@@ -68,7 +68,7 @@ class ContactIn(Schema):
     request_details: str = ""
 
 
-class ContactOut(Schema):
+class CareContactOut(Schema):
     id: int
     assignment_id: int
     kind: str
@@ -110,7 +110,7 @@ def _mine_row(
     }
 
 
-@router.get("/care/mine", response={200: MinePageOut, **ERRORS})
+@router.get("/care/mine", response={200: CareMinePageOut, **ERRORS})
 def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     """The caller's households as their carer, the earliest due first."""
     actor = actor_of_api(request)
@@ -128,7 +128,7 @@ def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any
     }
 
 
-@router.post("/care/assignments/{assignment_id}/contacts", response={201: ContactOut, **ERRORS})
+@router.post("/care/assignments/{assignment_id}/contacts", response={201: CareContactOut, **ERRORS})
 def log_contact(request: HttpRequest, assignment_id: int, payload: ContactIn) -> Any:
     """Record a phone check, visit or failed attempt on one of the caller's households."""
     actor = actor_of_api(request)
