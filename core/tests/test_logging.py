@@ -102,3 +102,26 @@ def test_scrub_finds_numbers_as_people_type_them() -> None:
     # Dates, times, counts, rooms and record numbers stay.
     kept = "2026-11-24 09:30 #1234 1单元101 共 35 人 12.5%"
     assert scrub(kept) == kept
+
+
+def test_gunicorn_logs_are_masked_too() -> None:
+    """gunicorn logs outside settings.LOGGING: its access and error logs get the same filter."""
+    from gunicorn.config import Config
+
+    from config.gunicorn_logger import MaskingLogger
+
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    logger = MaskingLogger(cfg)
+    out = io.StringIO()
+    for log in (logger.access_log, logger.error_log):
+        for handler in log.handlers:
+            handler.setStream(out)  # type: ignore[attr-defined]
+    logger.access_log.info('"GET %s" %s', f"/api/residents/{PHONE}", 401)
+    try:
+        raise ValueError(f"bad id {GB_EXAMPLE_ID}")
+    except ValueError:
+        logger.exception("worker failed")
+    printed = out.getvalue()
+    assert "/api/residents/138****5678" in printed and "worker failed" in printed
+    assert PHONE not in printed and GB_EXAMPLE_ID not in printed
