@@ -33,9 +33,13 @@ def _scrubbed(value: Any) -> Any:
 
 class NoPersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit: print the template only
+            message = str(record.msg)
+            record.args = None
         cleaned = scrub(message)
-        if cleaned != message:
+        if cleaned != message or record.args is None:
             record.msg, record.args = cleaned, None
         if record.exc_info:
             if not record.exc_text:

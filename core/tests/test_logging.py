@@ -125,3 +125,12 @@ def test_gunicorn_logs_are_masked_too() -> None:
     printed = out.getvalue()
     assert "/api/residents/138****5678" in printed and "worker failed" in printed
     assert PHONE not in printed and GB_EXAMPLE_ID not in printed
+
+
+def test_a_record_whose_arguments_do_not_fit_is_still_masked() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "call %s %s", (PHONE,), None)
+    assert NoPersonalDataFilter().filter(record)
+    assert record.getMessage() == "call %s %s"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, f"call {PHONE} %d", ("x",), None)
+    assert NoPersonalDataFilter().filter(record)
+    assert record.getMessage() == "call 138****5678 %d"
