@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from accounts import services
 from accounts.models import Grant, User
 from accounts.selectors import actor_forget
 from core.admin_site import ScopedModelAdmin, site
+from core.forms import keep_stored, kept_phone_field
 
 
 class GrantForm(forms.ModelForm):
@@ -64,9 +66,22 @@ class GrantInline(admin.TabularInline):
         return True
 
 
+class StaffChangeForm(UserChangeForm):
+    """A staff member's phone is shown masked and kept unless a new one is typed (edit forms
+    never show a phone in full)."""
+
+    phone = kept_phone_field(label=_("phone"), max_length=24)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            keep_stored(self, phone=self.instance.phone if self.instance.pk else "")
+
+
 class StaffAdmin(ScopedModelAdmin, UserAdmin):
     """Staff accounts: no superuser or Django-permission switches; access is grants only."""
 
+    form = StaffChangeForm
     inlines = [GrantInline]
     list_display = ["username", "display_name", "is_active", "last_login"]
     list_filter = ["is_active"]

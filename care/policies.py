@@ -35,6 +35,12 @@ def admin_communities(actor: Actor) -> list[int]:
     return sorted({g.place_id for g in actor.place_grants(ASSIGN_ROLES) if g.place_id})
 
 
+def names_in_full(actor: Actor, assignment: CareAssignment) -> bool:
+    """The carer phones and visits: names and phones in full, on the pages and in the API. The
+    office sees them masked."""
+    return actor.is_superuser or (bool(actor.user_id) and actor.user_id == assignment.carer_id)
+
+
 def logs_contact(actor: Actor, assignment: CareAssignment) -> bool:
     """The assignment's carer, or the admin of its community."""
     if actor.user_id and actor.user_id == assignment.carer_id:

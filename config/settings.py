@@ -203,15 +203,32 @@ CSRF_COOKIE_SECURE = PRODUCTION
 
 LINLI_DEMO_PASSWORD = os.environ.get("LINLI_DEMO_PASSWORD", "linli-demo")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# One console handler, with ID and phone numbers masked in every message, traceback, stack and
+# extra field (core.logging). Django's loggers lose their own handlers (which would print request
+# lines and tracebacks unmasked, or mail them) and reach it through the root; Huey's logger gets
+# it directly (run_huey adds an unmasked handler of its own to a "huey" logger without one).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_personal_data": {"()": "core.logging.NoPersonalDataFilter"}},
+    "formatters": {
+        "no_personal_data": {
+            "()": "core.logging.NoPersonalDataFormatter",
+            "format": "%(levelname)s %(name)s: %(message)s",
+        }
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["no_personal_data"],
+            "formatter": "no_personal_data",
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "huey": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }

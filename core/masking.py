@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MASK", "mask_id_number", "mask_name", "mask_phone"]
+__all__ = ["MASK", "mask_id_number", "mask_in_text", "mask_name", "mask_phone"]
 
 MASK = "*"
 
@@ -60,3 +60,52 @@ def mask_name(value: str | None) -> str:
     if len(text) <= 1:
         return MASK * len(text)
     return text[0] + MASK * (len(text) - 1)
+
+
+# ID numbers and phone numbers inside free text (a typed reason, a log line, an exception's
+# message, a cell of an uploaded file): 18-character IDs (GB 11643) and old 15-digit ones, spaced
+# or dashed as people type them; mobiles, with +86 and spaces or dashes; landlines with their area
+# code. Full-width digits are read as digits (the text is matched through a same-length ASCII copy).
+_SEP = r"[ \-]?"
+_IN_TEXT = re.compile(
+    "|".join(
+        (
+            rf"(?P<id>(?<![0-9])[0-9]{{6}}{_SEP}(?:18|19|20)[0-9]{{2}}{_SEP}"
+            rf"(?:0[1-9]|1[0-2]){_SEP}(?:0[1-9]|[12][0-9]|3[01]){_SEP}[0-9]{{3}}[0-9Xx]"
+            r"(?![0-9]))",
+            r"(?P<old_id>(?<![0-9])[0-9]{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
+            r"(?![0-9]))",
+            rf"(?P<mobile>(?<![0-9+])(?:\+?86{_SEP})?1[3-9][0-9](?:{_SEP}[0-9]{{4}}){{2}}(?![0-9]))",
+            r"(?P<landline>(?<![0-9])0[0-9]{2,3}[ \-][0-9]{7,8}(?![0-9]))",
+        )
+    ),
+    re.ASCII,
+)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－＋\u3000", "0123456789Xx-+ ")
+
+
+def _masked(kind: str | None, found: str) -> str:
+    digits = re.sub(r"[ \-+]", "", found)
+    if kind in ("id", "old_id"):
+        return mask_id_number(digits)
+    if kind == "mobile":
+        return mask_phone(digits[-11:])
+    return mask_phone(found.replace(" ", "-", 1))
+
+
+def mask_in_text(text: str) -> str:
+    """Free text with every ID number and phone number in it masked as pages mask them
+    ("420102********123X", "138****5678", "027-****1234"); everything else kept as it was."""
+    if not text:
+        return text
+    ascii_copy = text.translate(_FULL_WIDTH)  # same length: positions match the original
+    out: list[str] = []
+    last = 0
+    for match in _IN_TEXT.finditer(ascii_copy):
+        out.append(text[last : match.start()])
+        out.append(_masked(match.lastgroup, match.group()))
+        last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)

@@ -167,3 +167,28 @@ def test_community_admin_adds_a_resident_and_exports(
     assert "欧阳娜娜" in names
     ours = values[1 + names.index("欧阳娜娜")]
     assert ours[header.index("身份证号")] == f"{good[:6]}********{good[-4:]}"
+    # Masked, so the birth date (the hidden middle of the ID) is its year only.
+    assert "出生日期" not in header and ours[header.index("出生年份")] == int(good[6:10])
+
+
+def test_household_edit_form_shows_the_phone_masked(
+    demo_city: Any, new_page: Any, shot: Any
+) -> None:
+    """Issue 15, item 22: the form showed the full number the household page masks."""
+    grid = granted_place("grid_worker")
+    household = Household.objects.filter(grid_id=grid.pk).exclude(phone="").order_by("pk")[0]
+    phone = household.phone
+    masked = f"{phone[:3]}****{phone[-4:]}"
+    page = new_page(PHONE)
+    login(page, "grid_worker")
+    page.goto(f"/registry/households/{household.pk}/edit/")
+    field = page.locator("#id_phone")
+    expect(field).to_have_value("")
+    expect(field).to_have_attribute("placeholder", masked)
+    assert phone not in page.content()
+    shot(page, "06-household-edit-masked")
+    page.get_by_test_id("form-submit").click()
+    expect(page).to_have_url(url_path(f"/households/{household.pk}/"))
+    assert phone not in page.content() and masked in page.content()
+    household.refresh_from_db()
+    assert household.phone == phone  # saved without a new number: kept

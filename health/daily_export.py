@@ -12,11 +12,11 @@ from typing import IO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import SafeWorkbook, new_workbook
 from health.daily_selectors import (
     FIGURES,
     HAND_MARK,
@@ -44,7 +44,7 @@ class DailyExport:
     filename: str
 
 
-def _save(wb: Workbook, filename: str) -> DailyExport:
+def _save(wb: SafeWorkbook, filename: str) -> DailyExport:
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)
@@ -76,7 +76,7 @@ def _status_text(report: DailyReport) -> str:
 
 def daily_report_export(report: DailyReport) -> DailyExport:
     """One community's report (the caller has fetched it with access_daily_report)."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = _("Daily report")[:31]
     community = report.community.name
@@ -135,7 +135,7 @@ def daily_report_export(report: DailyReport) -> DailyExport:
 
 def daily_overview_export(overview: Overview) -> DailyExport:
     """The roll-up of a street (a row per community), district or city (a row per sub-level)."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = _("Roll-up")[:31]
     street = overview.place.kind == PlaceKind.STREET

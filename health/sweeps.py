@@ -7,7 +7,6 @@ A campaign past its last day is closed by a daily job (health.sweep_tasks)."""
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,11 +14,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from core.actor import Actor
 from core.errors import NotAllowed
+from core.spreadsheets import new_workbook, workbook_bytes
 from core.validators import normalize_line
 from health.models import SweepCampaign, SweepStatus
 from health.policies import SWEEP_ROLES
@@ -253,7 +252,7 @@ def sweep_workbook(campaign: SweepCampaign, place: Place) -> tuple[bytes, str]:
     four categories, then a table per level below `place`. Counts only, no personal data."""
     levels = _level_tables(campaign, place)
     top = levels[0][1][0][1] if levels and levels[0][1] else Figures()
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "排查报告"
     ws.append([f"{campaign.name} 拉网式排查报告"])
@@ -303,10 +302,8 @@ def sweep_workbook(campaign: SweepCampaign, place: Place) -> tuple[bytes, str]:
     ws.column_dimensions["A"].width = 24
     for col in "BCDEFGHIJKLMN":
         ws.column_dimensions[col].width = 12
-    out = io.BytesIO()
-    wb.save(out)
     filename = f"sweep-{campaign.pk}-{place.pk}-{campaign.start_date:%Y%m%d}.xlsx"
-    return out.getvalue(), filename
+    return workbook_bytes(wb), filename
 
 
 def _level_tables(

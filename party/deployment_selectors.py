@@ -29,6 +29,11 @@ def _with_relations(rows: QuerySet[Deployment]) -> QuerySet[Deployment]:
     return rows.select_related("user", "person", "unit", "community", "community__parent")
 
 
+def cadre_phone(d: Deployment) -> str:
+    """The number the cadre is called on: their account's, else their person record's."""
+    return d.user.phone or (d.person.phone if d.person else "")
+
+
 def access_deployment(actor: Actor, deployment_id: int) -> Deployment:
     row = _with_relations(Deployment.objects.for_actor(actor)).filter(pk=deployment_id).first()
     if row is None:

@@ -17,6 +17,12 @@ def accepts_in(actor: Actor, community_id: int) -> bool:
     return any(g.role in ACCEPT_ROLES and g.place_id == community_id for g in actor.grants)
 
 
+def calls_cadre(actor: Actor, user_id: int, community_id: int) -> bool:
+    """Who sees a deployed cadre's phone in full, on the pages and in the API: the cadre, and
+    the community's admin who calls them. Others see it masked."""
+    return (bool(actor.user_id) and actor.user_id == user_id) or accepts_in(actor, community_id)
+
+
 def marks_for(actor: Actor, unit_id: int, unit_place_path: str) -> bool:
     """Marks who of a unit should deploy: the unit's party admin, or the organisation
     department (city or district admin) over the unit's place."""

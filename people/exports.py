@@ -1,7 +1,9 @@
 """The registry (or a filtered part of it) as an .xlsx file, scoped to the exporter.
 
 ID numbers and phones are masked unless the exporter's role may export them in full
-(core.roles.EXPORT_FULL_ROLES), which takes a reason. Every export is written to the access log
+(core.roles.EXPORT_FULL_ROLES), which takes a reason. A masked file carries the birth year, not
+the birth date: the date is the hidden middle of the ID number (digits 7–14), so a date column
+beside a masked ID would give it back. Every export is written to the access log
 (action "export" in full, "export_masked" otherwise) with the count and the filters — never the
 data. Rows are streamed from the database into openpyxl's write-only workbook, so a community of
 tens of thousands of residents does not sit in memory.
@@ -16,7 +18,6 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
@@ -26,6 +27,7 @@ from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
 from core.roles import EXPORT_FULL_ROLES
 from core.scoping import place_columns_q
+from core.spreadsheets import new_workbook
 from core.validators import normalize_line
 from people.models import VULNERABILITY_FIELDS, Relation, ResidentStatus, Sex
 from people.selectors import RegistryFilters, registry_residents
@@ -61,6 +63,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("care_note", "备注", 30),
 )
 assert {c[0] for c in COLUMNS} >= set(VULNERABILITY_FIELDS)
+# What a masked file shows instead of the full birth date.
+MASKED_HEADERS = {"person__birth_date": "出生年份"}
 
 
 @dataclass
@@ -109,7 +113,7 @@ def registry_export(
 
 
 def _write(out: IO[bytes], actor: Actor, filters: RegistryFilters, full: bool) -> int:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet("实有人口")
     from openpyxl.utils import get_column_letter
 
@@ -118,8 +122,8 @@ def _write(out: IO[bytes], actor: Actor, filters: RegistryFilters, full: bool) -
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for _f, title, _w in COLUMNS:
-        cell = WriteOnlyCell(ws, value=title)
+    for field, title, _w in COLUMNS:
+        cell = WriteOnlyCell(ws, value=title if full else MASKED_HEADERS.get(field, title))
         cell.font = bold
         header.append(cell)
     ws.append(header)
@@ -144,6 +148,9 @@ def _write(out: IO[bytes], actor: Actor, filters: RegistryFilters, full: bool) -
         phone = row["person__phone"] or ""
         row["person__id_number"] = id_number if full else mask_id_number(id_number)
         row["person__phone"] = phone if full else mask_phone(phone)
+        birth = row["person__birth_date"]
+        if birth is not None and not full:
+            row["person__birth_date"] = birth.year
         row["person__sex"] = sex.get(row["person__sex"], "")
         row["relation"] = relation.get(row["relation"], row["relation"])
         row["status"] = status.get(row["status"], row["status"])

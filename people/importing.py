@@ -24,15 +24,20 @@ from xml.etree.ElementTree import iterparse
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import field_error
-from core.masking import mask_id_number, mask_phone
-from core.validators import id_check_digit, normalize_line, normalize_text, validate_id_number
+from core.masking import mask_id_number, mask_in_text, mask_phone
+from core.spreadsheets import new_workbook, workbook_bytes
+from core.validators import (
+    id_check_digit,
+    normalize_line,
+    normalize_text,
+    validate_id_number,
+)
 from people.models import VULNERABILITY_FIELDS, Relation
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -180,7 +185,7 @@ def build_template(building_names: Iterable[str] = ()) -> bytes:
     With the community's building names, the 楼栋 column offers them as a dropdown too.
     """
     buildings = list(dict.fromkeys(building_names))
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "居民信息"
@@ -270,13 +275,7 @@ def build_template(building_names: Iterable[str] = ()) -> bytes:
     ):
         notes.append([line])
     notes["A1"].font = Font(bold=True, size=14)
-    return _save(wb)
-
-
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # --------------------------------------------------------------------------------------------
@@ -853,7 +852,7 @@ def build_rejected_workbook(
     masked: bool = False,
 ) -> bytes:
     """The rejected rows as the uploader typed them, with their row number and the reason."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet("未导入")
     headers: list[str] = []
     for entry in rejected:
@@ -864,6 +863,7 @@ def build_rejected_workbook(
         headers = [c.header for c in COLUMNS]
     id_headers = {h for h in headers if _HEADER_LOOKUP.get(header_key(h)) == "id_number"}
     phone_headers = {h for h in headers if _HEADER_LOOKUP.get(header_key(h)) == "phone"}
+    birth_headers = {h for h in headers if is_birth_header(h)}
     for index, header in enumerate(headers, 2):
         letter = get_column_letter(index)
         width = max(10, min(30, 2 * len(header) + 4))
@@ -878,15 +878,40 @@ def build_rejected_workbook(
         cells: list[Any] = [entry["row"]]
         for header in headers:
             value = values.get(header, "")
-            if masked and header in id_headers:
-                value = mask_id_number(value) if value else ""
-            elif masked and header in phone_headers:
-                value = mask_phone(value) if value else ""
+            if masked and value:
+                value = _masked_cell(header, value, id_headers, phone_headers, birth_headers)
             cells.append(_text_cell(ws, value) if header in id_headers | phone_headers else value)
         reasons = "；".join(f"{e['column']}：{e['message']}" for e in entry.get("errors", []))
         cells.append(reasons or entry.get("reason", ""))
         ws.append(cells)
-    return _save(wb)
+    return workbook_bytes(wb)
+
+
+# Columns a file may carry besides the template's that hold a birth date (出生日期, 出生年月,
+# 生日, date of birth…): the hidden middle of a masked ID number.
+_BIRTH_WORDS = ("出生", "生日", "birth", "dob")
+_YEAR = re.compile(r"(?<![0-9])((?:18|19|20)[0-9]{2})(?:[0-9]{4})?(?![0-9])")  # 1983, 19830306
+
+
+def is_birth_header(header: str) -> bool:
+    key = header_key(header)
+    return any(word in key for word in _BIRTH_WORDS)
+
+
+def _masked_cell(
+    header: str, value: str, id_headers: set[str], phone_headers: set[str], birth: set[str]
+) -> str:
+    """A typed cell as a masked copy shows it: ID and phone masked, a birth date as its year
+    (or nothing, when no year can be read from it), and any ID or phone number typed into
+    another column (a guardian's, in a note) masked too."""
+    if header in id_headers:
+        return mask_id_number(value)
+    if header in phone_headers:
+        return mask_phone(value)
+    if header in birth:
+        year = _YEAR.search(normalize_text(value))
+        return year.group(1) if year else ""
+    return mask_in_text(value)
 
 
 def _text_cell(ws: Any, value: str) -> Any:

@@ -19,26 +19,28 @@ from ninja import Router, Schema, Status
 from care import rules, selectors
 from care.contacts import care_contact_log
 from care.models import CareAssignment, CareContact
-from care.policies import CARER_ROLES, may
+from care.policies import CARER_ROLES, may, names_in_full
+from core.actor import Actor
 from core.api import ErrorOut, actor_of_api
+from core.disclosure import ShownPhone, shown_phone
 from core.errors import NotAllowed
 
 router = Router(tags=["care"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class ResidentOut(Schema):
+class CareResidentOut(Schema):
     name: str
-    phone: str
+    phone: ShownPhone  # care.policies.names_in_full, as the pages
     vulnerabilities: list[str]
     care_note: str
 
 
-class MineOut(Schema):
+class CareMineOut(Schema):
     assignment_id: int
     household_id: int
     address: str
-    household_phone: str
+    household_phone: ShownPhone
     phone_every_days: int
     visit_every_days: int
     phone_due_on: datetime.date | None
@@ -47,11 +49,11 @@ class MineOut(Schema):
     due_today: bool
     alarm: bool
     last_success_at: datetime.datetime | None
-    residents: list[ResidentOut]
+    residents: list[CareResidentOut]
 
 
-class MinePageOut(Schema):
-    items: list[MineOut]
+class CareMinePageOut(Schema):
+    items: list[CareMineOut]
     count: int
 
 
@@ -66,7 +68,7 @@ class ContactIn(Schema):
     request_details: str = ""
 
 
-class ContactOut(Schema):
+class CareContactOut(Schema):
     id: int
     assignment_id: int
     kind: str
@@ -79,12 +81,15 @@ class ContactOut(Schema):
     visit_due_on: datetime.date | None
 
 
-def _mine_row(a: CareAssignment, residents: list[Any], today: datetime.date) -> dict[str, Any]:
+def _mine_row(
+    actor: Actor, a: CareAssignment, residents: list[Any], today: datetime.date
+) -> dict[str, Any]:
+    full = names_in_full(actor, a)
     return {
         "assignment_id": a.pk,
         "household_id": a.household_id,
         "address": str(a.household),
-        "household_phone": a.household.phone,
+        "household_phone": shown_phone(a.household.phone, full=full),
         "phone_every_days": a.phone_every_days,
         "visit_every_days": a.visit_every_days,
         "phone_due_on": a.phone_due_on,
@@ -96,7 +101,7 @@ def _mine_row(a: CareAssignment, residents: list[Any], today: datetime.date) -> 
         "residents": [
             {
                 "name": r.person.name,
-                "phone": r.person.phone,
+                "phone": shown_phone(r.person.phone, full=full),
                 "vulnerabilities": selectors.vulnerability_labels(r),
                 "care_note": r.care_note,
             }
@@ -105,7 +110,7 @@ def _mine_row(a: CareAssignment, residents: list[Any], today: datetime.date) -> 
     }
 
 
-@router.get("/care/mine", response={200: MinePageOut, **ERRORS})
+@router.get("/care/mine", response={200: CareMinePageOut, **ERRORS})
 def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     """The caller's households as their carer, the earliest due first."""
     actor = actor_of_api(request)
@@ -118,12 +123,12 @@ def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any
     residents = selectors.residents_of([a.household_id for a in page])
     today = timezone.localdate()
     return {
-        "items": [_mine_row(a, residents.get(a.household_id, []), today) for a in page],
+        "items": [_mine_row(actor, a, residents.get(a.household_id, []), today) for a in page],
         "count": rows.count(),
     }
 
 
-@router.post("/care/assignments/{assignment_id}/contacts", response={201: ContactOut, **ERRORS})
+@router.post("/care/assignments/{assignment_id}/contacts", response={201: CareContactOut, **ERRORS})
 def log_contact(request: HttpRequest, assignment_id: int, payload: ContactIn) -> Any:
     """Record a phone check, visit or failed attempt on one of the caller's households."""
     actor = actor_of_api(request)

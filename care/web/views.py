@@ -17,14 +17,21 @@ from django.utils.translation import gettext as _
 from care import assignments as assignment_services
 from care import contacts as contact_services
 from care import rules, selectors
-from care.policies import CARER_ROLES, admin_communities, assigns_in, logs_contact, may
+from care.policies import (
+    CARER_ROLES,
+    admin_communities,
+    assigns_in,
+    logs_contact,
+    may,
+    names_in_full,
+)
 from care.querysets import CARE_OFFICE_ROLES
 from care.web.forms import AssignForm, ContactForm, EndForm, LeaveForm
-from core.actor import Actor
+from core.disclosure import shown_phone
 from core.errors import NotAllowed
 from core.forms import run_once
 from core.http import actor_of
-from core.masking import mask_name, mask_phone
+from core.masking import mask_name
 from core.once import once_token
 from core.pagination import paginate, search_term
 from core.roles import Role
@@ -164,11 +171,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "care/mine.html", context)
 
 
-def _names_in_full(actor: Actor, assignment: Any) -> bool:
-    """The carer phones and visits: names and phones in full. The office sees them masked."""
-    return actor.is_superuser or actor.user_id == assignment.carer_id
-
-
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     actor = actor_of(request)
     a = selectors.access_assignment(actor, assignment_id)
@@ -215,11 +217,11 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     for f in (contact_form, end_form):
         if f is not None and not f.is_bound:
             f.initial["once"] = token if f is contact_form else once_token()
-    full = _names_in_full(actor, a)
+    full = names_in_full(actor, a)
     residents = [
         {
             "name": r.person.name if full else mask_name(r.person.name),
-            "phone": r.person.phone if full else mask_phone(r.person.phone),
+            "phone": shown_phone(r.person.phone, full=full),
             "flags": selectors.vulnerability_labels(r),
             "care_note": r.care_note,
         }
@@ -229,7 +231,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     context = {
         "a": a,
         "residents": residents,
-        "household_phone": a.household.phone if full else mask_phone(a.household.phone),
+        "household_phone": shown_phone(a.household.phone, full=full),
         "contacts": list(selectors.assignment_contacts(actor, a)[:50]),
         "contact_form": contact_form,
         "end_form": end_form,

@@ -721,6 +721,31 @@ def _body(r: Any) -> str:
     return raw.decode(errors="replace")
 
 
+def full_identifiers() -> set[str]:
+    """What no page or API answer to a GET may show, to any role (issue 15, item 5): a full ID
+    number (the audited reveal is a POST) and a birth date in any written form — the hidden middle
+    of a masked ID number. Pages and the API show the birth year. (Not "19800517": the import
+    template's synthetic example ID carries the tiny city's birth date.)"""
+    out: set[str] = set()
+    for id_number, born in Person.objects.values_list("id_number", "birth_date"):
+        if id_number:
+            out.add(id_number)
+        if born is not None:
+            y, m, d = born.year, born.month, born.day
+            out |= {
+                f"{born:%Y-%m-%d}",
+                f"{born:%Y/%m/%d}",
+                f"{y}-{m}-{d}",
+                f"{y}/{m}/{d}",
+                f"{y}年{m}月{d}日",
+                f"{born:%Y年%m月%d日}",
+                f"{born:%B} {d}, {y}",
+                f"{born:%b}. {d}, {y}",
+                f"{d:02d}/{m:02d}/{y}",
+            }
+    return out
+
+
 def _is_login_or_admin_redirect(location: str) -> bool:
     return location.startswith(("/accounts/login/", "/admin/login/")) or location == "/admin/"
 
@@ -733,13 +758,14 @@ def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
     roles = [str(r) for r in Role]
     assert set(roles) <= set(tiny_city.users), "every role needs an account in the tiny city"
     before = _snapshot()
+    personal = full_identifiers()
     leaks: list[str] = []
     counts = {"requests": 0, "objects": 0}
     probed_objects: set[tuple[str, Any]] = set()
 
     for role in roles:
         user = tiny_city.users[role]
-        markers = forbidden_markers(user)
+        markers = forbidden_markers(user) | personal
         web = Client()
         web.force_login(user)
         for name, pattern, route in patterns:

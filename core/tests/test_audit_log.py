@@ -105,3 +105,43 @@ def test_only_city_and_district_admins_open_the_log(tiny_city: TinyCity) -> None
     )
     assert delete.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+# ---- free text in the access log (issue 15, item 24) -----------------------------------------
+
+TYPED_ID = "11010519491231002X"  # the GB 11643 standard's own example, not a person
+
+
+def test_numbers_typed_into_a_reason_are_masked_in_the_log(tiny_city: TinyCity) -> None:
+    """The reason of a reveal and of a full export, as typed, with a phone and an ID in it."""
+    resident = tiny_city.inside.residents[0]
+    reason = f"家属来电 138-1234-5678 要求核对 {TYPED_ID}"
+    grid = _admin(tiny_city, "grid_worker")
+    assert grid.post(f"/residents/{resident.pk}/reveal/", {"reason": reason}).status_code == 200
+    community = _admin(tiny_city, "community_admin")
+    response = community.post("/registry/export/", {"full": "on", "reason": reason})
+    assert response.status_code == 200
+    for action in ("reveal", "export"):
+        detail = AuditEvent.objects.filter(action=action).latest("pk").detail
+        assert detail["reason"] == "家属来电 138****5678 要求核对 110105********002X", action
+        assert "5678" in detail["reason"] and "1234-5678" not in detail["reason"]
+
+
+def test_every_text_in_a_detail_is_masked(tiny_city: TinyCity) -> None:
+    event = audit_record(
+        actor=Actor(user_id=tiny_city.users["grid_worker"].pk),
+        action="reveal",
+        target_type="resident",
+        target_id=tiny_city.inside.residents[0].pk,
+        detail={
+            "reason": "call 13812345678",
+            "filters": {"q": TYPED_ID, "rows": [1, "13912345678"]},
+            "count": 2,
+        },
+    )
+    event.refresh_from_db()
+    assert event.detail == {
+        "reason": "call 138****5678",
+        "filters": {"q": "110105********002X", "rows": [1, "139****5678"]},
+        "count": 2,
+    }

@@ -20,8 +20,8 @@ from ninja.errors import HttpError
 
 from core.actor import Actor
 from core.api import ErrorOut, actor_of_api, api_once
+from core.disclosure import shown_phone
 from core.errors import NotAllowed, field_error
-from core.masking import mask_phone
 from core.pagination import search_text
 from party import deployments
 from party.api.deployment_schemas import (
@@ -39,15 +39,21 @@ from party.api.deployment_schemas import (
     UnitCoverageOut,
 )
 from party.coverage import UnitCoverage, coverage_totals, reads_coverage, unit_coverage
-from party.deployment_selectors import access_deployment, deployment_list, my_deployments
+from party.deployment_selectors import (
+    access_deployment,
+    cadre_phone,
+    deployment_list,
+    my_deployments,
+)
 from party.models import DeployCall, Deployment, DeploymentStatus, PartyMember
+from party.policies import calls_cadre
 from party.selectors import access_party_member
 
 router = Router(tags=["deployment"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def deployment_row(d: Deployment) -> dict[str, Any]:
+def deployment_row(actor: Actor, d: Deployment) -> dict[str, Any]:
     user = d.user
     name = (d.person.name if d.person_id and d.person else "") or user.display_name
     community = d.community
@@ -57,7 +63,7 @@ def deployment_row(d: Deployment) -> dict[str, Any]:
         "status_label": str(DeploymentStatus(d.status).label),
         "user_id": d.user_id,
         "name": name or user.username,
-        "phone": mask_phone(user.phone or ""),
+        "phone": shown_phone(cadre_phone(d), full=calls_cadre(actor, d.user_id, d.community_id)),
         "unit_id": d.unit_id,
         "unit": d.unit.name if d.unit_id and d.unit else "",
         "community_id": d.community_id,
@@ -85,7 +91,7 @@ def _expect(deployment: Deployment, from_status: str) -> Deployment:
 
 
 def _fresh(actor: Actor, deployment_id: int) -> dict[str, Any]:
-    return deployment_row(access_deployment(actor, deployment_id))
+    return deployment_row(actor, access_deployment(actor, deployment_id))
 
 
 # ---- a cadre's own --------------------------------------------------------------------------
@@ -94,7 +100,8 @@ def _fresh(actor: Actor, deployment_id: int) -> dict[str, Any]:
 @router.get("/deployments/mine", response={200: list[DeploymentOut], **ERRORS})
 def mine(request: HttpRequest) -> Any:
     """The caller's own deployments, the pending or active one first."""
-    return [deployment_row(d) for d in my_deployments(actor_of_api(request))]
+    actor = actor_of_api(request)
+    return [deployment_row(actor, d) for d in my_deployments(actor)]
 
 
 @router.post("/deployments/check-in", response={200: DeploymentOut, 201: DeploymentOut, **ERRORS})
@@ -164,7 +171,7 @@ def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> Any
     if query.community is not None:
         rows = rows.filter(community_id=query.community)
     page = rows[query.offset : query.offset + query.limit]
-    return {"items": [deployment_row(d) for d in page], "count": rows.count()}
+    return {"items": [deployment_row(actor, d) for d in page], "count": rows.count()}
 
 
 def _coverage_row(row: UnitCoverage) -> dict[str, Any]:

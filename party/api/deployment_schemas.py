@@ -10,6 +10,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from core.disclosure import ShownPhone
+
 
 class DeploymentQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
@@ -25,7 +27,7 @@ class DeploymentOut(Schema):
     status_label: str
     user_id: int
     name: str
-    phone: str
+    phone: ShownPhone  # party.deployment_selectors.calls_cadre, as the page
     unit_id: int | None
     unit: str
     community_id: int

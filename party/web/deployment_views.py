@@ -24,17 +24,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
+from core.disclosure import shown_phone
 from core.errors import NotAllowed
 from core.forms import run_once
 from core.http import actor_of
-from core.masking import mask_phone
 from core.once import once_token
 from core.pagination import paginate, search_term
 from party import coverage
 from party import deployment_selectors as selectors
 from party import deployments as services
 from party.models import CheckInLink, Deployment, DeploymentStatus, ExemptReason
-from party.policies import accepts_in, marks_for
+from party.policies import accepts_in, calls_cadre, marks_for
 from party.selectors import access_unit
 from party.web.deployment_forms import (
     STATUS_CHOICES,
@@ -191,14 +191,6 @@ def deployments(request: HttpRequest) -> HttpResponse:
     return render(request, "party/deploy_list.html", context)
 
 
-def _cadre_phone(actor: Actor, d: Deployment) -> str:
-    """The community admin calls the cadre; others see the phone masked."""
-    phone = d.user.phone or (d.person.phone if d.person else "")
-    if actor.user_id == d.user_id or accepts_in(actor, d.community_id):
-        return phone
-    return mask_phone(phone)
-
-
 def deployment_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
     actor = actor_of(request)
     d = selectors.access_deployment(actor, deployment_id)
@@ -261,7 +253,9 @@ def deployment_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
         "may_withdraw": own and pending,
         "decline_form": decline_form,
         "end_form": end_form,
-        "phone": _cadre_phone(actor, d),
+        "phone": shown_phone(
+            selectors.cadre_phone(d), full=calls_cadre(actor, d.user_id, d.community_id)
+        ),
         "once": once_token(),
         "handover": _handover_rows(d),
     }

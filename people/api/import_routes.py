@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core.api import ErrorOut, actor_of_api
+from core.disclosure import MaskedIdNumber, MaskedPhone
 from core.errors import field_error
 from people import flows, importing
 from people.models import RegistryImport
@@ -39,8 +40,8 @@ class RejectedRowOut(Schema):
     building: str
     room: str
     name: str
-    id_number_masked: str
-    phone_masked: str
+    id_number_masked: MaskedIdNumber
+    phone_masked: MaskedPhone
 
 
 class RegistryImportSummaryOut(Schema):

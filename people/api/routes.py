@@ -7,6 +7,7 @@ bearer token.
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -15,8 +16,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core.api import ErrorOut, actor_of_api
+from core.disclosure import MaskedIdNumber, MaskedPhone, RevealedIdNumber, RevealedPhone
 from core.errors import field_error, rename_fields
-from core.masking import mask_id_number, mask_phone
 from core.validators import normalize_text
 from people import services
 from people.models import VULNERABILITY_FIELDS, Relation, Resident
@@ -35,14 +36,15 @@ API_NAMES = {"household": "household_id", "building": "building_id"}
 
 
 class ResidentOut(Schema):
-    """A resident as lists show them: personal data masked (revealing is an audited page)."""
+    """A resident as the pages show them: ID and phone masked, the birth year only (the birth
+    date is the masked middle of the ID). In full through POST /residents/{id}/reveal."""
 
     id: int
     name: str
     sex: str
     birth_year: int | None
-    id_number_masked: str
-    phone_masked: str
+    id_number_masked: MaskedIdNumber
+    phone_masked: MaskedPhone
     relation: str
     status: str
     status_since: datetime.date | None
@@ -68,11 +70,11 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_id_number_masked(obj: Resident) -> str:
-        return mask_id_number(obj.person.id_number or "")
+        return obj.person.id_number or ""  # masked by its type
 
     @staticmethod
     def resolve_phone_masked(obj: Resident) -> str:
-        return mask_phone(obj.person.phone)
+        return obj.person.phone
 
     @staticmethod
     def resolve_flags(obj: Resident) -> list[str]:
@@ -114,6 +116,18 @@ class StatusIn(Schema):
     status: str = ""
     since: datetime.date | None = None
     note: str = ""
+
+
+class RevealIn(Schema):
+    reason: str = ""
+
+
+class RevealOut(Schema):
+    """The resident's ID and phone in full; the access log has a row for this answer."""
+
+    resident_id: int
+    id_number: RevealedIdNumber
+    phone: RevealedPhone
 
 
 class ResidentMoveIn(Schema):
@@ -236,6 +250,22 @@ def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveI
     except ValidationError as e:
         raise rename_fields(e, API_NAMES) from e
     return access_resident(actor, resident_id)
+
+
+@router.post("/residents/{resident_id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal_resident(request: HttpRequest, resident_id: int, payload: RevealIn) -> dict[str, Any]:
+    """The resident's ID and phone in full, as the resident page's "show in full": for the roles
+    that may (community admin, grid worker, health centre, street office; 403 for the others),
+    with a `reason` (422 without one), recorded in the access log with that reason. Every other
+    answer of the API shows them masked."""
+    actor = actor_of_api(request)
+    resident = access_resident(actor, resident_id)
+    revealed = services.resident_reveal(actor=actor, resident=resident, reason=payload.reason)
+    return {
+        "resident_id": resident.pk,
+        "id_number": revealed.id_number,
+        "phone": revealed.phone,
+    }
 
 
 @router.get("/residents/{resident_id}/history", response={200: list[ChangeOut], 404: ErrorOut})

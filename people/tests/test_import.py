@@ -569,6 +569,45 @@ def test_rejected_rows_workbook_has_the_typed_values_and_a_reason_column(
     assert AuditEvent.objects.filter(action="export_rejected").count() == 2
 
 
+def test_a_masked_copy_of_rejected_rows_carries_no_birth_date(tiny_city: TinyCity) -> None:
+    """A file with its own 出生日期 column (and a guardian's phone in another): the supervisor's
+    masked copy shows the birth year and masks every number; the uploader's copy is as typed."""
+    tc = tiny_city
+    number = new_id(born=date(1983, 3, 6))
+    header = [*HEADER, "出生日期", "出生年月", "监护人电话"]
+    content = xlsx(
+        [
+            [
+                *row(name="坏号1", id_number=number, phone="12345"),
+                "1983-03-06",
+                "19830306",
+                "女儿 13912345678",
+            ],
+            [*row(name="坏号2", id_number="4201", phone="1"), date(1983, 3, 6), "", ""],
+        ],
+        header=header,
+    )
+    ri = preview(tc, content)
+    assert ri.rejected_count == 2
+    masked = read_xlsx(
+        flows.import_rejected_export(actor=admin(tc, "street_admin"), registry_import=ri)
+    )
+    head = masked[0]
+    first = dict(zip(head, masked[1], strict=True))
+    assert first["身份证号"] == f"{number[:6]}********{number[-4:]}"
+    assert first["出生日期"] == "1983" and first["出生年月"] == "1983"
+    assert first["监护人电话"] == "女儿 139****5678"
+    # A date cell reaches the importer as Excel's day number: no year to read, so nothing shown.
+    assert dict(zip(head, masked[2], strict=True))["出生日期"] is None
+    text = "\n".join(str(c) for r in masked for c in r if c is not None)
+    assert "03-06" not in text and "0306" not in text and number not in text
+    # The uploader gets their own file back as they typed it.
+    full = read_xlsx(flows.import_rejected_export(actor=admin(tc), registry_import=ri))
+    first = dict(zip(full[0], full[1], strict=True))
+    assert first["出生日期"] == "1983-03-06" and first["身份证号"] == number
+    assert first["监护人电话"] == "女儿 13912345678"
+
+
 # --- progress -----------------------------------------------------------------------------------
 
 

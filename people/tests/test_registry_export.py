@@ -3,6 +3,7 @@ and every export is in the access log with its count and filters — never the d
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -15,7 +16,7 @@ from core.testing import TinyCity
 from people.exports import registry_export
 from people.models import ResidentStatus
 from people.selectors import RegistryFilters
-from people.tests.registry_helpers import actor, client_for, register
+from people.tests.registry_helpers import actor, client_for, id_number, register
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,42 @@ def test_export_covers_only_the_areas_of_export_roles(tiny_city: TinyCity) -> No
     export = registry_export(actor=both, filters=RegistryFilters(), full=True, reason="核对")
     names = {row[3] for row in _rows(export.file.read())[1:]}
     assert names == {"张内0", "张内1", "【SIB】邻居0", "【SIB】邻居1"}
+
+
+# ---- nothing in a masked file gives the ID back (issue 15, item 5) ----------------------------
+
+
+def _cells_text(content: bytes) -> str:
+    return "\n".join(str(c) for row in _rows(content) for c in row if c is not None)
+
+
+def test_a_masked_export_shows_the_birth_year_not_the_birth_date(tiny_city: TinyCity) -> None:
+    """The hidden digits of 420103********6672 are the birth date: the masked file must not
+    carry it in another column."""
+    born = datetime.date(1983, 3, 6)
+    r = register(tiny_city.inside.household, "王芳", id_no=id_number(born=born))
+    id_no = r.person.id_number or ""
+    for role in ("grid_worker", "community_admin", "street_admin", "city_admin"):
+        content = registry_export(actor=actor(tiny_city, role), filters=RegistryFilters()).file
+        data = content.read()
+        rows = _rows(data)
+        header = rows[0]
+        assert "出生日期" not in header and "出生年份" in header, role
+        row = next(row for row in rows[1:] if row[header.index("姓名")] == "王芳")
+        assert row[header.index("出生年份")] == 1983
+        assert row[header.index("身份证号")] == f"{id_no[:6]}********{id_no[-4:]}"
+        text = _cells_text(data)
+        assert "1983-03-06" not in text and "19830306" not in text, role
+        assert "0306" not in text.replace(id_no[-4:], ""), role  # month and day nowhere
+
+
+def test_a_full_export_keeps_the_birth_date(tiny_city: TinyCity) -> None:
+    born = datetime.date(1983, 3, 6)
+    r = register(tiny_city.inside.household, "王芳", id_no=id_number(born=born))
+    admin = actor(tiny_city, "community_admin")
+    export = registry_export(actor=admin, filters=RegistryFilters(), full=True, reason="核对")
+    rows = _rows(export.file.read())
+    header = rows[0]
+    row = next(row for row in rows[1:] if row[header.index("姓名")] == "王芳")
+    assert row[header.index("身份证号")] == r.person.id_number
+    assert row[header.index("出生日期")] == datetime.datetime(1983, 3, 6)

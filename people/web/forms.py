@@ -11,12 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import OnceTokenMixin, add_service_errors
-from core.masking import mask_id_number, mask_phone
+from core.forms import (
+    OnceTokenMixin,
+    add_service_errors,
+    keep_stored,
+    kept_id_number_field,
+    kept_phone_field,
+)
 from people import services
 from people.models import VULNERABILITY_FIELDS, Person, Relation, ResidentStatus
 from people.selectors import LIVING, RegistryFilters, flag_label
-from places.models import Place
+from places.models import Household, Place
 
 
 def flag_choices() -> list[tuple[str, str]]:
@@ -78,10 +83,16 @@ class HouseholdAddForm(OnceTokenMixin):
 
 
 class HouseholdEditForm(OnceTokenMixin):
+    """The contact phone is shown masked, as on the household page, and kept unless replaced."""
+
     room = forms.CharField(
         label=_("Room"), max_length=40, help_text=_("e.g. Unit 3, Room 502"), required=False
     )
-    phone = forms.CharField(label=_("Contact phone"), max_length=24, required=False)
+    phone = kept_phone_field(label=_("Contact phone"), max_length=24)
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep_stored(self, phone=household.phone)
 
 
 class HouseholdMoveForm(OnceTokenMixin):
@@ -101,16 +112,12 @@ class HouseholdMoveForm(OnceTokenMixin):
 
 class ResidentForm(OnceTokenMixin):
     name = forms.CharField(label=_("Full name"), max_length=60, required=False)
-    id_number = forms.CharField(
-        label=_("ID number"),
-        max_length=30,
-        required=False,
-        help_text=_("18 characters; the last may be X."),
+    id_number = kept_id_number_field(
+        label=_("ID number"), max_length=30, help_text=_("18 characters; the last may be X.")
     )
-    phone = forms.CharField(
+    phone = kept_phone_field(
         label=_("Phone"),
         max_length=24,
-        required=False,
         help_text=_("A mobile, or a landline with its area code, e.g. 027-85551234."),
     )
     relation = forms.ChoiceField(
@@ -136,31 +143,18 @@ class ResidentForm(OnceTokenMixin):
         self.current = current
         super().__init__(*args, **kwargs)
         if current is not None:
-            for field, masked in (
-                ("id_number", mask_id_number(current.id_number or "")),
-                ("phone", mask_phone(current.phone)),
-            ):
-                if masked:
-                    self.fields[field].widget.attrs["placeholder"] = masked
-                    self.fields[field].help_text = _("Leave empty to keep %(value)s.") % {
-                        "value": masked
-                    }
+            keep_stored(self, id_number=current.id_number, phone=current.phone)
 
     @property
     def person_id(self) -> int | None:
         return self.current.pk if self.current is not None else None
 
     def person_data(self) -> services.PersonData:
-        d = self.cleaned_data
-        id_number = d.get("id_number") or ""
-        phone = d.get("phone") or ""
-        if self.current is not None:
-            id_number = id_number.strip() or self.current.id_number or ""
-            phone = phone.strip() or self.current.phone
+        d = self.cleaned_data  # ID and phone: the stored ones unless new ones were typed
         return services.PersonData(
             name=d.get("name") or "",
-            id_number=id_number,
-            phone=phone,
+            id_number=d.get("id_number") or "",
+            phone=d.get("phone") or "",
             relation=d.get("relation") or Relation.OTHER,
         )
 
@@ -210,9 +204,12 @@ class ResidentMoveForm(OnceTokenMixin):
 
 class ExportForm(forms.Form):
     full = forms.BooleanField(
-        label=_("ID numbers and phones in full"),
+        label=_("ID numbers, phones and birth dates in full"),
         required=False,
-        help_text=_("Only when the work needs them; the export and your reason are recorded."),
+        help_text=_(
+            "Only when the work needs them; the export and your reason are recorded. Without "
+            "this, ID numbers and phones are masked and birth dates show the year only."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason"),

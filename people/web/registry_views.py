@@ -177,7 +177,7 @@ def _editable_household(request: HttpRequest, household_id: int) -> Any:
 def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     actor, household = _editable_household(request, household_id)
     form = HouseholdEditForm(
-        _posted(request), initial={"room": household.room, "phone": household.phone}
+        _posted(request), initial={"room": household.room}, household=household
     )
     back = reverse("places:household", args=[household.pk])
     if request.method == "POST":

@@ -5,8 +5,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from core.api import ErrorOut, actor_of_api
+from core.disclosure import MaskedPhone
 from core.errors import field_error, rename_fields
-from core.masking import mask_phone
 from people import services as registry
 from people.selectors import access_household
 from places import selectors
@@ -42,11 +42,11 @@ class HouseholdOut(Schema):
     community_id: int
     street_id: int
     district_id: int
-    phone_masked: str
+    phone_masked: MaskedPhone  # as the household page shows it
 
     @staticmethod
     def resolve_phone_masked(obj: Household) -> str:
-        return mask_phone(obj.phone)
+        return obj.phone  # masked by its type
 
 
 class HouseholdFilter(Schema):

@@ -23,10 +23,11 @@ from ninja.errors import HttpError
 
 from core.actor import Actor
 from core.api import ErrorOut, actor_of_api, api_once
+from core.disclosure import shown_phone
 from core.errors import field_error, rename_fields
-from core.masking import mask_name, mask_phone
+from core.masking import mask_name
 from people.selectors import access_resident
-from service_requests import escalation, handling
+from service_requests import escalation, handling, selectors
 from service_requests.api.schemas import (
     ConfirmIn,
     NoteIn,
@@ -49,7 +50,6 @@ from service_requests.models import (
     RequestStatus,
     ServiceRequest,
 )
-from service_requests.policies import handles, is_residents_household
 from service_requests.querysets import overdue_q
 from service_requests.stats import request_stats
 
@@ -80,16 +80,6 @@ def access(actor: Actor, request_id: int) -> ServiceRequest:
 
 def listed(rows: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
     return rows.select_related(None).select_related(*LIST_RELATED).prefetch_related("community")
-
-
-def names_resident(actor: Actor, request: ServiceRequest) -> bool:
-    """Who calls the resident sees name and phone: the office holding the request, the grid
-    worker of the grid, the resident's own household."""
-    from core.roles import Role
-
-    if handles(actor, request) or is_residents_household(actor, request):
-        return True
-    return any(g.role == Role.GRID_WORKER and g.place_id == request.grid_id for g in actor.grants)
 
 
 def request_row(request: ServiceRequest, now: Any = None) -> dict[str, Any]:
@@ -146,7 +136,7 @@ def _event(e: RequestEvent) -> dict[str, Any]:
 
 def request_detail(actor: Actor, request: ServiceRequest) -> dict[str, Any]:
     person = request.resident.person
-    named = names_resident(actor, request)
+    named = selectors.names_resident(actor, request)  # the page's rule
     events = (
         RequestEvent.objects.for_actor(actor)
         .filter(request=request)
@@ -156,7 +146,7 @@ def request_detail(actor: Actor, request: ServiceRequest) -> dict[str, Any]:
     return {
         **request_row(request),
         "name": person.name if named else mask_name(person.name),
-        "phone": person.phone if named else mask_phone(person.phone),
+        "phone": shown_phone(person.phone, full=named),
         "named": named,
         "timeline": [_event(e) for e in events],
     }

@@ -8,6 +8,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from core.disclosure import ShownPhone
+
 
 class RequestQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
@@ -65,7 +67,7 @@ class EventOut(Schema):
 
 
 class RequestDetailOut(RequestOut):
-    phone: str
+    phone: ShownPhone  # service_requests.selectors.names_resident, as the page
     named: bool
     timeline: list[EventOut]
 

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.disclosure import shown_phone
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
-from core.masking import mask_name, mask_phone
+from core.masking import mask_name
 from core.once import once_claim, once_release, once_token
 from service_requests import dispatching, escalation, handling, selectors
 from service_requests.filing import request_cancel
@@ -288,8 +289,8 @@ def _render(
     context = {
         "r": r,
         "name": person.name if named else mask_name(person.name),
-        "phone": person.phone if named else mask_phone(person.phone),
-        "household_phone": r.household.phone if named else mask_phone(r.household.phone),
+        "phone": shown_phone(person.phone, full=named),
+        "household_phone": shown_phone(r.household.phone, full=named),
         "named": named,
         "clock": clock_of(r, now),
         "waited": waited(r.created_at, r.closed_at or now),

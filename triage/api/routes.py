@@ -5,8 +5,9 @@ home-observation follow-ups.
 Same rules as the pages: 404 for what the caller may not see (a case, site or follow-up outside
 their area), 403 for what they may see but not do (a street office setting a category), 422
 naming each wrong field; nothing changes on any of them. Lists show the person's name masked;
-the case detail shows name and phone only to the health centre of the person's community and
-the grid worker of their grid, who call them (as the case page does). A write sent again with
+the case detail shows the name only to the health centre of the person's community and the grid
+worker of their grid, who call them, and the phone masked to everyone, as the case page does
+(in full through POST /api/residents/{resident_id}/reveal, recorded). A write sent again with
 the same `idempotency_key` (or `Idempotency-Key` header) is done once: the replay answers 200
 with the object as it is now.
 """
@@ -166,7 +167,9 @@ def case_detail(actor: Actor, case: TriageCase) -> dict[str, Any]:
     return {
         **case_row(case),
         "name": person.name if named else mask_name(person.name),
-        "phone": person.phone if named else mask_phone(person.phone),
+        # Masked for everyone, as on the case page: in full only through the recorded reveal
+        # (POST /api/residents/{resident_id}/reveal), whose roles and reason are the page's.
+        "phone": mask_phone(person.phone),
         "named": named,
         "test_result": case.test_result,
         "index_case_id": case.index_case_id,

@@ -1,5 +1,6 @@
 """What the triage API takes and gives. Lists show the person's name masked and no phone; the
-case detail names the person (with the phone) only to those whose job is to call them."""
+case detail names the person only to those whose job is to call them, and shows the phone masked
+as the case page does (in full through POST /api/residents/{resident_id}/reveal, recorded)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+
+from core.disclosure import InstitutionPhone, MaskedPhone
 
 # ---- queries ----------------------------------------------------------------------------------
 
@@ -172,8 +175,8 @@ class ContactOut(Schema):
 
 
 class CaseDetailOut(CaseRowOut):
-    named: bool  # whether name and phone are shown in full (else masked)
-    phone: str
+    named: bool  # whether the name is shown in full (else masked)
+    phone: MaskedPhone
     test_result: str
     index_case_id: int | None
     last_contact_on: datetime.date | None
@@ -191,7 +194,7 @@ class SiteOut(Schema):
     kind_label: str
     name: str
     address: str
-    phone: str  # the site's own contact number
+    phone: InstitutionPhone  # the site's own contact number
     place_id: int
     place: str
     capacity: int

@@ -49,6 +49,9 @@ class Command(BaseCommand):
                 '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
                 "--log-level",
                 "warning",
+                # ID and phone numbers masked in gunicorn's own log lines too.
+                "--logger-class",
+                "config.gunicorn_logger.MaskingLogger",
             ],
             cwd=settings.BASE_DIR,
         )
