@@ -3,6 +3,10 @@
 The app is served by pytest-django's `live_server` from the test database, which each test fills
 with a small demo city; Playwright's sync API drives Debian's Chromium (never `playwright
 install`). Every test keeps a screenshot per step under test-output/screenshots/.
+
+Every page any test opens is checked for horizontal overflow (a page wider than the phone or the
+desk window), at each load, after each change of the page, at each screenshot and when the test
+ends: the test fails with the page's URL and the elements that stick out.
 """
 
 from __future__ import annotations
@@ -89,20 +93,107 @@ def demo_city(transactional_db: None) -> Any:
     return build_demo_city(scale=DEMO_SCALE, seed=DEMO_SEED)
 
 
+# The overflow check, in the page: is the document wider than the window? If so, which elements
+# stick out past the right edge (the innermost ones, widest first; an element inside a box that
+# scrolls or clips sideways is that box's business, not the page's).
+OVERFLOW_JS = """
+() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  if (root.scrollWidth <= width + 1) return null;
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const right = el.getBoundingClientRect().right + window.scrollX;
+    if (right <= width + 1 || clipped(el)) continue;
+    const child = [...el.children].some(
+      (c) => c.getBoundingClientRect().right + window.scrollX > width + 1);
+    if (child) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      [...el.classList].map((c) => "." + c).join("") +
+      (el.getAttribute("name") ? "[name=" + el.getAttribute("name") + "]" : "");
+    const text = (el.innerText || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 40);
+    out.push({name, text, right: Math.round(right)});
+  }
+  out.sort((a, b) => b.right - a.right);
+  return {url: location.href, width, scrollWidth: root.scrollWidth, culprits: out.slice(0, 6)};
+}
+"""
+# Runs in every page of every context: check after the page has loaded (and its fonts) and again
+# after any change to it (htmx swaps, opened <details>, scripts), and hand what is found to Python.
+OVERFLOW_INIT = (
+    "(() => { const check = "
+    + OVERFLOW_JS
+    + """;
+  let pending = false;
+  const report = () => {
+    pending = false;
+    const found = check();
+    if (found && window.__linliOverflow) window.__linliOverflow(found);
+  };
+  const later = () => {
+    if (!pending) { pending = true; requestAnimationFrame(() => setTimeout(report, 0)); }
+  };
+  addEventListener("load", () => {
+    document.fonts.ready.then(later);
+    new MutationObserver(later).observe(document.documentElement,
+      {subtree: true, childList: true, attributes: true, characterData: true});
+    addEventListener("toggle", later, true);
+  });
+})();"""
+)
+
+
+def overflow_message(found: dict[str, Any]) -> str:
+    culprits = "; ".join(
+        f"<{c['name']}> right edge {c['right']} px" + (f" ({c['text']!r})" if c["text"] else "")
+        for c in found["culprits"]
+    )
+    return f"{found['url']}: {found['scrollWidth']} px wide in a {found['width']} px window" + (
+        f": {culprits}" if culprits else ""
+    )
+
+
+def check_overflow(page: Any) -> str | None:
+    """The page's horizontal overflow as a message, or None when it fits its window."""
+    if page.is_closed():
+        return None
+    try:
+        found = page.evaluate(OVERFLOW_JS)
+    except Exception:  # the page is navigating: its load will be checked by the init script
+        return None
+    return overflow_message(found) if found else None
+
+
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     """Open a page in a new browser context (own cookies), Chinese browser, live server as base.
 
-    JavaScript errors on any page fail the test.
+    JavaScript errors on any page fail the test, and so does any page wider than its window
+    (horizontal overflow), checked on every page the test visits.
     """
     contexts: list[Any] = []
     errors: list[str] = []
+    overflows: dict[str, str] = {}  # one message per URL (the first seen)
+
+    def overflowed(message: str | None) -> None:
+        if message:
+            overflows.setdefault(message.split(": ", 1)[0], message)
 
     def open_page(viewport: dict[str, int] | None = None, locale: str = "zh-CN") -> Any:
         context = browser.new_context(
             base_url=live_server.url, viewport=viewport or PHONE, locale=locale
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.expose_binding(
+            "__linliOverflow", lambda _source, found: overflowed(overflow_message(found))
+        )
+        context.add_init_script(OVERFLOW_INIT)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
@@ -110,9 +201,16 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
 
     yield open_page
     for context in contexts:
+        for page in context.pages:
+            overflowed(check_overflow(page))
         context.close()
     if errors:
         pytest.fail("JavaScript errors on the pages:\n" + "\n".join(errors), pytrace=False)
+    if overflows:
+        pytest.fail(
+            "Pages wider than the window (horizontal overflow):\n" + "\n".join(overflows.values()),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -126,6 +224,11 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     def take(page: Any, step: str) -> Path:
         path = SCREENSHOTS / f"{name}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
+        # What is on screen now must fit too (the init script reports it anyway; this names the
+        # step). pytest.fail here stops the test at the step that overflows.
+        message = check_overflow(page)
+        if message:
+            pytest.fail(f"step {step!r}: page wider than the window: {message}", pytrace=False)
         return path
 
     return take
