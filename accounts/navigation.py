@@ -15,13 +15,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
-from core.roles import REGISTRY_ROLES, Role
+from core.roles import REGISTRY_ROLES, SETUP_ROLES, Role
 
 # Any role: the destination is for every actor who holds at least one grant.
 ANY = frozenset(Role.values)
-OFFICES = frozenset(
-    {Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN}
-)
+OFFICES = frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -55,9 +53,10 @@ class Destination:
 
 
 NOT_ALONE = frozenset({Role.RESIDENT, Role.UNIT_ADMIN})
+RESIDENT = frozenset({Role.RESIDENT})
 
 DESTINATIONS: tuple[Destination, ...] = (
-    Destination("health", "health:report", _("Health report"), frozenset({Role.RESIDENT}), alone=True),
+    Destination("health", "health:report", _("Health report"), RESIDENT, alone=True),
     Destination("health", "health:home", _("Health"), not_alone=NOT_ALONE),
     Destination(
         "triage",
@@ -65,7 +64,7 @@ DESTINATIONS: tuple[Destination, ...] = (
         _("Triage"),
         OFFICES | {Role.HEALTH_WORKER, Role.GRID_WORKER},
     ),
-    Destination("requests", "requests:mine", _("My requests"), frozenset({Role.RESIDENT}), alone=True),
+    Destination("requests", "requests:mine", _("My requests"), RESIDENT, alone=True),
     Destination("requests", "requests:list", _("Requests"), not_alone=NOT_ALONE),
     Destination("care", "care:home", _("Care"), OFFICES | {Role.GRID_WORKER}),
     Destination(
@@ -81,12 +80,12 @@ DESTINATIONS: tuple[Destination, ...] = (
         "registry:list",
         _("Registry"),
         REGISTRY_ROLES,
-        not_alone=frozenset({Role.RESIDENT}),
+        not_alone=RESIDENT,
         superuser=True,
     ),
-    Destination("party", "party:roots", _("Party organisations"), not_alone=frozenset({Role.RESIDENT})),
+    Destination("party", "party:roots", _("Party organisations"), not_alone=RESIDENT),
     Destination("notices", "notices:notice_list", _("Notices")),
-    Destination("guide", "notices:guide", _("Protection guide"), frozenset({Role.RESIDENT}), alone=True),
+    Destination("guide", "notices:guide", _("Protection guide"), RESIDENT, alone=True),
     Destination("opinion", "notices:incident_list", _("Rumours"), not_alone=NOT_ALONE),
     Destination("supervision", "notices:inspection_list", _("Supervision"), OFFICES),
     Destination("study", "party:study_list", _("Themed party day"), OFFICES | {Role.UNIT_ADMIN}),
@@ -102,8 +101,8 @@ DESTINATIONS: tuple[Destination, ...] = (
         _("Deployment coverage"),
         frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.UNIT_ADMIN}),
     ),
-    Destination("units", "party:units", _("Units"), frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})),
-    Destination("setup", "admin:index", _("Setup"), frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})),
+    Destination("units", "party:units", _("Units"), SETUP_ROLES),
+    Destination("setup", "admin:index", _("Setup"), SETUP_ROLES),
 )
 HOME = Destination("home", "accounts:home", _("Home"))
 

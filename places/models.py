@@ -139,7 +139,8 @@ class Place(models.Model):
                 if self.pk
                 else None
             )
-            self.sort_path = sort_path(self.parent.sort_path if self.parent_id else "", self.name)
+            above = self.parent.sort_path if self.parent is not None else ""
+            self.sort_path = sort_path(above, self.name)
             kwargs["update_fields"] = _with_key(fields, "name", "sort_path")
             super().save(*args, **kwargs)
             if old and old != self.sort_path and self.path:
