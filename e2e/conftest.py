@@ -134,6 +134,8 @@ LAYOUT_JS = """
   for (const el of ours ? document.body.querySelectorAll("*") : []) {
     if (fields.has(el.tagName) || el.clientWidth <= 2) continue;
     if (el.scrollWidth <= el.clientWidth + 1) continue;
+    // Laid out but not drawn: the inside of a closed <details> (content-visibility: hidden).
+    if (!el.checkVisibility({contentVisibilityAuto: true})) continue;
     const cs = getComputedStyle(el);
     if (["inline", "contents", "none"].includes(cs.display)) continue;
     if (["auto", "scroll"].includes(cs.overflowX) || cs.textOverflow === "ellipsis") continue;

@@ -166,6 +166,7 @@ TICK_INSIDE_JS = """
   const cs = getComputedStyle(tick);
   if (cs.paddingLeft !== "0px" || cs.paddingTop !== "0px") return "padded " + cs.padding;
   const o = label.getBoundingClientRect(), t = tick.getBoundingClientRect();
+  if (Math.abs(t.width - t.height) > 1) return "squashed to " + t.width + "x" + t.height;
   const r = Math.min(parseFloat(getComputedStyle(label).borderTopLeftRadius), o.height / 2);
   const inside = (x, y) => {  // inside the pill: its rectangle less the rounded corners
     if (x < o.left + 1 || x > o.right - 1 || y < o.top + 1 || y > o.bottom - 1) return false;
@@ -182,14 +183,18 @@ TICK_INSIDE_JS = """
 def test_symptom_chips_hold_their_checkbox_inside_the_border(
     demo_city: Any, new_page: Any, shot: Any
 ) -> None:
-    """Each chip's tick box lies inside the chip's rounded border and has no padding of its own
-    (the text fields' padding grew it over the border where a browser draws padding)."""
+    """Each chip's tick box keeps its square size, lies inside the chip's rounded border and
+    has no padding of its own, also in a chip whose label wraps on a phone (the box shrank to a
+    sliver there, a flex item like its label)."""
     page = new_page(PHONE)
     login(page, "resident")
     page.goto("/health/report/")
     page.locator("details.symptoms summary").first.click()
     chips = page.locator("label.chip")
     expect(chips.first).to_be_visible()
+    long_label = " 14 天内与确诊病例、疑似病例或无症状感染者有过密切接触"
+    chips.nth(1).evaluate("(l, text) => { l.lastChild.textContent = text; }", long_label)
+    assert box(chips.nth(1))["height"] > 40  # it wraps
     checked = 0
     for i in range(chips.count()):
         chip = chips.nth(i)

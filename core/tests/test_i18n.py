@@ -12,8 +12,8 @@ from django.utils import translation
 PO = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def _entries() -> list[tuple[str, str, bool, bool]]:
-    """(msgid, msgstr, fuzzy, plural) of each entry but the header."""
+def _entries() -> list[tuple[str, str, bool, bool, str]]:
+    """(msgid, msgstr, fuzzy, plural, context) of each entry but the header."""
     out = []
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
         m = re.search(r'^msgid (".*"(?:\n".*")*)', block, re.M)
@@ -26,7 +26,8 @@ def _entries() -> list[tuple[str, str, bool, bool]]:
         msgstr = "".join(json.loads(x) for x in s.group(1).split("\n")) if s else ""
         fuzzy = bool(re.search(r"^#,.*fuzzy", block, re.M))
         plural = "msgid_plural" in block
-        out.append((msgid, msgstr, fuzzy, plural))
+        c = re.search(r'^msgctxt (".*")', block, re.M)
+        out.append((msgid, msgstr, fuzzy, plural, json.loads(c.group(1)) if c else ""))
     return out
 
 
@@ -40,8 +41,9 @@ def test_every_entry_is_translated() -> None:
 def test_compiled_catalogue_matches_the_po() -> None:
     stale = []
     with translation.override("zh-hans"):
-        for msgid, msgstr, _fuzzy, plural in _entries():
-            if not plural and translation.gettext(msgid) != msgstr:
+        for msgid, msgstr, _fuzzy, plural, context in _entries():
+            found = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            if not plural and found != msgstr:
                 stale.append(msgid)
     assert not stale, f"django.mo is out of date (run `make messages`): {stale[:10]}"
 
