@@ -40,7 +40,9 @@ formatting, and a second worker gains little on 2 cores. Text stays the default.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
+import functools
 import multiprocessing
 import os
 import random
@@ -54,6 +56,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# Plain Python (the COPY workers skip Django): the natural order columns the models keep.
+from core.sorting import natural_key, sort_path  # noqa: E402
+
+# Rooms repeat (1单元101): each key is computed once.
+room_key = functools.lru_cache(maxsize=100_000)(natural_key)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/linli_bench_city"
 PASSWORD = "linli-bench"
@@ -95,7 +103,18 @@ SURNAMES = (
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉鹏飞宇浩然子涵梓轩欣怡"
 
 # COPY column lists (text format; every value is formatted by hand below).
-PLACE_COLS = ("id", "kind", "variant", "name", "code", "parent_id", "path", "depth", "created_at")
+PLACE_COLS = (
+    "id",
+    "kind",
+    "variant",
+    "name",
+    "code",
+    "parent_id",
+    "path",
+    "depth",
+    "created_at",
+    "sort_path",
+)
 HOUSEHOLD_COLS = (
     "id",
     "city_id",
@@ -108,6 +127,7 @@ HOUSEHOLD_COLS = (
     "phone",
     "created_at",
     "updated_at",
+    "room_sort_key",
 )
 PERSON_COLS = (
     "id",
@@ -196,6 +216,7 @@ class Grid:
     community: int
     path: str
     seed: int
+    sort_path: str = ""
 
 
 def log(message: str) -> None:
@@ -206,7 +227,8 @@ def log(message: str) -> None:
 
 
 def plan_city(scale: float, seed: int) -> tuple[list[tuple[Any, ...]], list[Grid]]:
-    """Place rows from the city down to the grids, and the grids to fill. Deterministic."""
+    """Place rows from the city down to the grids (their sort path last), and the grids to
+    fill. Deterministic."""
     rng = random.Random(seed)
     n_communities = max(len(DISTRICTS), round(COMMUNITIES_AT_FULL_SCALE * scale))
     n_streets = min(n_communities, max(len(DISTRICTS), round(STREETS_AT_FULL_SCALE * scale)))
@@ -251,7 +273,11 @@ def plan_city(scale: float, seed: int) -> tuple[list[tuple[Any, ...]], list[Grid
             path = f"/{city}/{d}/{street}/{community}/{pk}/"
             rows.append((pk, "grid", "", f"第{g + 1}网格", "", community, path, 4))
             grids.append(Grid(pk, city, d, street, community, path, rng.randrange(2**62)))
-    return rows, grids
+    paths: dict[int, str] = {}
+    for row in rows:  # parents come first
+        paths[row[0]] = sort_path(paths.get(row[5], ""), row[3])
+    grids = [dataclasses.replace(g, sort_path=paths[g.id]) for g in grids]
+    return [(*row, paths[row[0]]) for row in rows], grids
 
 
 # ---- COPY text --------------------------------------------------------------------------------
@@ -391,11 +417,23 @@ def fill_grids(
                 bname = f"{b_no}栋"
                 if fmt:
                     buf["place"].append(
-                        f"{building}\tbuilding\t\t{bname}\t\t{g.id}\t{bpath}\t5\t{created}\n"
+                        f"{building}\tbuilding\t\t{bname}\t\t{g.id}\t{bpath}\t5\t{created}"
+                        f"\t{sort_path(g.sort_path, bname)}\n"
                     )
                 else:
                     buf["place"].append(
-                        (building, "building", "", bname, "", g.id, bpath, 5, created)
+                        (
+                            building,
+                            "building",
+                            "",
+                            bname,
+                            "",
+                            g.id,
+                            bpath,
+                            5,
+                            created,
+                            sort_path(g.sort_path, bname),
+                        )
                     )
                 totals["buildings"] += 1
                 for room_no in range(min(per_building, len(hh_sizes) - h)):
@@ -406,12 +444,12 @@ def fill_grids(
                     hh_phone = f"139{household:08d}"
                     if fmt:
                         buf["household"].append(
-                            f"{household}\t{pc}\t{building}\t{room}\t{hh_phone}\t{created}\t{created}\n"
+                            f"{household}\t{pc}\t{building}\t{room}\t{hh_phone}\t{created}\t{created}"
+                            f"\t{room_key(room)}\n"
                         )
                     else:
-                        buf["household"].append(
-                            (household, *place_cols, building, room, hh_phone, created, created)
-                        )
+                        row = (household, *place_cols, building, room, hh_phone, created, created)
+                        buf["household"].append((*row, room_key(room)))
                     totals["households"] += 1
                     for member in range(size):
                         pid = next_id("person")
@@ -640,7 +678,7 @@ def main() -> None:
         pg.cursor() as pg_cur,
         pg_cur.copy(copy_sql("places_place", PLACE_COLS)) as cp,
     ):
-        cp.write("".join(text_line((*row, created)) for row in top))
+        cp.write("".join(text_line((*row[:8], created, row[8])) for row in top))
     phase(f"places city..grid ({len(top):,})")
 
     W = max(1, args.workers)

@@ -155,6 +155,7 @@ class City:
     def __init__(self, args: argparse.Namespace) -> None:
         self.rng = random.Random(args.seed)
         self.places: list[dict[str, Any]] = []
+        self.sort_paths: dict[int, str] = {}  # parents are placed before their children
         self.districts: list[int] = []
         self.streets: list[tuple[int, int]] = []  # (street, district)
         self.communities: list[tuple[int, int, int]] = []  # (community, street, district)
@@ -211,6 +212,10 @@ class City:
     def _place(
         self, pk: int, kind: str, name: str, parent: int | None, path: str, depth: int
     ) -> None:
+        from core.sorting import sort_path
+
+        above = self.sort_paths.get(parent, "") if parent else ""
+        self.sort_paths[pk] = sort_path(above, name)
         self.places.append(
             {
                 "id": pk,
@@ -219,6 +224,7 @@ class City:
                 "parent_id": parent,
                 "path": path,
                 "depth": depth,
+                "sort_path": self.sort_paths[pk],
             }
         )
 

@@ -3,15 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from core.actor import Actor
-from core.roles import REGISTRY_ROLES
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
+    from accounts.navigation import destinations
+
     current = getattr(request, "actor", Actor.anonymous())
     return {
         "actor": current,
-        # The registry (实有人口) tab, for the roles that read it.
-        "nav_registry": current.is_superuser or current.has_role(REGISTRY_ROLES),
+        # The main navigation (tab bar and menu), worked out only by a page that shows it.
+        "nav": SimpleLazyObject(lambda: destinations(current, request.path)),
     }

@@ -10,7 +10,7 @@ from duty.models import Patrol, PatrolFinding, PatrolRoute
 from duty.policies import managed_communities
 from duty.querysets import worker_community_paths
 from people.models import Resident
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 
 RESIDENT_CHOICES_MAX = 20
 BUILDING_CHOICES_MAX = 300
@@ -21,7 +21,7 @@ def patrol_communities(actor: Actor) -> list[Place]:
     ids = set(managed_communities(actor))
     for path in worker_community_paths(actor):
         ids.add(int(path.strip("/").split("/")[-1]))
-    return list(Place.objects.filter(pk__in=ids, kind=PlaceKind.COMMUNITY).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids, kind=PlaceKind.COMMUNITY).order_by(*PLACE_ORDER))
 
 
 def routes_for(actor: Actor, *, q: str = "", show_closed: bool = False) -> QuerySet[PatrolRoute]:
@@ -92,7 +92,7 @@ def patrol_findings(actor: Actor, patrol: Patrol) -> QuerySet[PatrolFinding]:
 def community_buildings(community_path: str) -> list[Place]:
     return list(
         Place.objects.filter(kind=PlaceKind.BUILDING, path__startswith=community_path).order_by(
-            "path"
+            *PLACE_ORDER
         )[:BUILDING_CHOICES_MAX]
     )
 

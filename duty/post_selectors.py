@@ -13,7 +13,7 @@ from accounts.models import User
 from core.actor import Actor
 from core.roles import Role
 from duty.models import Post, PostMember, Shift, ShiftAssignment, Zone, ZoneMember, ZonePlace
-from places.models import Household, Place
+from places.models import PLACE_ORDER, Household, Place
 
 
 def access_post(actor: Actor, post_id: int) -> Post:
@@ -128,7 +128,7 @@ def zone_places(zone_ids: list[int]) -> dict[int, list[Place]]:
     rows = (
         ZonePlace.objects.filter(zone_id__in=zone_ids)
         .select_related("place")
-        .order_by("place_path", "pk")
+        .order_by("place__sort_path", "pk")
     )
     for zp in rows:
         out[zp.zone_id].append(zp.place)
@@ -153,7 +153,7 @@ def community_places(community: Place) -> list[Place]:
     return list(
         Place.objects.filter(path__startswith=community.path)
         .exclude(pk=community.pk)
-        .order_by("path")
+        .order_by(*PLACE_ORDER)
     )
 
 

@@ -17,7 +17,7 @@ from duty.crew import clean_ids, crew_ids_among
 from duty.models import NeedKind, NeedStatus, WorkerNeed
 from duty.policies import answers_in, managed_communities, manages
 from duty.querysets import worker_community_paths
-from places.models import Place
+from places.models import PLACE_ORDER, Place
 
 TEXT_MAX = 500
 
@@ -35,7 +35,7 @@ def _community_of_worker(actor: Actor, worker_id: int) -> Place:
             raise NotAllowed(_("Only people working in a community file a need here."))
         community_id = int(paths[0].strip("/").split("/")[-1])
         return Place.objects.get(pk=community_id)
-    communities = Place.objects.filter(pk__in=managed_communities(actor)).order_by("path")
+    communities = Place.objects.filter(pk__in=managed_communities(actor)).order_by(*PLACE_ORDER)
     for community in communities:
         if crew_ids_among(community.path, [worker_id]):
             return community

@@ -33,6 +33,7 @@ from django.utils.translation import pgettext_lazy
 from core.actor import Actor
 from core.errors import field_error
 from core.scoping import any_of
+from core.sorting import natural_key
 from health.models import (
     DailyReport,
     DailyReportStatus,
@@ -46,7 +47,7 @@ from health.models import (
 )
 from health.policies import DAILY_SUBMIT_ROLES, DEADLINE_ROLES
 from health.querysets import REPORT_OFFICE_ROLES
-from places.models import Place, PlaceKind, path_ids
+from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
 
 # When a street has set no deadline of its own, its communities report by this time (Beijing).
 DEFAULT_DEADLINE = datetime.time(18, 0)
@@ -147,8 +148,10 @@ TRIAGE_KEYS = tuple(f.key for f in FIGURES if f.section == "triage" and f.summed
 REQUEST_KEYS = tuple(f.key for f in FIGURES if f.section == "requests")
 # Every computed figure a draft must carry to be submitted.
 GENERATED_KEYS = TRIAGE_KEYS + REQUEST_KEYS
-# The few figures the overview tables show per row (the roll-up card and the .xlsx show all).
+# The few figures the overview tables show per row (the roll-up card and the .xlsx show all):
+# both rounds of reports, then what needs acting on.
 SUMMARY_KEYS = (
+    "am_reported",
     "pm_reported",
     "abnormal_residents",
     "flags_new",
@@ -459,7 +462,7 @@ def submit_communities(actor: Actor) -> list[Place]:
 def office_places(actor: Actor) -> list[Place]:
     """The streets, districts and cities whose overview the actor opens (top ones only)."""
     ids = [g.place_id for g in actor.place_grants(REPORT_OFFICE_ROLES - DAILY_SUBMIT_ROLES)]
-    qs = Place.objects.filter(pk__in=ids, kind__in=OVERVIEW_KINDS).order_by("path")
+    qs = Place.objects.filter(pk__in=ids, kind__in=OVERVIEW_KINDS).order_by(*PLACE_ORDER)
     if actor.is_superuser and not ids:
         qs = Place.objects.filter(parent__isnull=True)
     roots: list[Place] = []
@@ -558,6 +561,11 @@ class OverviewRow:
     def summary(self) -> list[int | None]:
         return [self.sums.get(k) for k in SUMMARY_KEYS]
 
+    @property
+    def summary_cells(self) -> list[tuple[str, int | None]]:
+        """(label, value) of each summary figure: a phone shows the row as a card of them."""
+        return [(str(FIGURES_BY_KEY[k].label), self.sums.get(k)) for k in SUMMARY_KEYS]
+
 
 @dataclass
 class Overview:
@@ -590,7 +598,7 @@ def daily_overview(actor: Actor, place: Place, day: datetime.date) -> Overview:
         pk: OverviewRow(pk, name, child_kind)
         for pk, name, child_kind in Place.objects.for_actor(actor)
         .filter(parent_id=place.pk)
-        .order_by("name")
+        .order_by(*PLACE_ORDER)
         .values_list("pk", "name", "kind")
     }
     communities = list(
@@ -695,7 +703,7 @@ def daily_overview(actor: Actor, place: Place, day: datetime.date) -> Overview:
     rows = list(children.values())
     if kind == PlaceKind.STREET:
         order = {LATE: 0, NOT_YET: 1, SUBMITTED_LATE: 2, ON_TIME: 3}
-        rows.sort(key=lambda r: (order.get(r.status, 1), r.name))
+        rows.sort(key=lambda r: (order.get(r.status, 1), natural_key(r.name)))
     return Overview(
         place=place,
         day=day,
@@ -715,7 +723,7 @@ def daily_report_list(actor: Actor, *, day: datetime.date, place_id: int | None 
         if place is None:
             return qs.none()
         qs = qs.filter(community_path__startswith=place.path)
-    return qs.order_by("community_path")
+    return qs.order_by("community__sort_path", "pk")
 
 
 def overview_crumbs(actor: Actor, place: Place) -> list[Place]:

@@ -5,7 +5,6 @@ queries over the page's buildings only; nothing walks a whole community row by r
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from django.http import Http404
 
 from core.actor import Actor
 from core.scoping import any_of
+from core.sorting import natural_key
 from health.models import (
     HealthReport,
     ScreeningVisit,
@@ -27,7 +27,7 @@ from health.rules import symptom_labels
 from health.screening import LIVING, check_may_screen, floor_of, screening_households
 from people.models import Resident
 from people.selectors import RELATION_RANK
-from places.models import Household, Place, PlaceKind
+from places.models import PLACE_ORDER, Household, Place, PlaceKind
 
 
 def living_households(qs: QuerySet[Household] | None = None) -> QuerySet[Household]:
@@ -53,7 +53,7 @@ def screening_buildings(actor: Actor, q: str = "") -> QuerySet[Place]:
         qs = qs.filter(area)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(parent__name__icontains=q))
-    return qs.select_related("parent").order_by("parent__path", "pk")
+    return qs.select_related("parent").order_by(*PLACE_ORDER)
 
 
 @dataclass
@@ -256,13 +256,8 @@ def building_walk(actor: Actor, building: Place, day: datetime.date, slot: str) 
         floors.setdefault(number, Floor(number)).households.append(h)
     ordered = sorted(floors.values(), key=lambda f: (f.number is None, f.number or 0))
     for f in ordered:
-        f.households.sort(key=lambda h: _room_key(h.room))
+        f.households.sort(key=lambda h: natural_key(h.room))
     return BuildingWalk(building, day, slot, ordered, campaign)
-
-
-def _room_key(room: str) -> tuple[Any, ...]:
-    digits = re.findall(r"\d+", room)
-    return (tuple(int(d) for d in digits), room)
 
 
 def open_campaign_for_building(building: Place, day: datetime.date) -> SweepCampaign | None:

@@ -15,7 +15,7 @@ from core.scoping import any_of
 from health.models import CoverageCount, HealthFlag, HealthReport, Slot
 from health.querysets import HEALTH_ROLES
 from people.models import Resident, ResidentStatus
-from places.models import CHILD_KIND, Place, PlaceKind, path_ids
+from places.models import CHILD_KIND, PLACE_ORDER, Place, PlaceKind, address_order, path_ids
 
 # The counter column that groups each kind's children.
 CHILD_COLUMN = {
@@ -51,7 +51,7 @@ def access_health_place(actor: Actor, place_id: int) -> Place:
 def health_roots(actor: Actor) -> list[Place]:
     """The places the actor's health pages start from (their grants' places, top ones only)."""
     ids = [g.place_id for g in actor.place_grants(HEALTH_ROLES)]
-    qs = Place.objects.filter(pk__in=ids).exclude(kind=PlaceKind.BUILDING).order_by("path")
+    qs = Place.objects.filter(pk__in=ids).exclude(kind=PlaceKind.BUILDING).order_by(*PLACE_ORDER)
     if actor.is_superuser and not ids:
         qs = Place.objects.filter(parent__isnull=True)
     roots: list[Place] = []
@@ -180,7 +180,9 @@ def coverage(actor: Actor, place: Place, day: datetime.date) -> Coverage:
     children: list[CoverageRow] = []
     if CHILD_KIND.get(place.kind) and place.kind != PlaceKind.GRID:
         for pk, name, kind in (
-            Place.objects.filter(parent=place).order_by("name").values_list("pk", "name", "kind")
+            Place.objects.filter(parent=place)
+            .order_by(*PLACE_ORDER)
+            .values_list("pk", "name", "kind")
         ):
             slots = {s: by_child.get(pk, {}).get(s, SlotFigures()) for s in Slot.values}
             children.append(CoverageRow(pk, name, kind, slots))
@@ -220,7 +222,7 @@ def not_reported(
         Resident.objects.for_actor(actor)
         .filter(grid_id=grid.pk, status=ResidentStatus.PRESENT)
         .exclude(pk__in=reported)
-        .order_by("building__name", "household__room", "pk")
+        .order_by(*address_order(), "pk")
         .values_list(
             "pk",
             "person__name",

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from core.actor import Actor
+from core.sorting import natural_key
 from health.models import (
     Declared,
     HealthReport,
@@ -29,7 +30,7 @@ from health.models import (
 from health.querysets import HEALTH_ROLES
 from health.rules import FEVER_FROM
 from health.screening_selectors import living_households
-from places.models import Household, Place, PlaceKind
+from places.models import HOUSEHOLD_ORDER, PLACE_ORDER, Household, Place, PlaceKind, path_ids
 
 # The column of a place kind on rows that carry their places (InGrid + building).
 KIND_COLUMN = {
@@ -256,7 +257,7 @@ def sweep_roots(actor: Actor, campaign: SweepCampaign) -> list[Place]:
             return [campaign.scope]
         if g.place_path.startswith(campaign.scope_path) and g.place_id is not None:
             inside.append(g.place_id)
-    places = list(Place.objects.filter(pk__in=inside).order_by("path"))
+    places = list(Place.objects.filter(pk__in=inside).order_by(*PLACE_ORDER))
     roots: list[Place] = []
     for p in places:
         if not any(p.path.startswith(r.path) for r in roots):
@@ -324,10 +325,21 @@ def sweep_progress(campaign: SweepCampaign, place: Place) -> SweepProgress:
     rows = [
         LevelRow(pk, name, kind, by.get(pk, Figures()), kind != PlaceKind.BUILDING)
         for pk, name, kind in Place.objects.filter(parent=place)
-        .order_by("path")
+        .order_by(*PLACE_ORDER)
         .values_list("pk", "name", "kind")
     ]
     return SweepProgress(campaign, place, total, rows)
+
+
+def frozen_order(places: dict[str, dict[str, Any]]) -> Any:
+    """Sort key of a closed campaign's frozen places (id → {name, path…}): the tree's natural
+    order, as Place.sort_path gives for live places."""
+
+    def key(item: tuple[str, dict[str, Any]]) -> tuple[str, ...]:
+        ids = path_ids(item[1].get("path", ""))
+        return tuple(natural_key(places.get(str(i), {}).get("name", "")) for i in ids)
+
+    return key
 
 
 def frozen_progress(campaign: SweepCampaign, place: Place) -> SweepProgress | None:
@@ -337,7 +349,7 @@ def frozen_progress(campaign: SweepCampaign, place: Place) -> SweepProgress | No
         return None
     rows = [
         LevelRow(int(pk), p["name"], p["kind"], Figures.from_dict(p), True)
-        for pk, p in sorted(places.items(), key=lambda kv: kv[1].get("path", ""))
+        for pk, p in sorted(places.items(), key=frozen_order(places))
         if p.get("parent") == place.pk
     ]
     if place.kind == PlaceKind.GRID:
@@ -351,7 +363,7 @@ def sweep_progress_live_rows(campaign: SweepCampaign, place: Place) -> list[Leve
     return [
         LevelRow(pk, name, kind, by.get(pk, Figures()), False)
         for pk, name, kind in Place.objects.filter(parent=place)
-        .order_by("path")
+        .order_by(*PLACE_ORDER)
         .values_list("pk", "name", "kind")
     ]
 
@@ -406,7 +418,7 @@ def not_reached(
         qs = qs.filter(was_visited=True, was_screened=False)
     elif reason == REFUSED:
         qs = qs.filter(was_screened=True)
-    return qs.select_related("building", "grid").order_by("building__path", "room", "pk")
+    return qs.select_related("building", "grid").order_by(*HOUSEHOLD_ORDER)
 
 
 def reason_of(household: Any) -> str:
@@ -429,7 +441,7 @@ def sweep_scope_choices(actor: Actor) -> list[Place]:
         return list(
             Place.objects.filter(
                 kind__in=[PlaceKind.CITY, PlaceKind.DISTRICT, PlaceKind.STREET]
-            ).order_by("path")[:500]
+            ).order_by(*PLACE_ORDER)[:500]
         )
     out: list[Place] = []
     for g in actor.place_grants(SWEEP_ROLES):
@@ -442,9 +454,9 @@ def sweep_scope_choices(actor: Actor) -> list[Place]:
         if grant_place.kind == PlaceKind.DISTRICT:
             kinds.append(PlaceKind.COMMUNITY)
         out.extend(
-            Place.objects.filter(path__startswith=g.place_path, kind__in=kinds).order_by("path")[
-                :1000
-            ]
+            Place.objects.filter(path__startswith=g.place_path, kind__in=kinds).order_by(
+                *PLACE_ORDER
+            )[:1000]
         )
     seen: set[int] = set()
     return [p for p in out if not (p.pk in seen or seen.add(p.pk))]  # type: ignore[func-returns-value]

@@ -27,9 +27,10 @@ from health.sweep_selectors import (
     Figures,
     SweepProgress,
     figures_by,
+    frozen_order,
     sweep_progress,
 )
-from places.models import Place, PlaceKind, path_ids
+from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
 
 MAX_DAYS = 14
 NAME_MAX = 100
@@ -175,7 +176,7 @@ def sweep_report(campaign: SweepCampaign) -> dict[str, Any]:
     places = list(
         Place.objects.filter(path__startswith=scope.path)
         .exclude(kind=PlaceKind.BUILDING)
-        .order_by("path")
+        .order_by(*PLACE_ORDER)
         .values("pk", "name", "kind", "parent_id", "path")
     )
     totals: dict[int, Figures] = {p["pk"]: Figures() for p in places}
@@ -319,7 +320,7 @@ def _level_tables(
     if campaign.status == SweepStatus.CLOSED and str(place.pk) in frozen:
         by_kind: dict[str, list[tuple[str, Figures]]] = {}
         names = {int(k): v["name"] for k, v in frozen.items()}
-        for _pk, p in sorted(frozen.items(), key=lambda kv: kv[1].get("path", "")):
+        for _pk, p in sorted(frozen.items(), key=frozen_order(frozen)):
             if p["path"].startswith(place.path) and p["path"] != place.path:
                 parent = names.get(p.get("parent") or 0, "")
                 label = f"{parent} · {p['name']}" if p["kind"] == PlaceKind.GRID else p["name"]
@@ -335,7 +336,7 @@ def _level_tables(
         order = [PlaceKind.BUILDING]
     for kind in order:
         depth_ok = list(
-            Place.objects.filter(path__startswith=place.path, kind=kind).order_by("path")
+            Place.objects.filter(path__startswith=place.path, kind=kind).order_by(*PLACE_ORDER)
         )
         if not depth_ok or kind == place.kind:
             continue

@@ -17,7 +17,7 @@ from notices.models import Notice, NoticeKind, NoticeRead, NoticeRelay, NoticeTa
 from notices.querysets import OFFICE_ROLES, actor_place_paths
 from notices.reads import resident_community
 from people.models import Resident
-from places.models import Place, PlaceKind, path_ids
+from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
 
 
 def follows_notices(actor: Actor) -> bool:
@@ -135,7 +135,7 @@ def notice_relays(actor: Actor, notice: Notice) -> QuerySet[NoticeRelay]:
         NoticeRelay.objects.for_actor(actor)
         .filter(notice_id=notice.pk)
         .select_related("community", "relayed_by")
-        .order_by("community__path")
+        .order_by("community__sort_path", "pk")
     )
 
 
@@ -166,7 +166,7 @@ def reach_communities(actor: Actor, notice: Notice, *, q: str = "") -> QuerySet[
     rows = Place.objects.filter(_reach_q(actor, notice))
     if q:
         rows = rows.filter(name__icontains=q)
-    return rows.select_related("parent").order_by("path")
+    return rows.select_related("parent").order_by(*PLACE_ORDER)
 
 
 @dataclass
@@ -264,8 +264,8 @@ def issuer_choices(actor: Actor) -> list[Place]:
     from notices.publishing import issuer_places
 
     if actor.is_superuser:
-        return list(Place.objects.filter(kind=PlaceKind.CITY).order_by("path"))
-    return list(Place.objects.filter(pk__in=issuer_places(actor)).order_by("path"))
+        return list(Place.objects.filter(kind=PlaceKind.CITY).order_by(*PLACE_ORDER))
+    return list(Place.objects.filter(pk__in=issuer_places(actor)).order_by(*PLACE_ORDER))
 
 
 TARGET_CHOICES_MAX = 500
@@ -278,7 +278,7 @@ def target_choices(issuer: Place) -> list[Place]:
     return list(
         Place.objects.filter(path__startswith=issuer.path, kind__in=TARGET_KINDS)
         .exclude(pk=issuer.pk)
-        .order_by("path")[:TARGET_CHOICES_MAX]
+        .order_by(*PLACE_ORDER)[:TARGET_CHOICES_MAX]
     )
 
 
@@ -295,7 +295,7 @@ def building_choices(actor: Actor, issuer: Place) -> list[Place]:
     return list(
         Place.objects.filter(pk__in=ids, kind=PlaceKind.BUILDING)
         .select_related("parent")
-        .order_by("path")[:TARGET_CHOICES_MAX]
+        .order_by(*PLACE_ORDER)[:TARGET_CHOICES_MAX]
     )
 
 
@@ -305,6 +305,6 @@ def relay_choices(actor: Actor, notice: Notice) -> list[Place]:
 
     if actor.is_superuser:
         return list(reach_communities(actor, notice)[:TARGET_CHOICES_MAX])
-    places = Place.objects.filter(pk__in=relay_communities(actor)).order_by("path")
+    places = Place.objects.filter(pk__in=relay_communities(actor)).order_by(*PLACE_ORDER)
     paths = list(notice.targets.values_list("place_path", flat=True))
     return [c for c in places if notice_reaches(notice, c, paths)]

@@ -18,7 +18,7 @@ from notices.models import (
     Urgency,
 )
 from notices.opinion import REPORTER_ROLES
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 
 STATUS_FILTERS = ("open", "all", *IncidentStatus.values)
 OPEN = (IncidentStatus.REPORTED, IncidentStatus.HANDLING)
@@ -149,7 +149,7 @@ def report_places(actor: Actor) -> list[Place]:
         places = list(
             Place.objects.filter(cond, kind__in=[PlaceKind.STREET, PlaceKind.COMMUNITY])
             .select_related("parent")
-            .order_by("path")[:500]
+            .order_by(*PLACE_ORDER)[:500]
         )
     mine = own_community(actor)
     if mine is not None and all(p.pk != mine.pk for p in places):
@@ -160,7 +160,7 @@ def report_places(actor: Actor) -> list[Place]:
 def street_communities(incident: OpinionIncident) -> list[Place]:
     return list(
         Place.objects.filter(parent_id=incident.street_id, kind=PlaceKind.COMMUNITY).order_by(
-            "name"
+            *PLACE_ORDER
         )
     )
 

@@ -31,7 +31,7 @@ from notices.models import (
     SupervisionTeam,
 )
 from notices.querysets import OFFICE_ROLES
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 
 TEAM_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})
 ABOVE_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
@@ -75,7 +75,7 @@ def manages_team(actor: Actor, team: SupervisionTeam) -> bool:
 
 def team_places(actor: Actor) -> list[Place]:
     ids = [g.place_id for g in actor.place_grants(TEAM_ROLES)]
-    return list(Place.objects.filter(pk__in=ids).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids).order_by(*PLACE_ORDER))
 
 
 @transaction.atomic
@@ -123,11 +123,11 @@ def lead_streets(actor: Actor) -> list[Place]:
     district or city admin)."""
     conds = [g.place_path for g in actor.place_grants(ABOVE_ROLES)]
     if actor.is_superuser:
-        return list(Place.objects.filter(kind=PlaceKind.STREET).order_by("path")[:500])
+        return list(Place.objects.filter(kind=PlaceKind.STREET).order_by(*PLACE_ORDER)[:500])
     rows: list[Place] = []
     for path in conds:
         rows += list(Place.objects.filter(kind=PlaceKind.STREET, path__startswith=path))
-    return sorted({p.pk: p for p in rows}.values(), key=lambda p: p.path)
+    return sorted({p.pk: p for p in rows}.values(), key=lambda p: p.sort_path)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from notices.models import (
     SupervisionTeam,
 )
 from notices.supervision import TEAM_ROLES, inspector_scope, inspects
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 
 RECT_FILTERS = ("due", "all", *RectificationStatus.values)
 DUE = (RectificationStatus.OPEN, RectificationStatus.REPORTED)
@@ -223,7 +223,9 @@ def inspectable_places(actor: Actor) -> list[Place]:
     rows = Place.objects.filter(cond, kind__in=[PlaceKind.STREET, PlaceKind.COMMUNITY])
     scope = inspector_scope(actor)
     return [
-        p for p in rows.select_related("parent").order_by("path")[:500] if inspects(actor, p, scope)
+        p
+        for p in rows.select_related("parent").order_by(*PLACE_ORDER)[:500]
+        if inspects(actor, p, scope)
     ]
 
 
@@ -235,4 +237,4 @@ def actor_teams(actor: Actor) -> list[SupervisionTeam]:
 def street_communities_of(streets: Sequence[Place]) -> list[Place]:
     """The communities of the streets, in one query."""
     rows = Place.objects.filter(parent__in=list(streets), kind=PlaceKind.COMMUNITY)
-    return list(rows.order_by("parent_id", "name"))
+    return list(rows.order_by(*PLACE_ORDER))

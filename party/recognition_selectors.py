@@ -29,7 +29,7 @@ from party.models import (
 from party.recognition_querysets import ORG_DEPARTMENT_ROLES, recognition_q
 from party.study_querysets import ancestor_paths
 from people.models import Person
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 
 RECORD_MODELS = (FrontlineEntry, Nomination, Accountability, Activist)
 
@@ -154,7 +154,7 @@ def department_places(actor: Actor) -> list[Place]:
     if actor.is_superuser:
         return list(Place.objects.filter(kind__in=[PlaceKind.CITY, PlaceKind.DISTRICT]))
     ids = [g.place_id for g in actor.place_grants(ORG_DEPARTMENT_ROLES) if g.place_id]
-    return list(Place.objects.filter(pk__in=ids).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids).order_by(*PLACE_ORDER))
 
 
 # ---- records of one person ------------------------------------------------------------------

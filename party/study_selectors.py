@@ -30,7 +30,7 @@ from party.models import (
     StudyReminder,
 )
 from party.study_querysets import ancestor_paths
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 
 # ---- who is who -------------------------------------------------------------------------------
 
@@ -63,7 +63,7 @@ def publish_places(actor: Actor) -> list[Place]:
     ids = [
         g.place_id for g in actor.place_grants({Role.CITY_ADMIN, Role.DISTRICT_ADMIN}) if g.place_id
     ]
-    return list(Place.objects.filter(pk__in=ids).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids).order_by(*PLACE_ORDER))
 
 
 def oversees_org(actor: Actor, org: PartyOrg) -> bool:

@@ -15,7 +15,6 @@ import datetime
 import functools
 import hashlib
 import logging
-import re
 import time
 import traceback
 from collections import defaultdict
@@ -37,6 +36,7 @@ from core.audit import audit_record
 from core.errors import NotAllowed, field_error, field_errors
 from core.logging import scrub
 from core.roles import Role
+from core.sorting import natural_key
 from people import importing
 from people.importing import CheckedRow, Sheet
 from people.models import (
@@ -59,7 +59,7 @@ from people.services import (
     resident_register,
     resident_update,
 )
-from places.models import Household, Place, PlaceKind
+from places.models import PLACE_ORDER, Household, Place, PlaceKind
 from places.services import ancestor_columns
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,9 @@ def registry_import_list(actor: Actor) -> QuerySet[RegistryImport]:
 
 def importable_communities(actor: Actor) -> list[Place]:
     """The communities whose registry the actor may import into."""
-    communities = Place.objects.for_actor(actor).filter(kind=PlaceKind.COMMUNITY).order_by("path")
+    communities = (
+        Place.objects.for_actor(actor).filter(kind=PlaceKind.COMMUNITY).order_by(*PLACE_ORDER)
+    )
     if actor.is_superuser:
         return list(communities)
     grants = [g.place_path for g in actor.place_grants(IMPORT_ROLES)]
@@ -135,11 +137,7 @@ def community_building_names(community: Place) -> list[str]:
     names = Place.objects.filter(
         kind=PlaceKind.BUILDING, path__startswith=community.path
     ).values_list("name", flat=True)
-    return sorted(set(names), key=_natural_key)
-
-
-def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", name) if t)
+    return sorted(set(names), key=natural_key)
 
 
 def earlier_import_of_same_file(registry_import: RegistryImport) -> RegistryImport | None:
@@ -159,6 +157,37 @@ def earlier_import_of_same_file(registry_import: RegistryImport) -> RegistryImpo
 
 def importable_count(registry_import: RegistryImport) -> int:
     return registry_import.new_count + registry_import.changed_count
+
+
+@dataclass
+class RejectedReason:
+    """One reason rows were rejected for (a column and what is wrong with it), with how many
+    rows it stopped. `message` is the first row's; `varies` when other rows say it with their
+    own details (e.g. which earlier row repeats the ID number)."""
+
+    column: str
+    code: str
+    message: str
+    rows: int = 0
+    varies: bool = False
+
+
+def rejected_reasons(registry_import: RegistryImport) -> list[RejectedReason]:
+    """The rejected rows summarised: each reason once with its number of rows, most first (a
+    row with two problems counts under both)."""
+    reasons: dict[tuple[str, str], RejectedReason] = {}
+    for entry in registry_import.rejected or []:
+        seen: set[tuple[str, str]] = set()
+        for e in entry.get("errors") or [
+            {"column": entry.get("column", ""), "code": "", "message": entry.get("reason", "")}
+        ]:
+            key = (e.get("column", ""), e.get("code", ""))
+            reason = reasons.setdefault(key, RejectedReason(key[0], key[1], e.get("message", "")))
+            reason.varies = reason.varies or e.get("message", "") != reason.message
+            if key not in seen:
+                seen.add(key)
+                reason.rows += 1
+    return sorted(reasons.values(), key=lambda r: -r.rows)
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from people.models import (
     Sex,
 )
 from people.search import resident_search_q
-from places.models import Household, Place, PlaceKind
+from places.models import PLACE_ORDER, Household, Place, PlaceKind, address_order
 
 # Head of household first, then spouse, parents, children, grandchildren, others.
 _RELATION_ORDER = [
@@ -151,7 +151,7 @@ def registry_residents(actor: Actor, filters: RegistryFilters) -> QuerySet[Resid
     (person, household, building and grid come in the same query)."""
     residents = _filtered(actor, filters)
     return residents.select_related("person", "household", "building", "grid").order_by(
-        "grid_id", "building_id", "household__room", "household_id", "pk"
+        *address_order(), "pk"
     )
 
 
@@ -204,7 +204,7 @@ def registry_grid_choices(actor: Actor) -> list[Place]:
     grids = list(
         Place.objects.for_actor(actor)
         .filter(kind=PlaceKind.GRID)
-        .order_by("path")[: CHOICE_LIMIT + 1]
+        .order_by(*PLACE_ORDER)[: CHOICE_LIMIT + 1]
     )
     return [] if len(grids) > CHOICE_LIMIT else grids
 
@@ -214,7 +214,7 @@ def registry_building_choices(actor: Actor, grid_id: int | None = None) -> list[
     buildings = Place.objects.for_actor(actor).filter(kind=PlaceKind.BUILDING)
     if grid_id:
         buildings = buildings.filter(parent_id=grid_id)
-    found = list(buildings.select_related("parent").order_by("path")[: CHOICE_LIMIT + 1])
+    found = list(buildings.select_related("parent").order_by(*PLACE_ORDER)[: CHOICE_LIMIT + 1])
     return [] if len(found) > CHOICE_LIMIT else found
 
 
@@ -228,7 +228,7 @@ def editable_buildings(actor: Actor) -> QuerySet[Place]:
         if q is None:
             return buildings.none()
         buildings = buildings.filter(q)
-    return buildings.select_related("parent").order_by("path")
+    return buildings.select_related("parent").order_by(*PLACE_ORDER)
 
 
 def household_at(actor: Actor, building: Place, room: str) -> Household | None:

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from core.sorting import KEY_LENGTH, SORT_PATH_LENGTH, natural_key, sort_path
 from places.querysets import HouseholdQuerySet, PlaceQuerySet
 
 
@@ -34,6 +39,29 @@ CHILD_KIND: dict[str, str | None] = {
 }
 
 
+# Natural order (core.sorting): places as the tree reads (a parent, then its children, 9栋 before
+# 10栋); households and the rows in them (residents, reports…) grid by grid, then by building and
+# room (1单元101 before 1单元1001). The grid comes first as the rows' own indexed column: a list
+# of a whole city then sorts one grid's rows at a time (a few hundred), not millions through a
+# join (3.4 s instead of 72 ms for the first page of 600,000 residents); grids are in the order
+# they were set up.
+PLACE_ORDER = ("sort_path", "pk")
+
+
+def address_order(prefix: str = "") -> tuple[str, ...]:
+    """The natural address order of rows with `grid`, `building` and `household` foreign keys
+    (`prefix` e.g. "resident__" for rows that reach them through another row)."""
+    return (
+        f"{prefix}grid_id",
+        f"{prefix}building__sort_path",
+        f"{prefix}household__room_sort_key",
+        f"{prefix}household_id",
+    )
+
+
+HOUSEHOLD_ORDER = ("grid_id", "building__sort_path", "room_sort_key", "pk")
+
+
 class PlaceVariant(models.TextChoices):
     """Same level, other name: 开发区/功能区 are districts, 乡镇 streets, 村 communities."""
 
@@ -59,6 +87,10 @@ class Place(models.Model):
         _("variant"), max_length=20, choices=PlaceVariant.choices, blank=True, default=""
     )
     name = models.CharField(_("name"), max_length=100)
+    # The natural order of the tree (core.sorting.sort_path): the natural keys of the ancestors'
+    # names and its own. Lists of places order by it: 9栋 before 10栋, 第9网格 and its buildings
+    # before 第10网格. Kept in step by save() (a rename moves the subtree's) and bulk_create.
+    sort_path = models.CharField(max_length=SORT_PATH_LENGTH, editable=False, default="")
     code = models.CharField(_("code"), max_length=32, blank=True, default="")
     parent = models.ForeignKey(
         "self",
@@ -77,12 +109,16 @@ class Place(models.Model):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        ordering = ["path"]
+        ordering = ["sort_path", "pk"]
         indexes = [
             models.Index(fields=["kind", "path"], name="place_kind_path"),
             models.Index(
                 fields=["path"], name="place_path_like", opclasses=["varchar_pattern_ops"]
             ),
+            # Places in natural order: a place's children (place pages, roll-ups), every building
+            # of an area (choices, lists).
+            models.Index(fields=["parent", "sort_path"], name="place_parent_sort"),
+            models.Index(fields=["kind", "sort_path"], name="place_kind_sort"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="place_unique_name_in_parent")
@@ -91,9 +127,44 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" not in fields:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            # The stored value, not this copy's (which may be stale): the subtree's paths start
+            # with it. Locked, as a child created meanwhile copies its parent's.
+            old = (
+                Place.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("sort_path", flat=True)
+                .first()
+                if self.pk
+                else None
+            )
+            above = self.parent.sort_path if self.parent is not None else ""
+            self.sort_path = sort_path(above, self.name)
+            kwargs["update_fields"] = _with_key(fields, "name", "sort_path")
+            super().save(*args, **kwargs)
+            if old and old != self.sort_path and self.path:
+                Place.objects.filter(path__startswith=self.path).exclude(pk=self.pk).update(
+                    sort_path=Concat(
+                        models.Value(self.sort_path), Substr("sort_path", len(old) + 1)
+                    )
+                )
+
     @property
     def ancestor_ids(self) -> list[int]:
         return path_ids(self.path)[:-1]
+
+
+def _with_key(fields: Iterable[str] | None, source: str, key: str) -> list[str] | None:
+    """save(update_fields=[…]) writes the sort key too when it writes what the key is made of."""
+    if fields is None:
+        return None
+    fields = list(fields)
+    return [*fields, key] if source in fields and key not in fields else fields
 
 
 def household_columns(row: models.Model) -> dict[str, int]:
@@ -129,6 +200,8 @@ class Household(InGrid):
         Place, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
     )
     room = models.CharField(_("room"), max_length=40, help_text=_("e.g. Unit 3, Room 502"))
+    # natural_key(room), kept in step by save() and bulk_create: 1单元101 before 1单元1001.
+    room_sort_key = models.CharField(max_length=KEY_LENGTH, editable=False, default="")
     phone = models.CharField(_("contact phone"), max_length=24, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,10 +211,19 @@ class Household(InGrid):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["building_id", "room"]
+        ordering = ["building_id", "room_sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["building", "room"], name="household_unique_room")
+        ]
+        indexes = [
+            # A building's households in natural room order (the building page, call lists).
+            models.Index(fields=["building", "room_sort_key"], name="household_room_sort"),
         ]
 
     def __str__(self) -> str:
         return f"{self.building.name} {self.room}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.room_sort_key = natural_key(self.room)
+        kwargs["update_fields"] = _with_key(kwargs.get("update_fields"), "room", "room_sort_key")
+        super().save(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from core.actor import Actor
-from places.models import CHILD_KIND, Household, Place, PlaceKind
+from places.models import CHILD_KIND, PLACE_ORDER, Household, Place, PlaceKind
 
 
 def access_place(actor: Actor, place_id: int) -> Place:
@@ -23,7 +23,7 @@ def place_roots(actor: Actor) -> list[Place]:
     """The top places of the actor's scope (a grant inside another grant is not a root)."""
     visible = Place.objects.for_actor(actor)
     grant_ids = [g.place_id for g in actor.grants if g.place_id is not None]
-    places = list(visible.filter(pk__in=grant_ids).order_by("path"))
+    places = list(visible.filter(pk__in=grant_ids).order_by(*PLACE_ORDER))
     if actor.is_superuser and not places:
         places = list(visible.filter(parent__isnull=True))
     roots: list[Place] = []
@@ -34,7 +34,7 @@ def place_roots(actor: Actor) -> list[Place]:
 
 
 def place_search(actor: Actor, q: str, limit: int = 50) -> QuerySet[Place]:
-    return Place.objects.for_actor(actor).filter(name__icontains=q).order_by("path")[:limit]
+    return Place.objects.for_actor(actor).filter(name__icontains=q).order_by(*PLACE_ORDER)[:limit]
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,7 @@ def place_children(actor: Actor, place: Place, q: str = "") -> list[ChildRow]:
         .annotate(n=Count("pk"))
         .values_list(child_column, "n")
     )
-    return [
-        ChildRow(c, hh.get(c.pk, 0), res.get(c.pk, 0))
-        for c in sorted(children, key=lambda c: _natural_key(c.name))
-    ]
+    return [ChildRow(c, hh.get(c.pk, 0), res.get(c.pk, 0)) for c in children.order_by(*PLACE_ORDER)]
 
 
 def building_households(actor: Actor, building: Place, q: str = "") -> QuerySet[Household]:
@@ -129,14 +126,7 @@ def building_households(actor: Actor, building: Place, q: str = "") -> QuerySet[
         )
     return households.annotate(
         living=Count("residents", filter=Q(residents__status__in=["present", "away"]))
-    ).order_by("room")
-
-
-def _natural_key(name: str) -> tuple[object, ...]:
-    # "第10网格" after "第9网格", "10栋" after "9栋".
-    import re
-
-    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+    ).order_by("room_sort_key", "pk")
 
 
 def place_visible(actor: Actor, place_id: int) -> bool:
@@ -153,7 +143,7 @@ def place_list(
         places = places.filter(kind=kind)
     if q:
         places = places.filter(name__icontains=q)
-    return places.order_by("path")
+    return places.order_by(*PLACE_ORDER)
 
 
 def household_list(

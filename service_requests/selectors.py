@@ -13,7 +13,7 @@ from accounts.models import User
 from core.actor import Actor
 from core.roles import Role
 from people.search import resident_search_q
-from places.models import Place, path_ids
+from places.models import PLACE_ORDER, Place, path_ids
 from service_requests.models import (
     OPEN_STATUSES,
     Dispatch,
@@ -190,7 +190,9 @@ def street_queue(actor: Actor, *, community_id: int | None = None) -> QuerySet[S
 
 def street_communities(actor: Actor) -> list[Place]:
     return list(
-        Place.objects.filter(parent_id__in=street_ids(actor), kind="community").order_by("name")
+        Place.objects.filter(parent_id__in=street_ids(actor), kind="community").order_by(
+            *PLACE_ORDER
+        )
     )
 
 
@@ -351,7 +353,7 @@ def vehicle_places(actor: Actor) -> list[Place]:
         for g in actor.place_grants(Role.COMMUNITY_ADMIN, Role.STREET_ADMIN)
         if g.place_id
     ]
-    return list(Place.objects.filter(pk__in=ids).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids).order_by(*PLACE_ORDER))
 
 
 # ---- time targets -------------------------------------------------------------------------------

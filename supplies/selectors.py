@@ -10,7 +10,7 @@ from django.http import Http404
 from accounts.models import Grant
 from core.actor import Actor
 from core.roles import Role
-from places.models import Place, PlaceKind
+from places.models import PLACE_ORDER, Place, PlaceKind
 from supplies.models import ItemKind, MovementKind, Stock, StockMovement, SupplyItem
 from supplies.policies import STOCK_PLACE_KINDS, WORKER_ROLES, own_places
 from supplies.stock import RETURN_MARK, RETURNABLE_KINDS
@@ -190,13 +190,13 @@ def my_stock_places(actor: Actor) -> list[Place]:
     ids = own_places(actor)
     if actor.is_superuser and not ids:
         return []
-    return list(Place.objects.filter(pk__in=ids, kind__in=STOCK_PLACE_KINDS).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids, kind__in=STOCK_PLACE_KINDS).order_by(*PLACE_ORDER))
 
 
 def filter_places(actor: Actor) -> list[Place]:
     """The places holding stock that the actor sees, for the place filter."""
     ids = Stock.objects.for_actor(actor).order_by().values_list("place_id", flat=True).distinct()
-    return list(Place.objects.filter(pk__in=ids).order_by("path")[:PLACE_CHOICES_MAX])
+    return list(Place.objects.filter(pk__in=ids).order_by(*PLACE_ORDER)[:PLACE_CHOICES_MAX])
 
 
 def movement_label(movement: StockMovement) -> str:

@@ -7,7 +7,6 @@ page must not show one."""
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
@@ -16,7 +15,8 @@ from django.http import Http404
 from core.actor import Actor
 from core.roles import Role
 from core.scoping import any_of
-from places.models import Household, Place, PlaceKind
+from core.sorting import natural_key
+from places.models import PLACE_ORDER, Household, Place, PlaceKind
 from triage.disclosure import DISCLOSED_CATEGORIES, disclosure_threshold
 from triage.models import (
     FOUR_CATEGORIES,
@@ -40,11 +40,6 @@ OFFICE_ROLES = frozenset(
 OVERVIEW_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.CITY_ADMIN})
 
 
-def _natural_key(name: str) -> tuple[object, ...]:
-    # "10栋" after "9栋".
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", name))
-
-
 # ---- sites ------------------------------------------------------------------------------------
 
 
@@ -59,7 +54,7 @@ def site_place_choices(actor: Actor) -> list[Place]:
         within = any_of(Q(path__startswith=g.place_path) for g in grants)
         assert within is not None
         places = places.filter(within)
-    return list(places.order_by("path"))
+    return list(places.order_by(*PLACE_ORDER))
 
 
 def may_edit_site(actor: Actor, site: Site) -> bool:
@@ -149,7 +144,7 @@ def transfer_streets(actor: Actor, now: datetime.datetime) -> list[StreetQueue]:
         .values_list("street_id", "n")
     )
     ids = set(beds) | set(undisposed)
-    streets = Place.objects.for_actor(actor).filter(pk__in=ids).order_by("path")
+    streets = Place.objects.for_actor(actor).filter(pk__in=ids).order_by(*PLACE_ORDER)
     rows = [
         StreetQueue(
             street=s,
@@ -161,7 +156,7 @@ def transfer_streets(actor: Actor, now: datetime.datetime) -> list[StreetQueue]:
         for s in streets
     ]
     far_future = now + datetime.timedelta(days=36500)
-    rows.sort(key=lambda r: (r.longest_since or far_future, _natural_key(r.street.name)))
+    rows.sort(key=lambda r: (r.longest_since or far_future, natural_key(r.street.name)))
     return rows
 
 
@@ -201,7 +196,9 @@ def disclosure_communities(actor: Actor) -> list[CommunityDisclosures]:
     with neither are left out. Counts only: never a household or a name."""
     grants = actor.place_grants(DISCLOSURE_ROLES)
     community_ids = [g.place_id for g in grants if g.scope_kind == PlaceKind.COMMUNITY]
-    communities = list(Place.objects.for_actor(actor).filter(pk__in=community_ids).order_by("path"))
+    communities = list(
+        Place.objects.for_actor(actor).filter(pk__in=community_ids).order_by(*PLACE_ORDER)
+    )
     if not communities:
         return []
     ids = [c.pk for c in communities]
@@ -237,7 +234,7 @@ def disclosure_communities(actor: Actor) -> list[CommunityDisclosures]:
                 disclosure=marked.get(b.pk),
                 meets=counts.get(b.pk, 0) >= threshold,
             )
-            for b in sorted(by_community.get(c.pk, []), key=lambda p: _natural_key(p.name))
+            for b in sorted(by_community.get(c.pk, []), key=lambda p: natural_key(p.name))
         ]
         out.append(CommunityDisclosures(community=c, threshold=threshold, rows=rows))
     return out
@@ -283,4 +280,4 @@ def resident_marked_buildings(actor: Actor) -> list[str]:
         .filter(community_id__in=communities)
         .values_list("building__name", flat=True)
     )
-    return sorted(set(names), key=_natural_key)
+    return sorted(set(names), key=natural_key)

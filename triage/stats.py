@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from core.actor import Actor
 from core.errors import field_error
 from core.scoping import any_of
-from places.models import Place, PlaceKind, path_ids
+from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
 from triage.models import CaseStatus, Category, Disposition, TriageCase
 from triage.querysets import CASE_ROLES
 
@@ -112,9 +112,9 @@ def access_stats_place(actor: Actor, place_id: int) -> Place:
 def stats_roots(actor: Actor) -> list[Place]:
     """The top places of the actor's case-role grants (a grant inside another is no root)."""
     ids = [g.place_id for g in actor.place_grants(CASE_ROLES)]
-    qs = Place.objects.filter(pk__in=ids, kind__in=list(CHILD_COLUMN)).order_by("path")
+    qs = Place.objects.filter(pk__in=ids, kind__in=list(CHILD_COLUMN)).order_by(*PLACE_ORDER)
     if actor.is_superuser and not ids:
-        qs = Place.objects.filter(parent__isnull=True).order_by("path")
+        qs = Place.objects.filter(parent__isnull=True).order_by(*PLACE_ORDER)
     roots: list[Place] = []
     for p in qs:
         if not any(p.path.startswith(r.path) for r in roots):

@@ -30,6 +30,7 @@ from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate, search_term
+from core.sorting import natural_key
 from party import coverage
 from party import deployment_selectors as selectors
 from party import deployments as services
@@ -379,7 +380,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "not_yet")
     rows = coverage.unit_coverage(actor, q=q)
     if sort == "name":
-        rows = sorted(rows, key=lambda r: r.name)
+        rows = sorted(rows, key=lambda r: natural_key(r.name))
     totals = coverage.coverage_totals(rows)
     page = paginate(request, rows)
     communities = coverage.community_helpers(actor)

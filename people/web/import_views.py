@@ -17,11 +17,14 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from core.errors import field_error, field_errors
 from core.http import actor_of
+from core.pagination import paginate
 from people import flows, importing
 from people.models import ImportStatus, RegistryImport
 
 RECENT = 20
-SHOWN_REJECTED = 200
+# The rejected rows are summarised by reason, then listed a page at a time (a file of 10,000
+# rows may reject thousands); the download has them all.
+REJECTED_PER_PAGE = 50
 # Followed by the progress bar: a big file's check, and every run.
 ACTIVE = (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING)
 
@@ -86,18 +89,19 @@ def template(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, import_id: int) -> HttpResponse:
     actor = actor_of(request)
     registry_import = flows.access_registry_import(actor, import_id)
-    return render(request, "people/import_detail.html", _context(actor, registry_import))
+    return render(request, "people/import_detail.html", _context(request, actor, registry_import))
 
 
-def _context(actor: Any, registry_import: RegistryImport, **extra: Any) -> dict[str, Any]:
-    rejected = registry_import.rejected or []
+def _context(
+    request: HttpRequest, actor: Any, registry_import: RegistryImport, **extra: Any
+) -> dict[str, Any]:
     may_import = flows.may_import(actor, registry_import.community)
     waiting = registry_import.status in (ImportStatus.PREVIEWED, ImportStatus.FAILED)
     return {
         "ri": registry_import,
         "active": registry_import.status in ACTIVE,
-        "rejected_rows": rejected[:SHOWN_REJECTED],
-        "rejected_more": max(0, len(rejected) - SHOWN_REJECTED),
+        "reasons": flows.rejected_reasons(registry_import),
+        "page": paginate(request, registry_import.rejected or [], REJECTED_PER_PAGE),
         "importable": flows.importable_count(registry_import),
         "may_confirm": may_import and waiting and flows.importable_count(registry_import) > 0,
         "earlier": flows.earlier_import_of_same_file(registry_import),
@@ -113,7 +117,7 @@ def confirm(request: HttpRequest, import_id: int) -> HttpResponse:
     try:
         flows.import_confirm(actor=actor, registry_import=registry_import)
     except ValidationError as error:
-        context = _context(actor, registry_import, errors=_by_field(error))
+        context = _context(request, actor, registry_import, errors=_by_field(error))
         return render(request, "people/import_detail.html", context, status=400)
     return redirect("people_import:detail", import_id=import_id)
 
