@@ -29,7 +29,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy .
 
 messages: $(BIN)/.installed
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore '*/tests/*' --ignore 'e2e/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

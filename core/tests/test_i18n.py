@@ -114,7 +114,7 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         *("Members", "Quantity", "Total", "urgency", "How urgent", "For whom", "Hours served"),
         # Statuses with one meaning everywhere (closed, ended, done, cancelled…). Those that
         # differ carry a context: "Not yet", "Open", "Normal", triage's "Closed".
-        *("Open", "Closed", "Ended", "Done", "Cancelled", "Overdue", "Filed", "Reported"),
+        *("Closed", "Ended", "Done", "Cancelled", "Overdue", "Filed", "Reported"),
         *("Published", "Withdrawn", "Urgent", "Moved out", "Deceased", "Unwell", "Fit"),
         *("Not reported", "Other", "abnormal", "disabled"),
         # The names of sections and of the things they hold.
@@ -125,7 +125,7 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         *("%(n)s person", "%(n)s member", "%(n)s day"),
         # What the menu, the roles and the home pages call a section or a count, as the section
         # itself does.
-        *("Home", "Log in", "Password", "Not allowed.", "user", "phone", "action", "City"),
+        *("Log in", "Password", "Not allowed.", "user", "phone", "action", "City"),
         *("Places", "Buildings", "Households", "Household members", "Resident", "Grid worker"),
         *("Registry", "Health report", "Abnormal reports", "Notices", "Protection guide"),
         *("My requests", "Triage", "Follow-ups overdue", "Duty", "Recognition", "Units"),
