@@ -232,3 +232,7 @@ LOGGING = {
         "huey": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Beijing time at which each slot of a day starts taking health reports (HH:MM); it closes as
+# health.rules.SLOT_CLOSES says. A report for a slot not open yet is refused.
+HEALTH_SLOT_OPENS = {"am": "00:00", "pm": "12:00"}

@@ -157,6 +157,52 @@ class HealthReport(InGrid):
         return f"{self.day} {self.slot} #{self.resident_id}"
 
 
+class HealthReportRevision(models.Model):
+    """One version of a slot's report, kept when a later, different report amends it (a fever
+    found after the morning's 36.8 °C). The report row holds the latest values; its versions,
+    first to last, are here once it has been amended, with who sent each and when."""
+
+    # The report table is partitioned by day on PostgreSQL: no foreign key into it.
+    report_id = models.BigIntegerField()
+    resident = models.ForeignKey(
+        "people.Resident", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    day = models.DateField(_("day"))
+    slot = models.CharField(_("slot"), max_length=2, choices=Slot.choices)
+    presence = models.CharField(_("presence"), max_length=12, choices=Presence.choices)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    symptoms = models.PositiveSmallIntegerField(_("symptoms"), default=0)
+    contact = models.BooleanField(_("contact with a confirmed or suspected case"), default=False)
+    declared = models.CharField(
+        _("declared category"), max_length=16, choices=Declared.choices, blank=True, default=""
+    )
+    abnormal = models.BooleanField(_("abnormal"), default=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        null=True,
+        db_constraint=False,
+    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, default=None)
+    created_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("health report version")
+        verbose_name_plural = _("health report versions")
+        indexes = [
+            models.Index(fields=["resident", "day", "slot"], name="reportrevision_slot"),
+            models.Index(fields=["day", "idempotency_key"], name="reportrevision_key"),
+        ]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.slot} #{self.resident_id} @ {self.created_at:%H:%M}"
+
+
 class CoverageCount(models.Model):
     """Counters of one grid's reports in one slot of one day. `reported` and `abnormal` always
     equal a recount of HealthReport; `expected` is the grid's residents living here, taken when

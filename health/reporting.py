@@ -2,9 +2,12 @@
 
 A report is one row, unique per (resident, day, slot) and per (day, idempotency key). Rows go in
 with `INSERT … ON CONFLICT DO NOTHING RETURNING`, so a resubmission (double tap, retry, replayed
-queue) returns the first report and never counts twice, even when two arrive at the same moment.
-The grid's counters move in the same transaction, by exactly the rows inserted, so they always
-equal a recount. Abnormal reports raise (or join) the person's flag at once.
+queue: the same idempotency key, or the same values) returns the stored report and never counts
+twice, even when two arrive at the same moment. A *different* report for a slot already reported
+amends it: the row takes the latest values under a row lock and every version is kept in
+HealthReportRevision (who, when). The grid's counters move in the same transaction, by exactly
+the rows inserted and the abnormal marks amended, so they always equal a recount. Abnormal
+reports and amendments raise (or join) the person's flag at once.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from health.models import (
     Declared,
     HealthFlag,
     HealthReport,
+    HealthReportRevision,
     Presence,
     Source,
 )
@@ -96,11 +100,14 @@ class ReportResult:
     abnormal: bool
     day: datetime.date
     slot: str
+    # A different report for a slot already reported: stored as the slot's latest version.
+    amended: bool = False
 
 
 @dataclass
 class SyncResult:
     created: list[ReportResult] = field(default_factory=list)
+    amended: list[ReportResult] = field(default_factory=list)
     duplicates: list[ReportResult] = field(default_factory=list)
     # [{"index": 3, "errors": [{"field", "message", "code"}]}]
     rejected: list[dict[str, Any]] = field(default_factory=list)
@@ -207,14 +214,15 @@ def health_report_submit(*, actor: Actor, data: ReportInput, source: str = "") -
         raise ValidationError(
             {e["field"]: [ValidationError(e["message"], code=e["code"])] for e in errors}  # type: ignore[arg-type]
         )
-    return (result.created or result.duplicates)[0]
+    return (result.created or result.amended or result.duplicates)[0]
 
 
 def health_reports_submit(
     *, actor: Actor, items: Sequence[ReportInput], source: str = ""
 ) -> SyncResult:
-    """Store many reports in a few statements. Each item is created, found to be a duplicate of
-    a stored report, or rejected with its reasons; one bad item never stops the others."""
+    """Store many reports in a few statements. Each item is created, amends the slot's stored
+    report, is found to be a replay of it, or is rejected with its reasons; one bad item never
+    stops the others."""
     if not may_report(actor):
         raise NotAllowed(_("Your role does not record health reports."))
     if len(items) > SYNC_MAX:
@@ -247,7 +255,7 @@ def health_reports_submit(
         rows.append((index, _row(actor, item, resident, source, staff, now)))
     for attempt in range(DEADLOCK_RETRIES + 1):
         try:
-            stored, inserted_ids = _store(actor, rows)
+            stored, inserted_ids, amended = _store(actor, rows)
             break
         except OperationalError as e:
             # PostgreSQL broke a deadlock by aborting this transaction (nothing of it stayed):
@@ -257,6 +265,9 @@ def health_reports_submit(
     for _index, row in rows:
         if id(row) in inserted_ids:
             out.created.append(_result(stored[_slot_key(row)], True))
+            continue
+        if id(row) in amended:
+            out.amended.append(amended[id(row)])
             continue
         # A duplicate: the report stored first under the same key (idempotency key first).
         first = stored.get(_idem_key(row)) if row["idempotency_key"] else None
@@ -269,11 +280,12 @@ def health_reports_submit(
 
 def _store(
     actor: Actor, rows: list[tuple[int, dict[str, Any]]]
-) -> tuple[dict[tuple[Any, ...], dict[str, Any]], set[int]]:
+) -> tuple[dict[tuple[Any, ...], dict[str, Any]], set[int], dict[int, ReportResult]]:
     """Insert the rows in one transaction; returns the stored report under each unique key the
-    rows claim, and which rows were inserted (by identity)."""
+    rows claim, which rows were inserted and which amended a stored report (by identity)."""
     stored: dict[tuple[Any, ...], dict[str, Any]] = {}
     inserted_ids: set[int] = set()
+    amended: dict[int, ReportResult] = {}
     all_inserted: list[dict[str, Any]] = []
     with transaction.atomic():
         pending = rows
@@ -300,15 +312,107 @@ def _store(
             unresolved = [r for _i, r in batch if not (_keys(r) & stored.keys())]
             stored.update({k: v for k, v in _existing(unresolved).items() if k not in stored})
             pending = later
+        # The rows that met a stored report: a replay, or an amendment of it.
+        others = [r for _i, r in rows if id(r) not in inserted_ids]
+        amendments, abnormal_moves = _amend(others, stored)
+        amended.update({id(r): result for r, result in amendments})
         # Counters, then flags, each in one fixed order and only after every report row is in:
         # two transactions then never wait for each other crosswise.
         _count(all_inserted)
-        _raise_flags(actor, [row for row in all_inserted if row["abnormal"]])
+        _count_abnormal_moves(abnormal_moves)
+        raised = [row for row in all_inserted if row["abnormal"]]
+        raised += [{**r, "id": result.report_id} for r, result in amendments if r["abnormal"]]
+        _raise_flags(actor, raised)
         # A report of a person in home observation fills that slot's follow-up.
         from triage.follow_ups import follow_ups_fill_from_reports
 
         follow_ups_fill_from_reports(actor, all_inserted)
-    return stored, inserted_ids
+    return stored, inserted_ids, amended
+
+
+# What a report says; a later report saying anything else about the slot amends it.
+_VALUES = ("presence", "temperature", "symptoms", "contact", "declared")
+_VERSION = (*_VALUES, "abnormal", "source", "reported_by_id", "idempotency_key", "created_at")
+
+
+def _amend(
+    rows: list[dict[str, Any]], stored: dict[tuple[Any, ...], dict[str, Any]]
+) -> tuple[list[tuple[dict[str, Any], ReportResult]], dict[tuple[Any, ...], int]]:
+    """Amend the stored report of each row that says something new about its slot. A row sent
+    before (its idempotency key is the report's or one of its versions', or it repeats the
+    latest values) is a replay and changes nothing. Returns the amendments in the order they
+    were applied and how much each (grid, day, slot) abnormal counter moves."""
+    done: list[tuple[dict[str, Any], ReportResult]] = []
+    moves: dict[tuple[Any, ...], int] = defaultdict(int)
+    # One lock order for every writer: resident, day, slot; a queue's later item last.
+    ordered = sorted(
+        enumerate(rows),
+        key=lambda ir: (ir[1]["resident_id"], str(ir[1]["day"]), ir[1]["slot"], ir[0]),
+    )
+    for _index, row in ordered:
+        key = row["idempotency_key"]
+        if key and _idem_key(row) in stored:
+            continue
+        report = (
+            HealthReport.objects.select_for_update()
+            .filter(resident_id=row["resident_id"], day=row["day"], slot=row["slot"])
+            .first()
+        )
+        if report is None:  # pragma: no cover - the conflicting row is there under our lock
+            raise IntegrityError("a report was neither stored nor found")
+        versions = HealthReportRevision.objects.filter(
+            resident_id=row["resident_id"], day=row["day"], slot=row["slot"]
+        )
+        if key and versions.filter(idempotency_key=key).exists():
+            continue
+        if all(_same(getattr(report, c), row[c]) for c in _VALUES):
+            continue
+        if not versions.exists():
+            _keep_version(report.pk, row, {c: getattr(report, c) for c in _VERSION})
+        _keep_version(report.pk, row, {c: row[c] for c in _VERSION})
+        was_abnormal = report.abnormal
+        for c in (*_VALUES, "abnormal", "source", "reported_by_id"):
+            setattr(report, c, row[c])
+        # The report keeps its first idempotency key and received-at time; versions keep theirs.
+        HealthReport.objects.filter(
+            pk=report.pk, resident_id=report.resident_id, day=report.day, slot=report.slot
+        ).update(**{c: row[c] for c in (*_VALUES, "abnormal", "source", "reported_by_id")})
+        if was_abnormal != row["abnormal"]:
+            moves[(row["grid_id"], row["day"], row["slot"])] += 1 if row["abnormal"] else -1
+        stored[_slot_key(row)] = {**row, "id": report.pk}
+        done.append((row, _result({**row, "id": report.pk}, False, amended=True)))
+    return done, moves
+
+
+def _same(stored: Any, sent: Any) -> bool:
+    if isinstance(stored, Decimal) or isinstance(sent, Decimal):
+        return (stored is None and sent is None) or (
+            stored is not None and sent is not None and Decimal(stored) == Decimal(sent)
+        )
+    return bool(stored == sent)
+
+
+def _keep_version(report_id: int, row: dict[str, Any], values: dict[str, Any]) -> None:
+    HealthReportRevision.objects.create(
+        report_id=report_id,
+        resident_id=row["resident_id"],
+        day=row["day"],
+        slot=row["slot"],
+        **values,
+    )
+
+
+def _count_abnormal_moves(moves: dict[tuple[Any, ...], int]) -> None:
+    """An amendment turning a slot's report abnormal (or back) moves its grid's counter."""
+    from django.db.models import F
+
+    for (grid, day, slot), delta in sorted(
+        moves.items(), key=lambda kv: (kv[0][0], str(kv[0][1]), kv[0][2])
+    ):
+        if delta:
+            CoverageCount.objects.filter(grid_id=grid, day=day, slot=slot).update(
+                abnormal=F("abnormal") + delta
+            )
 
 
 def _slot_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -515,7 +619,7 @@ def _existing(rows: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str,
     return found
 
 
-def _result(row: dict[str, Any], created: bool) -> ReportResult:
+def _result(row: dict[str, Any], created: bool, *, amended: bool = False) -> ReportResult:
     return ReportResult(
         report_id=row["id"],
         resident_id=row["resident_id"],
@@ -523,6 +627,7 @@ def _result(row: dict[str, Any], created: bool) -> ReportResult:
         abnormal=row["abnormal"],
         day=row["day"],
         slot=row["slot"],
+        amended=amended,
     )
 
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,15 @@ FEVER_FROM = Decimal("37.3")
 # Beijing time at which each slot of a day stops taking reports: the morning round is collected
 # until 14:00 (late risers, night shifts), the afternoon round until midnight.
 SLOT_CLOSES = {Slot.MORNING: datetime.time(14, 0), Slot.AFTERNOON: None}
+# Beijing time at which each slot starts taking reports (settings.HEALTH_SLOT_OPENS): an
+# afternoon report sent in the morning would fill a round that has not begun.
+
+
+def slot_opens_at(day: datetime.date, slot: str) -> datetime.datetime:
+    opens = datetime.time.fromisoformat(settings.HEALTH_SLOT_OPENS[slot])
+    return datetime.datetime.combine(day, opens, timezone.get_current_timezone())
+
+
 # An offline queue may carry reports recorded this long ago (a grid worker in a dead zone).
 SYNC_GRACE = datetime.timedelta(days=3)
 # A phone's clock may run this much ahead of ours.
@@ -58,12 +68,14 @@ def parse_temperature(value: object, field: str = "temperature") -> Decimal:
         ) from None
     if not number.is_finite():
         raise field_error(field, _("Enter the temperature as a number, e.g. 36.5."))
-    number = number.quantize(Decimal("0.1"))
+    # The range first: 1e309 cannot be rounded to tenths (decimal.InvalidOperation).
+    if TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
+        number = number.quantize(Decimal("0.1"))
     if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
         raise field_error(
             field,
             _("A body temperature is between 34.0 and 43.0 °C; %(value)s is not.")
-            % {"value": text},
+            % {"value": text[:12]},
             code="out_of_range",
         )
     return number
@@ -174,6 +186,17 @@ def check_slot_open(
                 "recorded_at", _("The time recorded is not on the report's day."), code="invalid"
             )
         at = recorded_at
+    if at < slot_opens_at(day, slot):
+        raise field_error(
+            "slot",
+            _("The %(slot)s slot of %(day)s opens at %(time)s.")
+            % {
+                "slot": Slot(slot).label,
+                "day": day.isoformat(),
+                "time": settings.HEALTH_SLOT_OPENS[slot],
+            },
+            code="not_open",
+        )
     if at >= slot_closes_at(day, slot):
         raise field_error(
             "slot",

@@ -222,7 +222,10 @@ def screening_visit_record(
                     ),
                 )
         for rid in sorted(living):
-            if rid in already:
+            # A member reported this slot keeps the report unless the screener enters a finding:
+            # then it is a correction, stored as the slot's latest version (history kept).
+            finding_given = findings.get(rid) is not None and bool(findings[rid].presence)
+            if rid in already and not finding_given:
                 report = already[rid]
                 rows.append(
                     {"resident": rid, "presence": report["presence"], "report": report["id"]}
@@ -299,7 +302,9 @@ def screening_visit_record(
                         ValidationError(err["message"], err["code"]),
                     )
             raise ValidationError(bad)  # type: ignore[arg-type]
-        report_of = {r.resident_id: r for r in [*result.created, *result.duplicates]}
+        report_of = {
+            r.resident_id: r for r in [*result.created, *result.amended, *result.duplicates]
+        }
         reports_created = len(result.created)
         for row in rows:
             got = report_of.get(row["resident"])

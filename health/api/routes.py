@@ -51,6 +51,8 @@ class ReportOut(Schema):
     day: datetime.date
     slot: str
     created: bool
+    # A different report for a slot already reported: now the slot's latest version.
+    amended: bool
     abnormal: bool
 
 
@@ -65,6 +67,7 @@ class RejectedOut(Schema):
 
 class SyncOut(Schema):
     created: int
+    amended: int
     duplicates: int
     rejected: list[RejectedOut]
     results: list[ReportOut]
@@ -77,14 +80,17 @@ def _out(r: Any) -> dict[str, Any]:
         "day": r.day,
         "slot": r.slot,
         "created": r.created,
+        "amended": r.amended,
         "abnormal": r.abnormal,
     }
 
 
 @router.post("/health-reports", response={200: ReportOut, 201: ReportOut, **ERRORS})
 def post_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any]]:
-    """One resident's report for one slot. Sending it again (same resident, day and slot, or the
-    same `idempotency_key` / `Idempotency-Key` header) returns the first one with 200."""
+    """One resident's report for one slot. Sending it again (the same `idempotency_key` /
+    `Idempotency-Key` header, or the same values) returns the stored one with 200. A different
+    report for a slot already reported amends it (200, `amended: true`): the slot's values are
+    the latest, every version is kept, and an abnormal amendment raises the flag at once."""
     data = payload.dict()
     data["idempotency_key"] = data.get("idempotency_key") or request.headers.get("Idempotency-Key")
     result = health_report_submit(actor=actor_of_api(request), data=report_input(data))
@@ -111,9 +117,10 @@ def sync_reports(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
         rejected.append({"index": positions[r["index"]], "errors": r["errors"]})
     return {
         "created": len(result.created),
+        "amended": len(result.amended),
         "duplicates": len(result.duplicates),
         "rejected": sorted(rejected, key=lambda r: r["index"]),
-        "results": [_out(r) for r in result.created + result.duplicates],
+        "results": [_out(r) for r in result.created + result.amended + result.duplicates],
     }
 
 

@@ -13,7 +13,13 @@ from django.test import Client
 
 from accounts.models import User
 from core.testing import TinyCity
-from health.models import CoverageCount, FlagStatus, HealthFlag, HealthReport
+from health.models import (
+    CoverageCount,
+    FlagStatus,
+    HealthFlag,
+    HealthReport,
+    HealthReportRevision,
+)
 
 # 09:00 in Beijing on a Tuesday: the morning slot is open.
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)
@@ -47,12 +53,13 @@ def test_resident_reports_for_each_household_member_once(tiny_city: TinyCity, mo
     # The phone holder reports for the elderly parent too.
     r = _post(c, "/api/health-reports", {"resident": elder.pk, "temperature": "36.9"})
     assert r.status_code == 201
-    # A double tap: the first report comes back, no second row.
-    again = _post(c, "/api/health-reports", {"resident": head.pk, "temperature": "37.9"})
+    # A double tap (the same values): the stored report comes back, no second row.
+    again = _post(c, "/api/health-reports", {"resident": head.pk, "temperature": "36.6"})
     assert again.status_code == 200 and again.json()["id"] == first["id"]
-    assert not again.json()["created"]
+    assert not again.json()["created"] and not again.json()["amended"]
     assert HealthReport.objects.filter(resident=head).count() == 1
     assert str(HealthReport.objects.get(resident=head).temperature) == "36.6"
+    assert not HealthReportRevision.objects.exists()
     counter = CoverageCount.objects.get(grid=tiny_city.inside.grid, slot="am")
     assert (counter.reported, counter.abnormal) == (2, 0)
 

@@ -140,8 +140,8 @@ def _household_items(
     items: list[ReportInput] = []
     errors: dict[int, list[dict[str, str]]] = {}
     for m in members:
-        if m.report is not None:
-            continue
+        # A member already reported is sent again only when something new is typed for them
+        # ("I have a fever now"): that amends the slot's report.
         pk = m.resident.pk
         temperature = post.get(f"t_{pk}", "").strip()
         symptoms = post.getlist(f"s_{pk}")
@@ -174,8 +174,15 @@ def _household_items(
 
 def _report_message(request: HttpRequest, result: Any) -> None:
     n = len(result.created) + len(result.duplicates)
-    messages.success(request, _("Reported for %(n)s people. Thank you, stay well.") % {"n": n})
-    if any(r.abnormal for r in result.created):
+    if n:
+        messages.success(request, _("Reported for %(n)s people. Thank you, stay well.") % {"n": n})
+    if result.amended:
+        messages.success(
+            request,
+            _("The report of %(n)s people was updated; the earlier one is kept in its history.")
+            % {"n": len(result.amended)},
+        )
+    if any(r.abnormal for r in [*result.created, *result.amended]):
         messages.warning(
             request,
             _(
