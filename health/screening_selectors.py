@@ -276,10 +276,12 @@ class MemberRow:
     relation: str
     status: str
     report: dict[str, Any] | None = None  # the report already made in this slot
+    # The screener chose to correct the report already made (its history is kept).
+    correcting: bool = False
 
     @property
     def asked(self) -> bool:
-        return self.report is None
+        return self.report is None or self.correcting
 
 
 def household_members(

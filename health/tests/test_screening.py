@@ -21,6 +21,7 @@ from health.models import (
     CoverageCount,
     HealthFlag,
     HealthReport,
+    HealthReportRevision,
     ScreeningVisit,
     Source,
     SweepCampaign,
@@ -430,3 +431,46 @@ def test_a_closed_sweep_takes_no_visits(city: TinyCity) -> None:
         actor=_actor(city, "grid_worker"), household=city.inside.household, outcome="nobody_home"
     )
     assert r.visit.campaign is None
+
+
+def test_grid_worker_corrects_a_screening_record_with_history(city: TinyCity) -> None:
+    """Issue 15 item 1: a screener who wrote 36.8 for a fever of 38.2 can correct the record;
+    the slot's report takes the new values, the first is kept, the flag is raised."""
+    head, spouse = city.inside.residents
+    c = _client(city.users["grid_worker"])
+    url = f"/screening/households/{city.inside.household.pk}/"
+    first = c.get(url)
+    data = {
+        "once": first.context["form"].initial["once"],
+        "outcome": "screened",
+        f"m{head.pk}_presence": "present",
+        f"m{head.pk}_temperature": "36.8",
+        f"m{spouse.pk}_presence": "present",
+        f"m{spouse.pk}_temperature": "36.5",
+    }
+    assert c.post(url, data).status_code == 302
+    page = c.get(url).content.decode()
+    assert f'href="?correct={head.pk}"' in page
+    # Someone else's household, or a made-up member, is not offered.
+    assert (
+        c.get(f"/screening/households/{city.sibling.household.pk}/?correct={head.pk}").status_code
+        == 404
+    )
+    form = c.get(f"{url}?correct={head.pk}")
+    assert [m.resident_id for m in form.context["form"].members] == [head.pk]
+    data = {
+        "once": form.context["form"].initial["once"],
+        "outcome": "screened",
+        f"m{head.pk}_presence": "present",
+        f"m{head.pk}_temperature": "38.2",
+        f"m{head.pk}_symptoms": ["fever"],
+    }
+    assert c.post(f"{url}?correct={head.pk}", data).status_code == 302
+    report = HealthReport.objects.get(resident=head)
+    assert (str(report.temperature), report.abnormal) == ("38.2", True)
+    assert [str(v.temperature) for v in HealthReportRevision.objects.filter(resident=head)] == [
+        "36.8",
+        "38.2",
+    ]
+    assert str(HealthReport.objects.get(resident=spouse).temperature) == "36.5"
+    assert HealthFlag.objects.filter(resident=head).exists()

@@ -72,6 +72,9 @@ def screening_household(request: HttpRequest, household_id: int) -> HttpResponse
         recorded_at = None
     day, slot = rules.current_slot(recorded_at)
     members = household_members(actor, household, day, slot)
+    correct = request.GET.get("correct", "")
+    for m in members:
+        m.correcting = m.report is not None and str(m.resident_id) == correct
     form = ScreeningForm(request.POST if request.method == "POST" else None, members=members)
     back = reverse("screening:building", args=[household.building_id]) + f"#h{household.pk}"
     if request.method == "POST":
