@@ -9,6 +9,18 @@ from core.testing import SUMMARY_DIR, TinyCity, build_tiny_city, summary_line
 
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    # One profile for every property test: no per-example deadline (a busy CI machine made a
+    # 200 ms deadline flaky), no .hypothesis/ database written into the project.
+    hypothesis_settings.register_profile(
+        "linli",
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    hypothesis_settings.load_profile("linli")
 
     # Tests create and log in thousands of accounts: PBKDF2's deliberate slowness (about half a
     # second a hash here) was most of the suite's time. Production keeps the default hashers.

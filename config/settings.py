@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads an input: NUL out, numbers and dates within what can be stored.
+    "core.input_bounds.InputBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -236,3 +238,10 @@ LOGGING = {
 # Beijing time at which each slot of a day starts taking health reports (HH:MM); it closes as
 # health.rules.SLOT_CLOSES says. A report for a slot not open yet is refused.
 HEALTH_SLOT_OPENS = {"am": "00:00", "pm": "12:00"}
+
+# API lists page through core.pagination (one maximum page size, a bounded offset).
+NINJA_PAGINATION_CLASS = "core.pagination.ApiPagination"
+NINJA_PAGINATION_MAX_LIMIT = 200
+
+# A stale form: our page, offering to send again what was typed (JSON under /api/).
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"

@@ -41,3 +41,9 @@ urlpatterns = [
         name="robots",
     ),
 ]
+
+# Failures outside a view's own answer: JSON under /api/, our pages elsewhere (core.error_views).
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -77,6 +78,34 @@ INPUT_ERROR_MESSAGES = {
     "enum": gettext_lazy("Choose one of the allowed values."),
     "literal_error": gettext_lazy("Choose one of the allowed values."),
     "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "greater_than_equal": gettext_lazy("Enter %(ge)s or more."),
+    "greater_than": gettext_lazy("Enter more than %(gt)s."),
+    "less_than_equal": gettext_lazy("Enter %(le)s or less."),
+    "less_than": gettext_lazy("Enter less than %(lt)s."),
+    "too_long": gettext_lazy("Send at most %(max_length)s items."),
+    "too_short": gettext_lazy("Send at least %(min_length)s items."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "finite_number": gettext_lazy("Enter a number."),
+    "list_type": gettext_lazy("Send a list."),
+    "dict_type": gettext_lazy("Send an object."),
+    "model_attributes_type": gettext_lazy("Send an object."),
+    "model_type": gettext_lazy("Send an object."),
+    "datetime_from_date_parsing": gettext_lazy("Enter a date and time."),
+    "datetime_type": gettext_lazy("Enter a date and time."),
+    "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "timezone_aware": gettext_lazy("Enter a date and time with its time zone."),
+    "extra_forbidden": gettext_lazy("This field is not accepted here."),
+}
+# Any other kind pydantic names: still said in the user's language, never pydantic's English.
+OTHER_INPUT_ERROR = gettext_lazy("This value is not valid.")
+# Ninja's own HTTP errors (a body that is not JSON, a method not allowed) by status.
+HTTP_ERROR_MESSAGES = {
+    400: gettext_lazy("The request could not be read: send JSON as the documentation shows."),
+    405: gettext_lazy("This method is not allowed here."),
+    413: gettext_lazy("The request is too large."),
+    429: gettext_lazy("Too many requests. Wait a moment and try again."),
 }
 
 
@@ -105,7 +134,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        return _error(api, request, 422, _("Some fields are not valid."), field_errors(exc))
+        errors = field_errors(exc)
+        # An id that names nothing the caller may see is a 404 wherever it is sent (path or
+        # body), as the access rule says: outside your area and missing look the same.
+        if errors and all(e["code"] == "not_found" for e in errors):
+            return _error(api, request, 404, _("Not found."), errors)
+        return _error(api, request, 422, _("Some fields are not valid."), errors)
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -118,15 +152,56 @@ def install_error_handlers(api: NinjaAPI) -> None:
             if len(loc) > 1 and loc[0] == "payload":
                 loc = loc[1:]
             kind = str(e.get("type", "invalid"))
-            message = INPUT_ERROR_MESSAGES.get(kind)
             errors.append(
                 {
                     "field": ".".join(loc) or "__all__",
-                    "message": str(message) if message else str(e.get("msg", "")),
+                    "message": input_error_message(kind, e.get("ctx") or {}),
                     "code": kind,
                 }
             )
         return _error(api, request, 422, _("Some fields are not valid."), errors)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Ninja's own errors are in English ("Cannot parse request body"); ours are translated.
+        text = str(exc)
+        if text.startswith("Cannot parse request body"):
+            message = HTTP_ERROR_MESSAGES[400]
+        elif text == "CSRF check Failed":
+            message = CSRF_EXPIRED
+        elif exc.status_code in (405, 413, 429):
+            message = HTTP_ERROR_MESSAGES[exc.status_code]
+        else:
+            message = text
+        return _error(api, request, exc.status_code, str(message))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged as Django logs a 500 (through the masking filter); the caller gets the JSON
+        # error shape in their language, never an HTML page or a traceback.
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
+        return _error(api, request, 500, str(SERVER_ERROR))
+
+
+CSRF_EXPIRED = gettext_lazy("Your session has expired. Log in again and send it once more.")
+SERVER_ERROR = gettext_lazy(
+    "Something went wrong on our side and nothing was changed. Try again in a moment."
+)
+logger = logging.getLogger("django.request")
+
+
+def input_error_message(kind: str, ctx: dict[str, Any]) -> str:
+    """Pydantic's error `kind` said in the user's language, with its limits filled in."""
+    message = str(INPUT_ERROR_MESSAGES.get(kind, OTHER_INPUT_ERROR))
+    try:
+        return message % {k: v for k, v in ctx.items() if isinstance(v, (int, float, str))}
+    except (KeyError, TypeError, ValueError):
+        return message
 
 
 def api_once(

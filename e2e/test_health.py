@@ -53,6 +53,20 @@ def test_resident_reports_for_household_then_grid_worker_follows_up(
     expect(page.get_by_test_id("member-done")).to_have_count(2)
     shot(page, "03-reported")
     assert HealthReport.objects.filter(household=household).count() == 2
+
+    # 1b. Later the same round the head has a fever: the report is corrected, not dropped.
+    first = page.get_by_test_id("member").nth(0)
+    first.get_by_test_id("amend-toggle").click()
+    first.get_by_test_id("temperature").fill("38.6")
+    first.get_by_test_id("symptoms-toggle").click()
+    first.get_by_text(ui("Fever")).first.click()
+    shot(page, "03b-correcting")
+    page.locator("[data-testid=submit-report], [data-testid=submit-amendment]").first.click()
+    expect(page.get_by_test_id("member-done").nth(0)).to_contain_text("38.6")
+    shot(page, "03c-corrected")
+    head_report = HealthReport.objects.get(resident=members[0])
+    assert (str(head_report.temperature), head_report.abnormal) == ("38.6", True)
+    assert HealthFlag.objects.filter(resident=members[0], status=FlagStatus.OPEN).exists()
     elder = members[1]
     flag = HealthFlag.objects.get(resident=elder, status=FlagStatus.OPEN)
 

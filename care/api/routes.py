@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from care import rules, selectors
 from care.contacts import care_contact_log
@@ -24,6 +24,7 @@ from core.actor import Actor
 from core.api import ErrorOut, actor_of_api
 from core.disclosure import ShownPhone, shown_phone
 from core.errors import NotAllowed
+from core.pagination import PageQuery
 
 router = Router(tags=["care"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -111,13 +112,12 @@ def _mine_row(
 
 
 @router.get("/care/mine", response={200: CareMinePageOut, **ERRORS})
-def my_households(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+def my_households(request: HttpRequest, page_query: Query[PageQuery]) -> Any:
     """The caller's households as their carer, the earliest due first."""
     actor = actor_of_api(request)
     if not may(actor, CARER_ROLES):
         raise NotAllowed(_("Only cadres, volunteers and grid workers care for households."))
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
+    limit, offset = page_query.limit, page_query.offset
     rows = selectors.my_assignments(actor)
     page = list(rows[offset : offset + limit])
     residents = selectors.residents_of([a.household_id for a in page])

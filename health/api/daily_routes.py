@@ -8,9 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.api import ErrorOut, actor_of_api
+from core.pagination import ApiPagination
 from health import daily
 from health import daily_selectors as sel
 from health.models import DailyReport, DailyReportStatus
@@ -71,7 +72,7 @@ class SubmitIn(Schema):
 
 
 @router.get("/daily-reports", response={200: list[DailyReportOut], 422: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_daily_reports(request: HttpRequest, filters: Query[DailyFilter]):  # type: ignore[no-untyped-def]
     """The community daily reports of `day` (default today) the caller may see, optionally
     under one place (a street, district or city). Communities without a report row do not

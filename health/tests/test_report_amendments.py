@@ -190,14 +190,15 @@ def test_the_opening_time_is_a_setting(tiny_city: TinyCity, settings: Any) -> No
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("temperature", ["1e309", "9" * 5000, "-1e309"])
+@pytest.mark.parametrize("temperature", ["1e309", "9" * 5000, "-1e309", "1e-400"])
 def test_an_absurd_temperature_is_a_field_error(tiny_city: TinyCity, temperature: str) -> None:
     c = _client(tiny_city.users["resident"])
     head = tiny_city.inside.residents[0]
     with time_machine.travel(MORNING, tick=False):
         r = _post(c, {"resident": head.pk, "temperature": temperature})
-    assert r.status_code == 422, r.content[:300]
-    assert "temperature" in r.content.decode()
+    # 422 from the temperature's own rule, or 400 from the shared bound on numbers.
+    assert r.status_code in (400, 422), r.content[:300]
+    assert r.json()["errors"][0]["field"] == "temperature"
     assert not HealthReport.objects.exists()
 
 

@@ -163,7 +163,10 @@ def test_someone_outside_household_or_area_is_refused(
     c = _client(tiny_city.users[role])
     outsider = tiny_city.sibling.residents[0]
     r = _post(c, "/api/health-reports", {"resident": outsider.pk, "temperature": "36.5"})
-    assert r.status_code == 422
+    # Issue 15 item 11: 404, the same answer as for a resident who does not exist.
+    assert r.status_code == 404
+    missing = _post(c, "/api/health-reports", {"resident": 10**9, "temperature": "36.5"})
+    assert missing.status_code == 404 and missing.json()["detail"] == r.json()["detail"]
     assert r.json()["errors"][0]["field"] == "resident"
     assert "【SIB】" not in r.content.decode()
     assert not HealthReport.objects.exists()

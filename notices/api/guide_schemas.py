@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
+
+from core.pagination import PageQuery
 
 
-class GuideQuery(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class GuideQuery(PageQuery):
     q: str = ""
     topic: str = ""
 

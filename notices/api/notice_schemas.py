@@ -7,10 +7,11 @@ import datetime
 
 from ninja import Field, Schema
 
+from core.pagination import API_PAGE_MAX, PageQuery
 
-class NoticeQuery(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+
+class NoticeQuery(PageQuery):
+    limit: int = Field(20, ge=1, le=API_PAGE_MAX)
     q: str = ""
     kind: str = ""
     unread: bool = False
@@ -97,7 +98,5 @@ class ReachOut(Schema):
     rows: list[CommunityReachOut]
 
 
-class ReachQuery(Schema):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+class ReachQuery(PageQuery):
     q: str = ""

@@ -7,10 +7,10 @@ import datetime
 
 from ninja import Field, Schema
 
+from core.pagination import PageQuery
 
-class IncidentQuery(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+
+class IncidentQuery(PageQuery):
     status: str = "open"  # open, all, reported, handling, closed
     urgency: str = ""
     q: str = ""

@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from core.disclosure import ShownPhone
+from core.pagination import PageQuery
 
 
-class DeploymentQuery(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class DeploymentQuery(PageQuery):
     status: str = ""  # a deployment status, or "" for all
     community: int | None = None  # a community id
     q: str = ""

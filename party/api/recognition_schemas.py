@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from ninja import Field, Schema
+from ninja import Schema
+
+from core.pagination import PageQuery
 
 
 class DeploymentDaysOut(Schema):
@@ -95,9 +97,7 @@ class EntryIn(Schema):
     idempotency_key: str | None = None
 
 
-class CommendationQuery(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class CommendationQuery(PageQuery):
     q: str = ""
 
 

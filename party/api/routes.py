@@ -1,8 +1,9 @@
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.api import actor_of_api
+from core.pagination import ApiPagination
 from party import selectors
 from party.models import PartyMember, PartyOrg, Unit
 
@@ -53,7 +54,7 @@ class UnitOut(Schema):
 
 
 @router.get("/party-orgs", response=list[PartyOrgOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_party_orgs(request: HttpRequest, filters: Query[PartyOrgFilter]):  # type: ignore[no-untyped-def]
     return selectors.party_org_list(
         actor_of_api(request), parent_id=filters.parent, kind=filters.kind, q=filters.q or ""
@@ -66,7 +67,7 @@ def get_party_org(request: HttpRequest, org_id: int) -> PartyOrg:
 
 
 @router.get("/party-members", response=list[PartyMemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_party_members(request: HttpRequest, filters: Query[PartyMemberFilter]):  # type: ignore[no-untyped-def]
     return selectors.party_member_list(
         actor_of_api(request), org_id=filters.org, unit_id=filters.unit, q=filters.q or ""
@@ -79,7 +80,7 @@ def get_party_member(request: HttpRequest, member_id: int) -> PartyMember:
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_units(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     return selectors.unit_list(actor_of_api(request), q)
 

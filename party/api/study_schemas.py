@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
+
+from core.pagination import PageQuery
 
 
-class ProgrammeQuery(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class ProgrammeQuery(PageQuery):
     q: str = ""
 
 

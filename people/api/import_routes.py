@@ -13,11 +13,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.api import ErrorOut, actor_of_api
 from core.disclosure import MaskedIdNumber, MaskedPhone
 from core.errors import field_error
+from core.pagination import ApiPagination
 from people import flows, importing
 from people.models import RegistryImport
 from places.selectors import access_place
@@ -113,7 +114,7 @@ def create_registry_import(
 
 
 @router.get("/registry-imports", response=list[RegistryImportSummaryOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_registry_imports(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Imports into the communities of the caller's area, newest first."""
     return flows.registry_import_list(actor_of_api(request))

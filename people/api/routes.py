@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.api import ErrorOut, actor_of_api
 from core.disclosure import MaskedIdNumber, MaskedPhone, RevealedIdNumber, RevealedPhone
 from core.errors import field_error, rename_fields
+from core.pagination import ApiPagination
 from core.validators import normalize_text
 from people import services
 from people.models import VULNERABILITY_FIELDS, Relation, Resident
@@ -152,7 +153,7 @@ class ChangeOut(Schema):
 
 
 @router.get("/residents", response=list[ResidentOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_residents(request: HttpRequest, filters: Query[ResidentFilter]):  # type: ignore[no-untyped-def]
     """Residents the caller may see. `q` searches like the registry page: name, pinyin
     ("zhangwei"), last 4 digits of phone or ID, room or building."""

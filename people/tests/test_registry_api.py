@@ -91,13 +91,13 @@ def test_household_errors_name_the_field(tiny_city: TinyCity) -> None:
     status, body = api.call(
         "post", "/api/households", {"building_id": tiny_city.sibling.building.pk, "room": "8"}
     )
-    assert status == 422 and _fields(body) == {"building_id": "not_found"}
+    assert status == 404 and _fields(body) == {"building_id": "not_found"}
     status, body = api.call(
         "post",
         f"/api/households/{tiny_city.inside.household.pk}/move",
         {"building_id": tiny_city.sibling.building.pk},
     )
-    assert status == 422 and _fields(body) == {"building_id": "not_found"}
+    assert status == 404 and _fields(body) == {"building_id": "not_found"}
     status, body = api.call("patch", f"/api/households/{tiny_city.sibling.household.pk}", {})
     assert status == 404
     assert _snapshot() == before
@@ -221,7 +221,7 @@ def test_resident_errors_name_the_field(tiny_city: TinyCity) -> None:
     status, body = api.call(
         "post", "/api/residents", {"household_id": other.household.pk, "name": "王五"}
     )
-    assert status == 422 and _fields(body) == {"household_id": "not_found"}
+    assert status == 404 and _fields(body) == {"household_id": "not_found"}
     status, body = api.call("get", f"/api/residents/{other.residents[0].pk}/history")
     assert status == 404
     assert _snapshot() == before

@@ -2,11 +2,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core.api import ErrorOut, actor_of_api
 from core.disclosure import MaskedPhone
 from core.errors import field_error, rename_fields
+from core.pagination import ApiPagination
 from people import services as registry
 from people.selectors import access_household
 from places import selectors
@@ -55,7 +56,7 @@ class HouseholdFilter(Schema):
 
 
 @router.get("/places", response=list[PlaceOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_places(request: HttpRequest, filters: Query[PlaceFilter]):  # type: ignore[no-untyped-def]
     """Places the caller may see; `parent` lists one node's children."""
     return selectors.place_list(
@@ -69,7 +70,7 @@ def get_place(request: HttpRequest, place_id: int) -> Place:
 
 
 @router.get("/households", response=list[HouseholdOut])
-@paginate(LimitOffsetPagination)
+@paginate(ApiPagination)
 def list_households(request: HttpRequest, filters: Query[HouseholdFilter]):  # type: ignore[no-untyped-def]
     return selectors.household_list(
         actor_of_api(request), place_id=filters.place, q=filters.q or ""

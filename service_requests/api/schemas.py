@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from core.disclosure import ShownPhone
+from core.pagination import PageQuery
 
 
-class RequestQuery(Schema):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class RequestQuery(PageQuery):
     status: str = ""  # a status, "open" (new, accepted, dispatched) or "" for all
     category: str = ""
     level: str = ""  # community | street | district: the level holding it now

@@ -94,7 +94,7 @@ def test_file_refusals_name_the_field(tiny_city: TinyCity) -> None:
     before = ServiceRequest.objects.count()
     stranger = tiny_city.other_district.residents[0]
     r = _post(c, "/api/requests", {"resident_id": stranger.pk, "category": "food", "details": "x"})
-    assert r.status_code == 422 and _fields(r) == {"resident_id"}
+    assert r.status_code == 404 and _fields(r) == {"resident_id"}
     elder = tiny_city.inside.residents[1]
     r = _post(c, "/api/requests", {"resident_id": elder.pk, "category": "x", "details": "x"})
     assert r.status_code == 422 and _fields(r) == {"category"}

@@ -27,6 +27,7 @@ from core.actor import Actor
 from core.api import ErrorOut, actor_of_api, api_once
 from core.errors import NotAllowed, field_error, rename_fields
 from core.masking import mask_name, mask_phone
+from core.pagination import PageQuery
 from core.validators import normalize_text
 from health.rules import symptom_bits, symptom_codes
 from people.selectors import access_resident
@@ -45,7 +46,6 @@ from triage.api.schemas import (
     FollowUpOut,
     FollowUpPageOut,
     FollowUpQuery,
-    PageQuery,
     QueueQuery,
     SitePageOut,
     SiteQuery,

@@ -8,18 +8,12 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from core.disclosure import InstitutionPhone, MaskedPhone
+from core.pagination import PageQuery
 
 # ---- queries ----------------------------------------------------------------------------------
-
-
-class PageQuery(Schema):
-    """Limit and offset, as the other list endpoints take them ({items, count} back)."""
-
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 class QueueQuery(PageQuery):

@@ -58,8 +58,10 @@ def _as(tc: TinyCity, role: str) -> Client:
 
 
 def _errors(r: Any) -> list[tuple[str, str]]:
-    assert r.status_code == 422, r.content
     errors = r.json()["errors"]
+    # An id outside the caller's area is a 404 (as a missing one); other refusals are 422.
+    not_found = bool(errors) and all(e["code"] == "not_found" for e in errors)
+    assert r.status_code == (404 if not_found else 422), r.content
     assert all(e["message"] for e in errors)
     return [(e["field"], e["code"]) for e in errors]
 
