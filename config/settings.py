@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (core.body_limit).
+    "core.body_limit.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,3 +247,13 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 
 # A stale form: our page, offering to send again what was typed (JSON under /api/).
 CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
+
+# Request bodies: registry workbooks may be up to 10 MB (people.importing.MAX_FILE_BYTES) on the
+# import paths; everything else (forms, JSON, a phone's queue of 2,000 reports) stays under 2 MB.
+# The proxy's client_max_body_size must be at least LINLI_UPLOAD_MAX_BYTES (docs/deployment.md).
+LINLI_UPLOAD_PATHS = ("/registry/imports/", "/api/registry-imports")
+LINLI_UPLOAD_MAX_BYTES = 10 * 1024 * 1024 + 64 * 1024  # the file and its form fields
+LINLI_BODY_MAX_BYTES = 2 * 1024 * 1024
+# What Django reads into memory (the rest of an upload spills to a temporary file).
+DATA_UPLOAD_MAX_MEMORY_SIZE = LINLI_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
