@@ -165,6 +165,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # Ninja's own errors are in English ("Cannot parse request body"); ours are translated.
         text = str(exc)
+        message: object
         if text.startswith("Cannot parse request body"):
             message = HTTP_ERROR_MESSAGES[400]
         elif text == "CSRF check Failed":

@@ -28,7 +28,7 @@ def _send(c: Client, path: str, length: int) -> Any:
         path,
         content_type="application/json",
         CONTENT_LENGTH=str(length),
-        **{"wsgi.input": Unreadable()},
+        **{"wsgi.input": Unreadable()},  # type: ignore[arg-type]
     )
 
 
