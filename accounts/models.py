@@ -87,10 +87,16 @@ class Grant(models.Model):
                     | models.Q(place__isnull=True, unit__isnull=True, household__isnull=False)
                 ),
             ),
-            models.UniqueConstraint(
-                fields=["user", "role", "place", "unit", "household"],
-                name="grant_unique",
-                nulls_distinct=False,
+            # One grant per user, role and scope node. Exactly one node is set (above), so one
+            # partial constraint per kind of node says it on SQLite and PostgreSQL alike
+            # (nulls_distinct=False is PostgreSQL-only: SQLite skipped it with warning W047).
+            *(
+                models.UniqueConstraint(
+                    fields=["user", "role", node],
+                    condition=models.Q(**{f"{node}__isnull": False}),
+                    name=f"grant_unique_{node}",
+                )
+                for node in ("place", "unit", "household")
             ),
         ]
 

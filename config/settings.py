@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
+    # Django Ninja's static Swagger UI: /api/docs works without the internet (no CDN).
+    "ninja",
     "django.contrib.staticfiles",
     "django_htmx",
     "huey.contrib.djhuey",

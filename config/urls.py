@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.templatetags.static import static
+from django.views.generic import RedirectView, TemplateView
 
 from config.api import api
 from core.admin_site import site as admin_site
@@ -33,6 +34,11 @@ urlpatterns = [
     path("open311/v2/", include("service_requests.open311.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),
+    # Browsers and tools ask for /favicon.ico whatever the page says.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    ),
     path(
         "robots.txt",
         login_not_required(

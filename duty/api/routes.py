@@ -3,8 +3,9 @@ check-out (from a phone), the roster of a community's day with its gaps and who 
 (offices), patrol findings, hours served, and a worker's need.
 
 Same rules as the pages: 404 for what the caller may not see, 403 for what they may see but not
-do, 422 naming each wrong field; nothing changes on any refusal. Check-in and check-out name the
-shift the caller read (`shift_id`), so `{}` changes nothing. A finding or a need sent again with
+do, 422 naming each wrong field; nothing changes on any refusal. Check-in and check-out act on
+the assignment's own shift; a `shift_id` sent with them must be that shift (a phone that read an
+older roster is told, not checked in elsewhere). A finding or a need sent again with
 the same `idempotency_key` (or `Idempotency-Key` header) is recorded once: the replay is 200.
 """
 
@@ -138,9 +139,8 @@ def mine(request: HttpRequest) -> Any:
 
 
 def _same_shift(assignment: ShiftAssignment, shift_id: int | None) -> ShiftAssignment:
-    if shift_id is None:
-        raise field_error("shift_id", _("Send the shift you are checking in to."), "required")
-    if shift_id != assignment.shift_id:
+    # The assignment implies its shift; a shift named by the caller must be that one.
+    if shift_id is not None and shift_id != assignment.shift_id:
         raise field_error("shift_id", _("This is not the shift of this assignment."), "mismatch")
     return assignment
 
@@ -150,7 +150,7 @@ def _same_shift(assignment: ShiftAssignment, shift_id: int | None) -> ShiftAssig
 )
 def check_in(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -> Any:
     """The person on the shift checks in (from 30 minutes before the start to the end); again
-    answers the first check-in. `shift_id`: the assignment's shift."""
+    answers the first check-in. `shift_id` (optional): the assignment's shift, if sent."""
     actor = actor_of_api(request)
     target = _same_shift(access_shift_assignment(actor, shift_assignment_id), payload.shift_id)
     roster.shift_check_in(actor=actor, assignment=target)

@@ -56,7 +56,7 @@ class MineOut(Schema):
 
 
 class CheckIn(Schema):
-    """`shift_id`: the shift of the assignment, as the caller read it (an empty body is 422)."""
+    """`shift_id` (optional): the shift of the assignment, as the caller read it; another is 422."""
 
     shift_id: int | None = None
 

@@ -56,14 +56,12 @@ def test_mine_shows_my_post_zone_and_shift_today(tiny_city: TinyCity) -> None:
     assert empty == {"posts": [], "zones": [], "shifts": []}
 
 
-def test_check_in_and_out_name_the_shift(tiny_city: TinyCity) -> None:
+def test_check_in_and_out_take_the_assignments_shift(tiny_city: TinyCity) -> None:
     tc = tiny_city
     a = _cadres(tc)
     url = f"/api/shift-assignments/{a.pk}/check-in"
     cadre = _as(tc, "cadre")
 
-    r = _post(cadre, url, {})
-    assert r.status_code == 422 and _fields(r) == {"shift_id"}
     r = _post(cadre, url, {"shift_id": a.shift_id + 1000})
     assert r.status_code == 422 and _fields(r) == {"shift_id"}
     # The volunteer is not on the post: they do not see the assignment.
@@ -73,7 +71,8 @@ def test_check_in_and_out_name_the_shift(tiny_city: TinyCity) -> None:
     a.refresh_from_db()
     assert a.checked_in_at is None
 
-    r = _post(cadre, url, {"shift_id": a.shift_id})
+    # Issue 15 item 19: the assignment implies its shift; `{}` checks in.
+    r = _post(cadre, url, {})
     assert r.status_code == 200, r.content
     first = r.json()["checked_in_at"]
     assert first and r.json()["can_check_out"]
@@ -81,8 +80,8 @@ def test_check_in_and_out_name_the_shift(tiny_city: TinyCity) -> None:
     assert again.status_code == 200 and again.json()["checked_in_at"] == first
 
     out = f"/api/shift-assignments/{a.pk}/check-out"
-    assert _fields(_post(cadre, out, {})) == {"shift_id"}
-    r = _post(cadre, out, {"shift_id": a.shift_id})
+    assert _fields(_post(cadre, out, {"shift_id": a.shift_id + 1000})) == {"shift_id"}
+    r = _post(cadre, out, {})
     assert r.status_code == 200 and r.json()["checked_out_at"] and r.json()["hours"] is not None
 
 
