@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
 from django.templatetags.static import static
+from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
 from config.api import api
