@@ -3,8 +3,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+from accounts.forms import AdminLoginForm
 from config.api import api
 from core.admin_site import site as admin_site
+
+# The setup site's login shares the login page's lockout message (the lock itself is in the
+# authentication backend, for every way in).
+admin_site.login_form = AdminLoginForm
 
 # The API authenticates each operation itself (bearer token or session, deny by default), so the
 # login redirect of LoginRequiredMiddleware must not answer for it with an HTML page.

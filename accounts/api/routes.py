@@ -6,11 +6,11 @@ from ninja import Router, Schema, Status
 from accounts.services import (
     TOKEN_LIFETIME,
     api_token_issue,
-    login_failed,
     login_locked,
     login_succeeded,
 )
 from core.api import ErrorOut, actor_of_api
+from core.validators import normalize_text
 from core.errors import field_error
 
 router = Router(tags=["accounts"])
@@ -50,7 +50,9 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
     if not payload.username.strip():
         raise field_error("username", _("Username is required."), "required")
     ip = request.META.get("REMOTE_ADDR", "")
-    if login_locked(username=payload.username, ip=ip):
+    # The backend counts this attempt and refuses a locked username (accounts.backends).
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None and login_locked(username=normalize_text(payload.username), ip=ip):
         return Status(
             429,
             {
@@ -64,9 +66,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
                 ],
             },
         )
-    user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        login_failed(username=payload.username, ip=ip)
         return Status(
             401,
             {

@@ -50,3 +50,35 @@ def test_expired_tokens_stop_working_and_are_purged(tiny_city: TinyCity) -> None
         assert purge_expired_api_tokens.call_local() == 1
         assert purge_expired_api_tokens.call_local() == 0  # idempotent
     assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def _admin_login(client: Client, username: str, password: str) -> object:
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+
+
+def test_one_lockout_for_every_way_in(tiny_city: TinyCity) -> None:
+    """Issue 15 item 20: 30 wrong passwords on /admin/login/ locked nothing, and the right one
+    logged in there while the same account was locked on /accounts/login/."""
+    client = Client()
+    for _ in range(30):
+        _admin_login(client, "district_admin", "guess")
+    r = _admin_login(client, "district_admin", PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert (
+        "Too many wrong passwords" in r.content.decode() or "密码错误次数过多" in r.content.decode()
+    )
+    # Locked everywhere else too: the login page and the API token.
+    client.post("/accounts/login/", {"username": "district_admin", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    body = {"username": "district_admin", "password": PASSWORD}
+    r = client.post("/api/auth/token", json.dumps(body), content_type="application/json")
+    assert r.status_code == 429 and r.json()["errors"][0]["code"] == "locked"
+
+
+def test_a_lock_from_the_login_page_holds_on_the_admin(tiny_city: TinyCity) -> None:
+    client = Client()
+    for _ in range(LOGIN_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "district_admin", "password": "guess"})
+    r = _admin_login(client, "district_admin", PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert "密码错误次数过多" in r.content.decode() or "Too many wrong" in r.content.decode()
