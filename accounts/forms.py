@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from core.validators import normalize_text
 
-
 LOGIN_LOCKED = _(
     "Too many wrong passwords for this username. Wait 15 minutes or ask your "
     "administrator to reset the password."

@@ -10,8 +10,8 @@ from accounts.services import (
     login_succeeded,
 )
 from core.api import ErrorOut, actor_of_api
-from core.validators import normalize_text
 from core.errors import field_error
+from core.validators import normalize_text
 
 router = Router(tags=["accounts"])
 
