@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -52,7 +53,7 @@ def test_expired_tokens_stop_working_and_are_purged(tiny_city: TinyCity) -> None
     assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
-def _admin_login(client: Client, username: str, password: str) -> object:
+def _admin_login(client: Client, username: str, password: str) -> Any:
     return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
 
 
