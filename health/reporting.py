@@ -319,6 +319,7 @@ def _store(
         # Counters, then flags, each in one fixed order and only after every report row is in:
         # two transactions then never wait for each other crosswise.
         _count(all_inserted)
+        _count_beyond_expected(all_inserted)
         _count_abnormal_moves(abnormal_moves)
         raised = [row for row in all_inserted if row["abnormal"]]
         raised += [{**r, "id": result.report_id} for r, result in amendments if r["abnormal"]]
@@ -402,6 +403,22 @@ def _keep_version(report_id: int, row: dict[str, Any], values: dict[str, Any]) -
     )
 
 
+def _count_beyond_expected(inserted: list[dict[str, Any]]) -> None:
+    """A report by someone not counted as living in the grid raises its expected by one."""
+    from django.db.models import F
+
+    extra: dict[tuple[Any, ...], int] = defaultdict(int)
+    for r in inserted:
+        if r.get("_beyond_expected"):
+            extra[(r["grid_id"], r["day"], r["slot"])] += 1
+    for (grid, day, slot), n in sorted(
+        extra.items(), key=lambda kv: (kv[0][0], str(kv[0][1]), kv[0][2])
+    ):
+        CoverageCount.objects.filter(
+            grid_id=grid, day=day, slot=slot, expected__isnull=False
+        ).update(expected=F("expected") + n)
+
+
 def _count_abnormal_moves(moves: dict[tuple[Any, ...], int]) -> None:
     """An amendment turning a slot's report abnormal (or back) moves its grid's counter."""
     from django.db.models import F
@@ -481,6 +498,9 @@ def _row(
         "reported_by_id": actor.user_id or None,
         "idempotency_key": item.idempotency_key,
         "created_at": now,
+        # Not counted among the grid's living residents: their report adds to who is expected
+        # (health.expected), so reported never passes expected.
+        "_beyond_expected": resident["status"] != ResidentStatus.PRESENT,
     }
 
 

@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.http import Http404
 
 from core.actor import Actor
 from core.scoping import any_of
+from health.expected import expected_by_grid_slot
 from health.models import CoverageCount, HealthFlag, HealthReport, Slot
 from health.querysets import HEALTH_ROLES
 from people.models import Resident, ResidentStatus
@@ -78,7 +79,7 @@ def coverage_counts_ensure(place: Place, day: datetime.date) -> int:
             for pk, path in grids.values_list("pk", "path")
             if (pk, Slot.MORNING) not in have or (pk, Slot.AFTERNOON) not in have
         }
-        expected = _expected_by_grid(list(missing_grids))
+        expected = expected_by_grid_slot(missing_grids, day)
         new = []
         for pk, path in missing_grids.items():
             city, district, street, community, _grid = path_ids(path)[:5]
@@ -94,7 +95,7 @@ def coverage_counts_ensure(place: Place, day: datetime.date) -> int:
                         city_id=city,
                         day=day,
                         slot=slot,
-                        expected=expected.get(pk, 0),
+                        expected=expected.get((pk, slot), 0),
                     )
                 )
         CoverageCount.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
@@ -102,24 +103,13 @@ def coverage_counts_ensure(place: Place, day: datetime.date) -> int:
         # Counters a report created first (expected still unknown) get their figure now: one
         # count for all of them, one update per grid.
         unknown = set(rows.filter(expected__isnull=True).values_list("grid_id", flat=True))
-        expected |= _expected_by_grid([pk for pk in unknown if pk not in expected])
+        expected |= expected_by_grid_slot([pk for pk in unknown if pk not in missing_grids], day)
         for pk in unknown:
-            rows.filter(grid_id=pk, expected__isnull=True).update(expected=expected.get(pk, 0))
+            for slot in Slot.values:
+                rows.filter(grid_id=pk, slot=slot, expected__isnull=True).update(
+                    expected=expected.get((pk, slot), 0)
+                )
     return created
-
-
-def _expected_by_grid(grid_ids: list[int]) -> dict[int, int]:
-    """Residents living here (status present), per grid: who is expected to report."""
-    out: dict[int, int] = {}
-    for start in range(0, len(grid_ids), 5000):
-        chunk = grid_ids[start : start + 5000]
-        out.update(
-            Resident.objects.filter(grid_id__in=chunk, status=ResidentStatus.PRESENT)
-            .values_list("grid_id")
-            .annotate(n=Count("pk"))
-            .values_list("grid_id", "n")
-        )
-    return out
 
 
 @dataclass

@@ -59,6 +59,7 @@ from people.services import (
     resident_register,
     resident_update,
 )
+from people.signals import residents_placed_in
 from places.models import PLACE_ORDER, Household, Place, PlaceKind
 from places.services import ancestor_columns
 
@@ -858,6 +859,7 @@ def _bulk_insert(job: _Job, new: _NewRows) -> None:
     for resident, change in zip(new.residents, new.changes, strict=True):
         change.resident = resident
     RegistryChange.objects.bulk_create(new.changes, batch_size=BATCH_SIZE)
+    residents_placed_in({r.grid_id for r in new.residents})
     # Later batches see what this one registered.
     for key, household in new.households.items():
         registry.households[key] = household.pk

@@ -37,6 +37,7 @@ from people.models import (
 )
 from people.querysets import REGISTRY_ADMIN_ROLES
 from people.search import person_search_fields
+from people.signals import residents_placed_in
 from places.models import Household, Place, PlaceKind
 from places.services import ancestor_columns
 
@@ -271,6 +272,7 @@ def resident_register(
         resident=resident,
         fields=_diff({}, {**clean, "relation": relation}),
     )
+    residents_placed_in([resident.grid_id])
     return resident
 
 
@@ -354,6 +356,7 @@ def resident_set_status(
     resident.status_note = status_note
     resident.save(update_fields=["status", "status_since", "status_note", "updated_at"])
     record_change(actor=actor, action=ChangeAction.STATUS, resident=resident, fields=changes)
+    residents_placed_in([resident.grid_id])
     if status in (ResidentStatus.MOVED_OUT, ResidentStatus.DECEASED):
         # Their open triage case closes with that reason.
         from triage.cases import cases_close_for_resident
@@ -374,6 +377,7 @@ def resident_move(
     if household.pk == resident.household_id:
         raise field_error("household", _("The resident already lives in this household."), "same")
     old = resident.household
+    old_grid = resident.grid_id
     resident.household = household
     resident.relation = relation
     for column, value in ancestor_columns(household.building).items():
@@ -385,6 +389,7 @@ def resident_move(
         resident=resident,
         fields=[{"field": "household", "old": str(old), "new": str(household)}],
     )
+    residents_placed_in([old_grid, resident.grid_id])
     # An open triage case and its due follow-ups move with the person (to the new community's
     # health centre and grid worker).
     from triage.cases import cases_follow_resident
@@ -407,6 +412,7 @@ def household_move(*, actor: Actor, household: Household, building: Place) -> Ho
             "building", _("That building already has a household in this room."), "room_taken"
         )
     old = str(household)
+    old_grid = household.grid_id
     columns = ancestor_columns(building)
     Resident.objects.filter(household=household).update(**columns)
     columns.pop("building_id")
@@ -425,6 +431,7 @@ def household_move(*, actor: Actor, household: Household, building: Place) -> Ho
         )
         for pk in Resident.objects.filter(household=household).values_list("pk", flat=True)
     )
+    residents_placed_in([old_grid, household.grid_id])
     return household
 
 
