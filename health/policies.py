@@ -34,6 +34,13 @@ WORKER_ROLES = frozenset(
 )
 
 
+def calls_residents(actor: Actor, grid_path: str) -> bool:
+    """Whether the call list of a grid shows phones in full to this reader: the staff who screen
+    and call its residents (grid, building, community, health centre). Offices above the
+    community read it masked, as they may not reveal a single resident's number (item 23)."""
+    return any(grid_path.startswith(g.place_path) for g in actor.place_grants(SCREEN_ROLES))
+
+
 def may_report(actor: Actor) -> bool:
     return actor.is_superuser or actor.has_role(SCREEN_ROLES | {Role.RESIDENT})
 

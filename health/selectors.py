@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from core.actor import Actor
@@ -201,16 +201,27 @@ class MissingHousehold:
 
 
 def not_reported(
-    actor: Actor, grid: Place, day: datetime.date, slot: str
+    actor: Actor,
+    grid: Place,
+    day: datetime.date,
+    slot: str,
+    *,
+    building_id: int | None = None,
 ) -> list[MissingHousehold]:
     """Residents of one grid living here with no report in the slot, grouped by household in
-    walking order (building, room). Phones are the page's job here: the list is for calling."""
+    walking order (building, room), of one building if asked. Phones in full only to those who
+    call them (health.policies.calls_residents); masked for the offices above."""
+    from core.disclosure import shown_phone
+    from health.policies import calls_residents
+
+    full = calls_residents(actor, grid.path)
     reported = HealthReport.objects.filter(grid_id=grid.pk, day=day, slot=slot).values(
         "resident_id"
     )
     rows = (
         Resident.objects.for_actor(actor)
         .filter(grid_id=grid.pk, status=ResidentStatus.PRESENT)
+        .filter(**({"building_id": building_id} if building_id else {}))
         .exclude(pk__in=reported)
         .order_by(*address_order(), "pk")
         .values_list(
@@ -231,13 +242,34 @@ def not_reported(
     for pk, name, phone, birth, hh, building, room, hh_phone, alone, disabled in rows:
         h = households.get(hh)
         if h is None:
-            h = households[hh] = MissingHousehold(hh, building, room, hh_phone)
+            h = households[hh] = MissingHousehold(
+                hh, building, room, shown_phone(hh_phone, full=full)
+            )
         age = None
         if birth:
             age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         flags = [f for f, on in (("is_elderly_alone", alone), ("is_disabled", disabled)) if on]
-        h.members.append(MissingMember(pk, name, phone, age, flags))
+        h.members.append(MissingMember(pk, name, shown_phone(phone, full=full), age, flags))
     return list(households.values())
+
+
+def not_reported_buildings(
+    actor: Actor, grid: Place, day: datetime.date, slot: str
+) -> list[tuple[int, str, int]]:
+    """(building id, name, people not reported) of the grid, in natural order: the call
+    list's building filter."""
+    reported = HealthReport.objects.filter(grid_id=grid.pk, day=day, slot=slot).values(
+        "resident_id"
+    )
+    rows = (
+        Resident.objects.for_actor(actor)
+        .filter(grid_id=grid.pk, status=ResidentStatus.PRESENT)
+        .exclude(pk__in=reported)
+        .values_list("building_id", "building__name", "building__sort_path")
+        .annotate(n=Count("pk"))
+        .order_by("building__sort_path", "building_id")
+    )
+    return [(pk, name, n) for pk, name, _sort, n in rows]
 
 
 # ---- flags ----------------------------------------------------------------------------------

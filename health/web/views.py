@@ -25,7 +25,7 @@ from core.roles import Role
 from health import flags as flag_services
 from health import selectors, worker_selectors
 from health.models import FlagStatus, Slot
-from health.policies import SCREEN_ROLES, WORKER_ROLES
+from health.policies import SCREEN_ROLES, WORKER_ROLES, calls_residents
 from health.querysets import HEALTH_ROLES, REPORT_OFFICE_ROLES
 from health.reporting import ReportInput, health_reports_submit, report_input
 from health.rules import TEMPERATURE_HELP, current_slot, slot_closes_at, symptom_labels
@@ -225,8 +225,14 @@ def coverage_page(request: HttpRequest, place_id: int) -> HttpResponse:
     return render(request, "health/coverage.html", context)
 
 
+# Households a page of the call list shows: a big grid (2,000 people after an import) was one
+# 751 KB page; a page of 40 households stays well under 100 KB (bench/call_list.py).
+CALL_LIST_HOUSEHOLDS = 40
+
+
 def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
-    """The grid worker's call list: who has not reported in the slot, by household."""
+    """The grid worker's call list: who has not reported in the slot, by household, one
+    building at a time if chosen, a page of households at a time."""
     actor = actor_of(request)
     place = selectors.access_health_place(actor, place_id)
     if place.kind != PlaceKind.GRID:
@@ -235,7 +241,14 @@ def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
     slot = request.GET.get("slot", "")
     if slot not in Slot.values:
         slot = selectors.default_slot(day)
-    households = selectors.not_reported(actor, place, day, slot)
+    buildings = selectors.not_reported_buildings(actor, place, day, slot)
+    chosen = request.GET.get("building", "")
+    building_id = int(chosen) if chosen.isdigit() and len(chosen) < 19 else None
+    if building_id not in {b[0] for b in buildings}:
+        building_id = None
+    households = selectors.not_reported(actor, place, day, slot, building_id=building_id)
+    page = paginate(request, households, CALL_LIST_HOUSEHOLDS)
+    calls = calls_residents(actor, place.path)
     # The list carries phone numbers to call: who opened it is recorded (never the numbers).
     audit_record(
         actor=actor,
@@ -243,15 +256,29 @@ def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
         target_type="grid",
         target_id=place.pk,
         place_path=place.path,
-        detail={"day": day.isoformat(), "slot": slot, "residents": _count(households)},
+        detail={
+            "day": day.isoformat(),
+            "slot": slot,
+            "residents": _count(list(page.object_list)),
+            "building": building_id,
+            "page": page.number,
+            "phones": "full" if calls else "masked",
+        },
     )
     context = {
         "place": place,
         "day": day,
         "slot": slot,
         "slots": Slot.choices,
-        "households": households,
-        "residents": _count(households),
+        "households": page.object_list,
+        "page": page,
+        "residents": sum(n for _pk, _name, n in buildings)
+        if building_id is None
+        else _count(households),
+        "household_count": len(households),
+        "buildings": buildings,
+        "building_id": building_id,
+        "calls": calls,
         "crumbs": place_breadcrumbs(actor, place, include_self=False),
     }
     if request.htmx:  # type: ignore[attr-defined]
