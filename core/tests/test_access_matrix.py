@@ -144,6 +144,7 @@ PUBLIC_URL_NAMES = {
     "accounts:set_language",
     "admin:login",
     "robots",
+    "favicon",
     "api:openapi-json",
     "api:openapi-view",
 }
@@ -153,6 +154,13 @@ PUBLIC_API_OPERATIONS = {
     ("get", "/api/guide/{guide_item_id}"),
 }
 DENIED = {401, 403, 404, 405}
+# Writes for which `{}` is a whole request (the assignment implies its shift): probed only where
+# the object is out of sight, since a visible one may really be checked in (duty's own tests
+# cover the office's 403).
+EMPTY_BODY_WRITES = {
+    ("post", "/api/shift-assignments/{shift_assignment_id}/check-in"),
+    ("post", "/api/shift-assignments/{shift_assignment_id}/check-out"),
+}
 
 
 @dataclass(frozen=True)
@@ -807,6 +815,8 @@ def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
                 for o in objects:
                     probed_objects.add((type(o).__name__, o.pk))
                 if method != "get" and (method, path) in PUBLIC_API_OPERATIONS:
+                    continue
+                if (method, path) in EMPTY_BODY_WRITES and visible:
                     continue
                 r = (
                     getattr(client, method)(
