@@ -22,6 +22,17 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # A person already on record this account says it is (registered from a check-in link with
+    # their ID number). Not bound, and so none of their views, until the community admin
+    # confirms it when accepting the check-in (party.deployments.deployment_accept).
+    claimed_person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person claimed, not yet confirmed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     created_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False

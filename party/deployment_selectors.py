@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +34,31 @@ def _with_relations(rows: QuerySet[Deployment]) -> QuerySet[Deployment]:
 def cadre_phone(d: Deployment) -> str:
     """The number the cadre is called on: their account's, else their person record's."""
     return d.user.phone or (d.person.phone if d.person else "")
+
+
+@dataclass
+class IdentityClaim:
+    """What the accepting admin sees of a person on record an account claims to be: masked,
+    enough to ask the cadre in front of them."""
+
+    name: str
+    id_number: str
+    member: bool
+
+
+def identity_claim(d: Deployment) -> IdentityClaim | None:
+    from core.masking import mask_id_number
+
+    user = d.user
+    if user.claimed_person_id is None or user.person_id is not None:
+        return None
+    person = user.claimed_person
+    assert person is not None
+    return IdentityClaim(
+        name=person.name,
+        id_number=mask_id_number(person.id_number or ""),
+        member=person.party_memberships.exists(),
+    )
 
 
 def access_deployment(actor: Actor, deployment_id: int) -> Deployment:

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Grant, User
 from accounts.selectors import actor_forget
@@ -168,8 +169,11 @@ def cadre_register(
     now: datetime.datetime | None = None,
 ) -> User:
     """A cadre without an account registers from a valid check-in link: the login is the phone
-    number; the person is found by ID number or created; no grant is given (the community's
-    acceptance gives it). Field errors name the field; nothing is created on any error."""
+    number; no grant is given (the community's acceptance gives it). A new ID number makes the
+    account's person; an ID number already on record (a resident, a party member) is only
+    *claimed*: the account gets none of that person's views until the community admin confirms
+    who it is when accepting the check-in (issue 15 item 21). Field errors name the field;
+    nothing is created on any error."""
     checkin_link_open(token, now)
     errors: dict[str, list[ValidationError]] = {}
     clean_name = clean_id = clean_phone = ""
@@ -188,10 +192,7 @@ def cadre_register(
                 _("Enter your 11-digit mobile number: it is your login."), code="not_mobile"
             )
         if User.objects.filter(Q(username=clean_phone) | Q(phone=clean_phone)).exists():
-            raise ValidationError(
-                _("This mobile number already has an account: log in with it instead."),
-                code="registered",
-            )
+            raise ValidationError(REGISTRATION_REFUSED, code="registered")
     except ValidationError as e:
         _collect(errors, "phone", e)
     if _unit_by_id(unit_id) is None:
@@ -206,9 +207,10 @@ def cadre_register(
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]
     # Someone already on record (a resident, a party member) keeps their identity; nothing about
-    # them is shown or changed here.
-    person = Person.objects.filter(id_number=clean_id).first()
-    if person is None:
+    # them is shown or changed here, and the new account is not them until confirmed.
+    claimed = Person.objects.filter(id_number=clean_id).first()
+    person = None
+    if claimed is None:
         person = Person.objects.create(
             name=clean_name,
             id_number=clean_id,
@@ -223,14 +225,17 @@ def cadre_register(
                 display_name=clean_name,
                 phone=clean_phone,
                 person=person,
+                claimed_person=claimed,
             )
     except IntegrityError:
-        raise field_error(
-            "phone",
-            _("This mobile number already has an account: log in with it instead."),
-            "registered",
-        ) from None
+        raise field_error("phone", REGISTRATION_REFUSED, "registered") from None
     return user
+
+
+# The same words whether the number has an account or not (it may be someone else's number).
+REGISTRATION_REFUSED = gettext_lazy(
+    "This mobile number cannot register here. If you have an account, log in with it."
+)
 
 
 def _registration_key(ip: str) -> str:
@@ -369,9 +374,15 @@ def _must_be(deployment: Deployment, status: str, message: str) -> None:
 
 @transaction.atomic
 def deployment_accept(
-    *, actor: Actor, deployment: Deployment, now: datetime.datetime | None = None
+    *,
+    actor: Actor,
+    deployment: Deployment,
+    now: datetime.datetime | None = None,
+    confirm_identity: bool = False,
 ) -> Deployment:
-    """The community admin accepts: ACTIVE, and a cadre grant on the community."""
+    """The community admin accepts: ACTIVE, and a cadre grant on the community. With
+    `confirm_identity` the admin also confirms that the account is the person on record it
+    claimed at registration: the account is bound to that person (and their membership)."""
     now = now or timezone.now()
     if not accepts_in(actor, deployment.community_id):
         raise NotAllowed(_("Only the community's admin accepts check-ins there."))
@@ -381,6 +392,8 @@ def deployment_accept(
     deployment.decided_at = now
     deployment.decided_by_id = _user_id(actor)
     deployment.save(update_fields=["status", "decided_at", "decided_by"])
+    if confirm_identity:
+        _bind_claimed_person(deployment)
     Grant.objects.get_or_create(
         user_id=deployment.user_id,
         role=Role.CADRE,
@@ -391,6 +404,17 @@ def deployment_accept(
     transaction.on_commit(lambda: actor_forget(user_id))
     actor_forget(user_id)
     return deployment
+
+
+def _bind_claimed_person(deployment: Deployment) -> None:
+    user = User.objects.select_for_update().get(pk=deployment.user_id)
+    if user.claimed_person_id is None or user.person_id is not None:
+        return
+    user.person_id, user.claimed_person_id = user.claimed_person_id, None
+    user.save(update_fields=["person", "claimed_person"])
+    deployment.person_id = user.person_id
+    deployment.member = _member_of(user)
+    deployment.save(update_fields=["person", "member"])
 
 
 @transaction.atomic

@@ -317,3 +317,24 @@ def test_registrations_from_one_address_are_limited(
     page = elsewhere.get(url).content.decode()
     r = elsewhere.post(url, _registration(tc, page, phone="13722224444"))
     assert r.status_code == 302 and User.objects.filter(username="13722224444").exists()
+
+
+def test_refused_registrations_count_against_the_hourly_cap(
+    tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15 item 21: failed attempts were not counted, so numbers and ID numbers could be
+    tried without end."""
+    from party import deployments
+
+    monkeypatch.setattr(deployments, "REGISTRATIONS_PER_HOUR", 3)
+    tc = tiny_city
+    url = reverse("party:checkin_register", args=[_link(tc).token])
+    c = Client()
+    for _ in range(3):
+        data = _registration(tc, c.get(url).content.decode(), phone="13800000000")
+        data["password"] = "1"
+        r = c.post(url, data)
+        assert r.status_code == 400
+    r = c.post(url, _registration(tc, c.get(url).content.decode(), phone="13722225555"))
+    assert r.status_code == 429
+    assert not User.objects.filter(username="13722225555").exists()

@@ -314,18 +314,40 @@ def test_register_collects_every_field_error_and_creates_nothing(tiny_city: Tiny
     assert (User.objects.count(), Person.objects.count()) == (users, people)
 
 
-def test_register_makes_a_phone_login_and_reuses_a_known_person(tiny_city: TinyCity) -> None:
+def test_register_with_a_known_id_claims_the_person_until_the_admin_confirms(
+    tiny_city: TinyCity,
+) -> None:
+    """Issue 15 item 21: registering with a party member's ID number bound the new account to
+    that member's person (and their organisation's views). Now it only claims it."""
     tc = tiny_city
     known = tc.unit_member.person
     user = _register(tc, id_number=known.id_number, name="王下沉")
     assert user.username == "13911112222" and user.check_password("mountain-river-42")
-    assert user.person == known and Person.objects.get(pk=known.pk).name == known.name
+    assert user.person is None and user.claimed_person == known
+    assert Person.objects.get(pk=known.pk).name == known.name
     assert not Grant.objects.filter(user=user).exists()
-    with pytest.raises(ValidationError) as e:  # the same phone again: log in instead
+    with pytest.raises(ValidationError) as e:  # the same phone again
         _register(tc, id_number=synthetic_id_number())
     assert e.value.error_dict["phone"][0].code == "registered"
     d = deployment_check_in(actor=actor_for_user(user), token=_link(tc).token)
-    assert d.member == tc.unit_member and d.unit == tc.unit
+    # Not the member yet: no membership, no person on the check-in.
+    assert d.member is None and d.person is None
+    assert actor_for_user(user).person_id is None
+    # Accepted without confirming who it is: deployed, still not that person.
+    d = deployment_accept(actor=_actor(tc, "community_admin"), deployment=d)
+    user.refresh_from_db()
+    assert user.person is None and user.claimed_person == known
+
+
+def test_the_admin_confirms_the_claimed_person_when_accepting(tiny_city: TinyCity) -> None:
+    tc = tiny_city
+    known = tc.unit_member.person
+    user = _register(tc, id_number=known.id_number, name="王下沉")
+    d = deployment_check_in(actor=actor_for_user(user), token=_link(tc).token)
+    d = deployment_accept(actor=_actor(tc, "community_admin"), deployment=d, confirm_identity=True)
+    user.refresh_from_db()
+    assert user.person == known and user.claimed_person is None
+    assert d.person == known and d.member == tc.unit_member
 
 
 def test_a_registered_cadre_without_membership_keeps_the_chosen_unit(tiny_city: TinyCity) -> None:

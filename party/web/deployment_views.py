@@ -130,6 +130,9 @@ def checkin_register(request: HttpRequest, token: str) -> HttpResponse:
         context = {"link": link, "token": token, "place_line": _place_line(link), "form": form}
         return render(request, "party/deploy_register.html", context, status=429)
     if request.method == "POST":
+        # Every attempt counts against the hour's cap, refused ones too: trying numbers or ID
+        # numbers one after another is what the cap is for (issue 15 item 21).
+        services.registration_count(ip)
 
         def action(d: dict[str, Any]) -> str:
             with transaction.atomic():
@@ -144,7 +147,6 @@ def checkin_register(request: HttpRequest, token: str) -> HttpResponse:
                 services.deployment_check_in(
                     actor=actor_for_user(user), token=token, unit_id=d["unit"]
                 )
-            services.registration_count(ip)
             login(request, user, backend=BACKEND)
             return reverse("party:checkin", kwargs={"token": token})
 
@@ -207,7 +209,11 @@ def deployment_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
     if post is not None:
 
         def accept(_d: dict[str, Any]) -> str:
-            services.deployment_accept(actor=actor, deployment=d)
+            services.deployment_accept(
+                actor=actor,
+                deployment=d,
+                confirm_identity=post.get("confirm_identity") == "1",  # type: ignore[union-attr]
+            )
             return here
 
         def decline(f: dict[str, Any]) -> str:
@@ -250,6 +256,7 @@ def deployment_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
     context = {
         "d": d,
         "own": own,
+        "claim": selectors.identity_claim(d) if admin and pending else None,
         "may_decide": admin and pending,
         "may_withdraw": own and pending,
         "decline_form": decline_form,
