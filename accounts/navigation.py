@@ -86,6 +86,8 @@ DESTINATIONS: tuple[Destination, ...] = (
     Destination("party", "party:roots", _("Party organisations"), not_alone=RESIDENT),
     Destination("notices", "notices:notice_list", _("Notices")),
     Destination("guide", "notices:guide", _("Protection guide"), RESIDENT, alone=True),
+    # The zone leaders and duty team over the resident's building (issue 15 item 18).
+    Destination("building", "duty:my_zone", _("My building"), RESIDENT),
     Destination("opinion", "notices:incident_list", _("Rumours"), not_alone=NOT_ALONE),
     Destination("supervision", "notices:inspection_list", _("Supervision"), OFFICES),
     Destination("study", "party:study_list", _("Themed party day"), OFFICES | {Role.UNIT_ADMIN}),

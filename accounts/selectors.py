@@ -149,6 +149,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
     from accounts.home_duty import deployment_link, duty_counts, unit_counts
     from accounts.home_outreach import outreach_counts, unit_outreach
     from core.roles import REGISTRY_ROLES, Role
+    from health.querysets import REPORT_OFFICE_ROLES
     from party.models import PartyMember, PartyOrg, Unit
     from people.models import Resident
     from places.models import Household
@@ -194,6 +195,14 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
                         _("Residents assigned to me"), Resident.objects.for_actor(actor).count()
                     )
                 )
+            if g.role in REPORT_OFFICE_ROLES and g.scope_kind != PlaceKind.GRID:
+                # Today's daily report of the office's place (issue 15 item 18).
+                daily_url = (
+                    f"{reverse('daily:home')}?community={g.place_id}"
+                    if g.scope_kind == PlaceKind.COMMUNITY
+                    else reverse("daily:place", args=[g.place_id])
+                )
+                scope.counts.append(HomeCount(_("Today's daily report"), None, daily_url))
             if g.role in REGISTRY_ROLES and g.scope_kind != PlaceKind.BUILDING:
                 scope.counts.extend(_health_counts(actor, g.place_id))
                 scope.counts.extend(_triage_counts(actor, g.role, column))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from core.actor import Actor
 from core.scoping import any_of
@@ -357,3 +358,60 @@ def household_members_today(
 
 def open_flag_count(actor: Actor) -> int:
     return HealthFlag.objects.for_actor(actor).filter(status="open").count()
+
+
+# ---- a resident's home: is today's report done? ----------------------------------------------
+
+
+@dataclass
+class SlotStatus:
+    slot: str
+    label: str
+    reported: int
+    members: int
+    last_at: datetime.datetime | None
+    opens: str  # "12:00"
+    open_now: bool
+    closed: bool
+
+    @property
+    def done(self) -> bool:
+        return self.members > 0 and self.reported >= self.members
+
+
+def household_report_status(household_id: int, day: datetime.date) -> list[SlotStatus]:
+    """Per slot of `day`: how many living members reported, when the last one did, and whether
+    the slot is open yet (issue 15 item 18: the resident's home says whether it is done)."""
+    from django.conf import settings
+    from django.db.models import Max
+
+    from health.rules import slot_closes_at, slot_opens_at
+
+    members = Resident.objects.filter(
+        household_id=household_id,
+        status__in=(ResidentStatus.PRESENT, ResidentStatus.AWAY),
+    ).count()
+    figures = {
+        slot: (n, last)
+        for slot, n, last in HealthReport.objects.filter(household_id=household_id, day=day)
+        .values_list("slot")
+        .annotate(n=Count("pk"), last=Max("created_at"))
+        .values_list("slot", "n", "last")
+    }
+    now = timezone.now()
+    out = []
+    for slot, label in Slot.choices:
+        n, last = figures.get(slot, (0, None))
+        out.append(
+            SlotStatus(
+                slot=slot,
+                label=str(label),
+                reported=n,
+                members=members,
+                last_at=last,
+                opens=settings.HEALTH_SLOT_OPENS[slot],
+                open_now=slot_opens_at(day, slot) <= now < slot_closes_at(day, slot),
+                closed=now >= slot_closes_at(day, slot),
+            )
+        )
+    return out

@@ -46,7 +46,7 @@ def keys(*roles: str) -> list[str]:
 
 @pytest.mark.django_db
 def test_who_sees_what() -> None:
-    assert keys(Role.RESIDENT) == ["home", "health", "requests", "notices", "guide"]
+    assert keys(Role.RESIDENT) == ["home", "health", "requests", "notices", "guide", "building"]
     assert [d.url for d in destinations(_actor(Role.RESIDENT))][1:3] == [
         "/health/report/",
         "/requests/mine/",

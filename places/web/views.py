@@ -69,4 +69,10 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         # The resident's own household is their home page: the notices for them, unread first.
         context["home_notices"] = notices_for_home(actor)
         context["notices_unread"] = unread_count(actor)
+        # Is today's health report done? (a resident's first question of the day)
+        from django.utils import timezone
+
+        from health.selectors import household_report_status
+
+        context["report_status"] = household_report_status(household.pk, timezone.localdate())
     return render(request, "places/household.html", context)
