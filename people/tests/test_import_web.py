@@ -307,3 +307,26 @@ def test_confirm_queues_the_job_and_a_worker_runs_it(tiny_city: TinyCity) -> Non
     ri.refresh_from_db()
     assert ri.status == ImportStatus.DONE
     assert Resident.objects.filter(person__name="排队").exists()
+
+
+@pytest.mark.django_db
+def test_the_template_offers_the_communitys_buildings_even_without_choosing(
+    tiny_city: TinyCity,
+) -> None:
+    """Issue 15 item 18: the page promises a building dropdown; a link without ?community= gave
+    a template with none. An admin of one community gets their buildings, in natural order."""
+
+    from core.testing import ROOT
+    from places.services import place_create
+
+    for name in ("10栋", "2栋"):
+        place_create(actor=ROOT, kind="building", name=name, parent=tiny_city.inside.grid)
+    c = Client()
+    c.force_login(tiny_city.users["community_admin"])
+    r = c.get("/registry/imports/template/")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    names = [row[0].value for row in wb["楼栋列表"].iter_rows()]
+    assert names[:3] == ["1栋", "2栋", "10栋"]
+    validations = wb.worksheets[0].data_validations.dataValidation
+    assert any("楼栋列表" in (v.formula1 or "") for v in validations)

@@ -82,6 +82,10 @@ def template(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     chosen = request.GET.get("community", "")
     community = next((c for c in communities if str(c.pk) == chosen), None)
+    if community is None and len(communities) == 1:
+        # The template promises the community's buildings as a dropdown: an admin of one
+        # community gets them even from a link without ?community= (issue 15 item 18).
+        community = communities[0]
     names = flows.community_building_names(community) if community else []
     return _xlsx(importing.build_template(names), "实有人口导入模板.xlsx")
 
