@@ -325,7 +325,7 @@ def test_the_template_offers_the_communitys_buildings_even_without_choosing(
     c.force_login(tiny_city.users["community_admin"])
     r = c.get("/registry/imports/template/")
     assert r.status_code == 200
-    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    wb = load_workbook(io.BytesIO(r.content))
     names = [row[0].value for row in wb["楼栋列表"].iter_rows()]
     assert names[:3] == ["1栋", "2栋", "10栋"]
     validations = wb.worksheets[0].data_validations.dataValidation
