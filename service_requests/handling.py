@@ -231,28 +231,39 @@ def request_confirm(
 
 
 @transaction.atomic
-def request_reopen(
-    *, actor: Actor, request: ServiceRequest, reason: str, now: datetime.datetime | None = None
+def request_not_solved(
+    *, actor: Actor, request: ServiceRequest, note: str, now: datetime.datetime | None = None
 ) -> ServiceRequest:
-    """The resident reopens a CLOSED request within REOPEN_WINDOW of closing, with a reason:
-    → NEW at the same level, new clocks from now, `reopen_count` + 1; rating cleared."""
+    """The resident (or whoever confirms for them) answers a DONE request "not solved", saying
+    what is still wrong: it is reopened (→ NEW, new clocks), the note in its history, and the
+    office sees it again (FixMyStreet #897; issue 15 item 18)."""
     now = now or timezone.now()
     request_lock(request)
-    if not (actor.is_superuser or is_residents_household(actor, request)):
-        raise NotAllowed(_("Only the resident reopens their request."))
-    if request.status != RequestStatus.CLOSED:
-        raise _wrong_status(_("Only a closed request can be reopened."))
-    if request.closed_at is None or now - request.closed_at > REOPEN_WINDOW:
-        hours = int(REOPEN_WINDOW.total_seconds() // 3600)
-        raise field_error(
-            "status",
-            _("A request can be reopened within %(hours)s hours of closing; file a new one.")
-            % {"hours": hours},
-            "too_late",
-        )
-    reason = clean_text(reason)
-    if not reason:
-        raise field_error("reason", _("Say what is still wrong."), "required")
+    phone = (
+        Resident.objects.filter(pk=request.resident_id)
+        .values_list("person__phone", flat=True)
+        .first()
+    )
+    if not confirms_for(actor, request, resident_has_phone=bool(phone)):
+        raise NotAllowed(_("Only the resident confirms the outcome of their request."))
+    if request.status != RequestStatus.DONE:
+        raise _wrong_status(_("Only a request marked done can be confirmed."))
+    note = clean_text(note)
+    if not note:
+        raise field_error("note", _("Say what is still wrong."), "required")
+    _reopen(request, now)
+    event_add(
+        request,
+        EventKind.REOPENED,
+        actor,
+        text=_("Not solved: %(note)s") % {"note": note},
+        at=now,
+    )
+    return request
+
+
+def _reopen(request: ServiceRequest, now: datetime.datetime) -> None:
+    """Back to NEW at the same level with new clocks; the outcome and its rating are cleared."""
     request.status = RequestStatus.NEW
     clocks_start(request, now)
     request.reopen_count += 1
@@ -279,5 +290,31 @@ def request_reopen(
             "rating_comment",
         ],
     )
+
+
+@transaction.atomic
+def request_reopen(
+    *, actor: Actor, request: ServiceRequest, reason: str, now: datetime.datetime | None = None
+) -> ServiceRequest:
+    """The resident reopens a CLOSED request within REOPEN_WINDOW of closing, with a reason:
+    → NEW at the same level, new clocks from now, `reopen_count` + 1; rating cleared."""
+    now = now or timezone.now()
+    request_lock(request)
+    if not (actor.is_superuser or is_residents_household(actor, request)):
+        raise NotAllowed(_("Only the resident reopens their request."))
+    if request.status != RequestStatus.CLOSED:
+        raise _wrong_status(_("Only a closed request can be reopened."))
+    if request.closed_at is None or now - request.closed_at > REOPEN_WINDOW:
+        hours = int(REOPEN_WINDOW.total_seconds() // 3600)
+        raise field_error(
+            "status",
+            _("A request can be reopened within %(hours)s hours of closing; file a new one.")
+            % {"hours": hours},
+            "too_late",
+        )
+    reason = clean_text(reason)
+    if not reason:
+        raise field_error("reason", _("Say what is still wrong."), "required")
+    _reopen(request, now)
     event_add(request, EventKind.REOPENED, actor, text=reason, at=now)
     return request

@@ -289,6 +289,19 @@ def done_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
     return request_detail(actor, access(actor, request_id))
 
 
+@router.post("/requests/{request_id}/not-solved", response={200: RequestDetailOut, **ERRORS})
+def not_solved_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
+    """The resident answers a done request "not solved" with what is still wrong (`note`,
+    required): it is reopened for the community. `from_status`: "done"."""
+    actor = actor_of_api(request)
+    handling.request_not_solved(
+        actor=actor,
+        request=_expect(access(actor, request_id), payload.from_status),
+        note=payload.note,
+    )
+    return request_detail(actor, access(actor, request_id))
+
+
 @router.post("/requests/{request_id}/confirm", response={200: RequestDetailOut, **ERRORS})
 def confirm_request(request: HttpRequest, request_id: int, payload: ConfirmIn) -> Any:
     """The resident confirms a done request, optionally rating it 1-5: it closes.

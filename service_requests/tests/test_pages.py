@@ -342,6 +342,37 @@ def test_done_confirm_and_rate_by_the_resident(tiny_city: TinyCity) -> None:
     assert RequestEvent.objects.filter(request=r, kind="confirmed").count() == 1
 
 
+@pytest.mark.django_db
+def test_not_solved_reopens_the_request_with_the_residents_note(tiny_city: TinyCity) -> None:
+    """Issue 15 item 18 (FixMyStreet #897): confirming had no "not solved" answer."""
+    tc = tiny_city
+    r = _file(tc)
+    c = _client(tc, "community_admin")
+    html = c.get(f"/requests/{r.pk}/").content.decode()
+    c.post(
+        f"/requests/{r.pk}/done/",
+        {"done-once": _token(html, "done-form"), "done-note": "已送达"},
+    )
+    resident = _client(tc, "resident")
+    html = resident.get(f"/requests/{r.pk}/").content.decode()
+    assert 'data-testid="not-solved-form"' in html
+    token = _token(html, "not-solved-form")
+    empty = resident.post(f"/requests/{r.pk}/not-solved/", {"not_solved-once": token})
+    assert empty.status_code == 400
+    r.refresh_from_db()
+    assert r.status == RequestStatus.DONE
+    data = {"not_solved-once": token, "not_solved-note": "药还没有送到，（急）"}
+    assert resident.post(f"/requests/{r.pk}/not-solved/", data).status_code == 302
+    assert resident.post(f"/requests/{r.pk}/not-solved/", data).status_code == 302  # once
+    r.refresh_from_db()
+    assert r.status == RequestStatus.NEW and r.reopen_count == 1 and not r.confirmed
+    events = RequestEvent.objects.filter(request=r, kind="reopened")
+    assert events.count() == 1 and "药还没有送到，（急）" in events.get().text
+    # The office sees it open again, with the resident's note.
+    office = c.get(f"/requests/{r.pk}/").content.decode()
+    assert "药还没有送到" in office and 'data-testid="accept-form"' in office
+
+
 # ---- the street's queue -------------------------------------------------------------------------
 
 

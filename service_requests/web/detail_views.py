@@ -50,6 +50,7 @@ ACTIONS = (
     "done",
     "close",
     "confirm",
+    "not_solved",
     "reopen",
     "cancel",
 )
@@ -81,7 +82,7 @@ class Allowed:
             return self.handles and is_open
         if name == "close":
             return self.handles and r.status == RequestStatus.DONE
-        if name == "confirm":
+        if name in ("confirm", "not_solved"):
             return self.confirms and r.status == RequestStatus.DONE
         if name == "reopen":
             return (
@@ -198,6 +199,8 @@ def _form(name: str, data: Any, res: Resources, r: ServiceRequest, allowed: Allo
         return f.ConfirmForm(data, initial={**initial, "rating": "5"}, prefix=prefix)
     if name == "reopen":
         return f.ReopenForm(data, initial=initial, prefix=prefix)
+    if name == "not_solved":
+        return f.NotSolvedForm(data, initial=initial, prefix=prefix)
     return f.CancelForm(data, initial=initial, prefix=prefix)
 
 
@@ -391,6 +394,8 @@ def _run(
         handling.request_close(actor=actor, request=r, note=d["note"])
     elif name == "confirm":
         handling.request_confirm(actor=actor, request=r, rating=d["rating"], comment=d["comment"])
+    elif name == "not_solved":
+        handling.request_not_solved(actor=actor, request=r, note=d["note"])
     elif name == "reopen":
         handling.request_reopen(actor=actor, request=r, reason=d["reason"])
     elif name == "cancel":
@@ -408,6 +413,7 @@ DONE_MESSAGES: dict[str, Callable[[], str]] = {
     "done": lambda: _("Marked done: waiting for the resident's confirmation."),
     "close": lambda: _("Closed without confirmation."),
     "confirm": lambda: _("Thank you: the request is closed."),
+    "not_solved": lambda: _("Reopened: the community will handle it again."),
     "reopen": lambda: _("Reopened: the community will handle it again."),
     "cancel": lambda: _("Request cancelled."),
 }

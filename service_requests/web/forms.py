@@ -141,6 +141,15 @@ class ReopenForm(OnceTokenMixin):
     )
 
 
+class NotSolvedForm(OnceTokenMixin):
+    note = forms.CharField(
+        label=_("What is still wrong"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what is still wrong.")},
+    )
+
+
 class CancelForm(OnceTokenMixin):
     reason = _text(_("Reason (optional)"), max_length=300)
 
