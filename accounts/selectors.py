@@ -309,19 +309,17 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
     """What waits in care, requests and supplies for this role here: the offices' open,
     overdue and escalated requests, uncovered and overdue care, low stocks; a carer's and a
     dispatched helper's own work; a resident's own requests."""
-    from django.db.models import Q
     from django.urls import reverse
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from care.models import CareAssignment
+    from care.selectors import my_assignments, vulnerable_households
     from core.roles import HELPER_ROLES, Role
     from service_requests.models import ServiceRequest
     from service_requests.querysets import overdue_q
     from supplies.models import Stock
 
     now = timezone.now()
-    today = timezone.localdate()
     requests = ServiceRequest.objects.for_actor(actor)
     if role == Role.RESIDENT:
         mine = requests.filter(**column).open().count()
@@ -329,13 +327,16 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
             HomeCount(_("My requests still open"), mine, reverse("requests:mine")),
             HomeCount(_("Ask the community for help"), None, reverse("requests:new")),
         ]
+    # Each count is its list's own queryset, and links that list with the same filter: the page
+    # behind a count shows exactly that many rows (issue 15 item 17).
+    care_mine = reverse("care:mine")
     if role in HELPER_ROLES:
-        care = CareAssignment.objects.filter(carer_id=actor.user_id, ended_at__isnull=True)
-        due = care.filter(Q(phone_due_on__lte=today) | Q(visit_due_on__lte=today)).count()
+        care = my_assignments(actor)
+        due = my_assignments(actor, show="due").count()
         sent = requests.filter(dispatches__person_id=actor.user_id, dispatches__status="active")
         return [
-            HomeCount(_("Households I care for"), care.count(), reverse("care:mine")),
-            HomeCount(_("Care contacts due today or overdue"), due, reverse("care:mine")),
+            HomeCount(_("Households I care for"), care.count(), care_mine),
+            HomeCount(_("Care contacts due today or overdue"), due, f"{care_mine}?show=due"),
             HomeCount(_("Requests I was sent to"), sent.open().count(), reverse("requests:mine")),
         ]
     if role not in {
@@ -360,10 +361,15 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
                 reverse("requests:street"),
             )
         )
-    if role in (Role.COMMUNITY_ADMIN, Role.GRID_WORKER):
-        care = CareAssignment.objects.for_actor(actor).filter(**column, ended_at__isnull=True)
-        late = care.filter(Q(phone_due_on__lt=today) | Q(visit_due_on__lt=today)).count()
-        counts.append(HomeCount(_("Care contacts overdue"), late, reverse("care:home")))
+    if role == Role.GRID_WORKER:
+        # The grid worker's care page is their own list (care:home sends them there).
+        late = my_assignments(actor, show="overdue").count()
+        counts.append(HomeCount(_("Care contacts overdue"), late, f"{care_mine}?show=overdue"))
+    if role == Role.COMMUNITY_ADMIN:
+        late = vulnerable_households(actor, show="overdue").filter(**column).count()
+        counts.append(
+            HomeCount(_("Care contacts overdue"), late, reverse("care:home") + "?show=overdue")
+        )
     if role in (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN):
         place_id = next(iter(column.values()))
         low = Stock.objects.for_actor(actor).low().filter(place_id=place_id, low_threshold__gt=0)

@@ -157,8 +157,13 @@ def vulnerability_labels(resident: Resident) -> list[str]:
     ]
 
 
-def my_assignments(actor: Actor, q: str = "") -> QuerySet[CareAssignment]:
-    """The carer's own active assignments, the earliest due first (overdue, then due today)."""
+# The carer's list filters; a home count links the list with the filter it counted.
+MINE_FILTERS = ("", "due", "overdue")
+
+
+def my_assignments(actor: Actor, q: str = "", show: str = "") -> QuerySet[CareAssignment]:
+    """The carer's own active assignments, the earliest due first (overdue, then due today);
+    `show`: "due" (today or overdue) or "overdue" only."""
     if not actor.user_id:
         return CareAssignment.objects.none()
     rows = (
@@ -177,6 +182,11 @@ def my_assignments(actor: Actor, q: str = "") -> QuerySet[CareAssignment]:
                 )
             )
         )
+    today = timezone.localdate()
+    if show == "overdue":
+        rows = rows.filter(_overdue_q(today))
+    elif show == "due":
+        rows = rows.filter(Q(phone_due_on__lte=today) | Q(visit_due_on__lte=today))
     return rows.order_by(F("alarm_at").desc(nulls_last=True), "next_due", "pk")
 
 

@@ -152,7 +152,10 @@ def mine(request: HttpRequest) -> HttpResponse:
     if not may(actor, CARER_ROLES):
         raise NotAllowed(_("Only cadres, volunteers and grid workers care for households."))
     q = search_term(request)
-    page = paginate(request, selectors.my_assignments(actor, q=q))
+    show = request.GET.get("show", "")
+    if show not in selectors.MINE_FILTERS:
+        show = ""
+    page = paginate(request, selectors.my_assignments(actor, q=q, show=show))
     rows = list(page.object_list)
     residents = selectors.residents_of([a.household_id for a in rows])
     today = timezone.localdate()
@@ -167,7 +170,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         }
         for a in rows
     ]
-    context = {"page": page, "items": items, "q": q, "today": today}
+    context = {"page": page, "items": items, "q": q, "today": today, "show": show}
     return render(request, "care/mine.html", context)
 
 
