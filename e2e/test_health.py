@@ -85,6 +85,14 @@ def test_resident_reports_for_household_then_grid_worker_follows_up(
     call = gw.get_by_test_id("call-member").first
     assert (call.get_attribute("href") or "").startswith("tel:")
     shot(gw, "05-not-reported")
+    # The grid worker records that nobody answered, on the phone, from the list.
+    first_member = gw.get_by_test_id("missing-member").first
+    first_member.get_by_test_id("record-call").locator("summary").click()
+    first_member.get_by_test_id("outcome-no_answer").check()
+    shot(gw, "05b-record-call")
+    first_member.get_by_test_id("save-call").click()
+    expect(gw.get_by_test_id("call-result").first).to_be_visible()
+    shot(gw, "05c-call-recorded")
 
     # 3. The flag: open it and hand the elder over to triage, with a note.
     gw.goto(f"/health/flags/{flag.pk}/")

@@ -48,6 +48,7 @@ class Source(models.TextChoices):
     HOUSEHOLD = "household", _("Reported by a household member")
     SCREENING = "screening", _("Door-to-door screening")
     SYNC = "sync", _("Synced from a phone's offline queue")
+    CALL = "call", _("Reported for them on a call")
 
 
 class Presence(models.TextChoices):
@@ -201,6 +202,40 @@ class HealthReportRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.slot} #{self.resident_id} @ {self.created_at:%H:%M}"
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached, reported for them")
+    NO_ANSWER = "no_answer", _("No answer")
+    REFUSED = "refused", _("Refused")
+
+
+class CallResult(models.Model):
+    """What came of calling one resident on the grid's call list (issue 15 item 18): every call
+    is kept; the list shows the latest of the slot."""
+
+    grid_id = models.BigIntegerField()
+    resident = models.ForeignKey(
+        "people.Resident", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    slot = models.CharField(max_length=2, choices=Slot.choices)
+    outcome = models.CharField(_("result of the call"), max_length=12, choices=CallOutcome.choices)
+    # The report made for them when reached (the report table is partitioned: no foreign key).
+    report_id = models.BigIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField()
+    # The form's one-time token: a form sent twice records one call.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["grid_id", "day", "slot"], name="callresult_grid_slot")]
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.slot} #{self.resident_id}: {self.outcome}"
 
 
 class CoverageCount(models.Model):

@@ -190,6 +190,7 @@ class MissingMember:
     phone: str
     age: int | None
     flags: list[str]
+    call: Any = None  # the slot's latest CallResult, set by the call list page
 
 
 @dataclass

@@ -112,3 +112,39 @@ def test_a_big_grids_call_list_is_paged_by_building_under_100_kb(
     assert rooms and all("10栋" in line for line in rooms), rooms[:3]
     last = gw.get(f"{url}?page=999")
     assert last.status_code == 200 and 'data-testid="missing-member"' in last.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_grid_worker_records_what_came_of_each_call(tiny_city: TinyCity, morning: Any) -> None:
+    from health.models import CallResult, HealthReport
+
+    head, spouse = tiny_city.inside.residents
+    gw = _client(tiny_city, "grid_worker")
+    url = f"/health/coverage/{tiny_city.inside.grid.pk}/missing/"
+    call = f"{url}call/"
+    base = {"day": "2026-11-24", "slot": "am", "back": url}
+    r = gw.post(call, {**base, "once": "t1", "resident": head.pk, "outcome": "no_answer"})
+    assert r.status_code == 302 and r["Location"] == url
+    gw.post(call, {**base, "once": "t1", "resident": head.pk, "outcome": "no_answer"})  # twice
+    assert CallResult.objects.filter(resident=head).count() == 1
+    page = gw.get(url).content.decode()
+    assert 'data-testid="call-result"' in page
+    # Reached: the report is made for them (and they leave the list); a missing temperature
+    # records nothing.
+    bad = {**base, "once": "t2", "resident": spouse.pk, "outcome": "reached"}
+    gw.post(call, bad)
+    assert not HealthReport.objects.filter(resident=spouse).exists()
+    assert not CallResult.objects.filter(resident=spouse).exists()
+    gw.post(call, {**bad, "once": "t3", "temperature": "36.6"})
+    report = HealthReport.objects.get(resident=spouse)
+    assert (str(report.temperature), report.source) == ("36.6", "call")
+    assert CallResult.objects.get(resident=spouse).report_id == report.pk
+    assert spouse.person.name not in gw.get(url).content.decode()
+    # Someone outside the grid worker's grid, and an office above, record nothing.
+    outsider = tiny_city.sibling.residents[0]
+    r = gw.post(call, {**base, "once": "t4", "resident": outsider.pk, "outcome": "refused"})
+    assert r.status_code == 404
+    street = _client(tiny_city, "street_admin")
+    r = street.post(call, {**base, "once": "t5", "resident": head.pk, "outcome": "refused"})
+    assert r.status_code in (403, 404)
+    assert CallResult.objects.count() == 2

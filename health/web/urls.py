@@ -9,6 +9,7 @@ urlpatterns = [
     path("report/", views.household_report, name="report"),
     path("coverage/<int:place_id>/", views.coverage_page, name="coverage"),
     path("coverage/<int:place_id>/missing/", views.not_reported_page, name="not_reported"),
+    path("coverage/<int:place_id>/missing/call/", views.call_result, name="call_result"),
     path("flags/", views.flag_list, name="flags"),
     path("flags/<int:flag_id>/", views.flag_detail, name="flag"),
 ]

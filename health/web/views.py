@@ -4,6 +4,7 @@ selector or service, and renders; who may do what is decided in the services and
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -24,7 +25,8 @@ from core.pagination import paginate
 from core.roles import Role
 from health import flags as flag_services
 from health import selectors, worker_selectors
-from health.models import FlagStatus, Slot
+from health.call_results import call_result_record, latest_call_results
+from health.models import CallOutcome, FlagStatus, Slot
 from health.policies import SCREEN_ROLES, WORKER_ROLES, calls_residents
 from health.querysets import HEALTH_ROLES, REPORT_OFFICE_ROLES
 from health.reporting import ReportInput, health_reports_submit, report_input
@@ -249,6 +251,11 @@ def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
     households = selectors.not_reported(actor, place, day, slot, building_id=building_id)
     page = paginate(request, households, CALL_LIST_HOUSEHOLDS)
     calls = calls_residents(actor, place.path)
+    shown_ids = [m.resident_id for h in page.object_list for m in h.members]
+    results = latest_call_results(place.pk, day, slot, shown_ids) if calls else {}
+    for h in page.object_list:
+        for m in h.members:
+            m.call = results.get(m.resident_id)
     # The list carries phone numbers to call: who opened it is recorded (never the numbers).
     audit_record(
         actor=actor,
@@ -279,11 +286,52 @@ def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
         "buildings": buildings,
         "building_id": building_id,
         "calls": calls,
+        "outcomes": CallOutcome.choices,
+        "once": once_token(),
         "crumbs": place_breadcrumbs(actor, place, include_self=False),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "health/_not_reported_list.html", context)
     return render(request, "health/not_reported.html", context)
+
+
+def call_result(request: HttpRequest, place_id: int) -> HttpResponse:
+    """POST from the call list: what came of calling one resident; back to the same list."""
+    actor = actor_of(request)
+    place = selectors.access_health_place(actor, place_id)
+    if place.kind != PlaceKind.GRID or request.method != "POST":
+        raise Http404
+    back = request.POST.get("back", "")
+    list_url = reverse("health:not_reported", args=[place.pk])
+    if not back.startswith(list_url):
+        back = list_url
+    day = timezone.localdate()
+    raw_day = request.POST.get("day", "")
+    with contextlib.suppress(ValueError):
+        day = min(datetime.date.fromisoformat(raw_day), day)
+    slot = request.POST.get("slot", "")
+    if slot not in Slot.values:
+        slot = selectors.default_slot(day)
+    resident = request.POST.get("resident", "")
+    try:
+        result = call_result_record(
+            actor=actor,
+            resident_id=int(resident) if resident.isdigit() and len(resident) < 19 else 0,
+            day=day,
+            slot=slot,
+            outcome=request.POST.get("outcome", ""),
+            temperature=request.POST.get("temperature", ""),
+            idempotency_key=request.POST.get("once", "") or None,
+        )
+    except ValidationError as e:
+        for err in field_errors(e):
+            messages.error(request, err["message"])
+        return redirect(back)
+    messages.success(
+        request,
+        _("Recorded: %(outcome)s.") % {"outcome": result.get_outcome_display()},
+    )
+    return redirect(back)
 
 
 def _count(households: list[selectors.MissingHousehold]) -> int:
