@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from accounts.selectors import HomeCount
 from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
-from party.study_querysets import ancestor_paths
 
 # Who handles rumours (the street and above) and who is inspected or inspects.
 INCIDENT_OFFICES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN}
@@ -20,9 +19,10 @@ RECOGNITION_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.COMMUNITY_ADMIN}
 
 def outreach_counts(actor: Actor, role: str, place_id: int, place_path: str) -> list[HomeCount]:
     """For a grant on a place: what lies under that place."""
-    from notices.models import Notice, NoticeKind
+    from notices.notice_selectors import notices_to_relay
     from notices.opinion_selectors import incident_counts
     from notices.supervision_selectors import overdue_rectification_count
+    from places.models import Place
 
     counts: list[HomeCount] = []
     if role == Role.RESIDENT:
@@ -42,17 +42,14 @@ def outreach_counts(actor: Actor, role: str, place_id: int, place_path: str) -> 
             )
         )
     if role == Role.COMMUNITY_ADMIN:
-        # Notices addressed to the community or a place above it, not yet relayed by it.
-        waiting = (
-            Notice.objects.for_actor(actor)
-            .live()
-            .filter(targets__place_path__in=ancestor_paths(place_path))
-            .exclude(kind=NoticeKind.BUILDING)
-            .exclude(relays__community_id=place_id)
-            .distinct()
-        )
+        # The list it opens is the same selector (issue 15 item 17).
+        community = Place.objects.get(pk=place_id)
         counts.append(
-            HomeCount(_("Notices to relay"), waiting.count(), reverse("notices:notice_list"))
+            HomeCount(
+                _("Notices to relay"),
+                notices_to_relay(actor, community).count(),
+                f"{reverse('notices:notice_list')}?relay={place_id}",
+            )
         )
     if role in PARTY_ROLES:
         counts.append(HomeCount(_("Themed party day"), None, reverse("party:study_list")))

@@ -317,7 +317,7 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
     from core.roles import HELPER_ROLES, Role
     from service_requests.models import ServiceRequest
     from service_requests.querysets import overdue_q
-    from supplies.models import Stock
+    from supplies.selectors import stocks_for
 
     now = timezone.now()
     requests = ServiceRequest.objects.for_actor(actor)
@@ -372,8 +372,14 @@ def _care_and_request_counts(actor: Actor, role: str, column: dict[str, int]) ->
         )
     if role in (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN):
         place_id = next(iter(column.values()))
-        low = Stock.objects.for_actor(actor).low().filter(place_id=place_id, low_threshold__gt=0)
-        counts.append(HomeCount(_("Supplies running low"), low.count(), reverse("supplies:home")))
+        low = stocks_for(actor, place_id=place_id, low_only=True).count()
+        counts.append(
+            HomeCount(
+                _("Supplies running low"),
+                low,
+                f"{reverse('supplies:home')}?low=1&place={place_id}",
+            )
+        )
     return counts
 
 

@@ -308,3 +308,25 @@ def relay_choices(actor: Actor, notice: Notice) -> list[Place]:
     places = Place.objects.filter(pk__in=relay_communities(actor)).order_by(*PLACE_ORDER)
     paths = list(notice.targets.values_list("place_path", flat=True))
     return [c for c in places if notice_reaches(notice, c, paths)]
+
+
+def notices_to_relay(actor: Actor, community: Place) -> QuerySet[Notice]:
+    """Notices addressed to the community or a place above it, not yet relayed by it: the
+    community admin's home count and the list it opens (?relay=<community>)."""
+    from party.study_querysets import ancestor_paths
+
+    return (
+        Notice.objects.for_actor(actor)
+        .live()
+        .filter(targets__place_path__in=ancestor_paths(community.path))
+        .exclude(kind=NoticeKind.BUILDING)
+        .exclude(relays__community_id=community.pk)
+        .distinct()
+        .order_by("-published_at", "-pk")
+    )
+
+
+def relaying_communities(actor: Actor) -> list[Place]:
+    """The communities whose notices this actor relays (their community admin grants)."""
+    ids = [g.place_id for g in actor.place_grants(Role.COMMUNITY_ADMIN)]
+    return list(Place.objects.filter(pk__in=ids, kind=PlaceKind.COMMUNITY))

@@ -118,7 +118,7 @@ def test_home_counts_requests_care_and_supplies_by_role(tiny_city: TinyCity) -> 
     # A day later the clocks have run out: overdue, and escalated to the street.
     later = timezone.now() + datetime.timedelta(days=3)
     escalations_due_run(later)
-    Stock.objects.filter(place=tiny_city.inside.community).update(quantity=3)
+    Stock.objects.filter(place=tiny_city.inside.community).update(quantity=3, low_since=later)
     street = _home_counts(tiny_city, "street_admin")
     assert street["Escalated to the street"] == 2  # 甲社区's two; 【OST】 is another street
     assert _home_counts(tiny_city, "community_admin")["Supplies running low"] == 1

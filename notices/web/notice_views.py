@@ -38,7 +38,15 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in NoticeKind.values else ""
     unread = request.GET.get("unread") == "1"
     rows = selectors.notices_for(actor, q=q, kind=kind, unread=unread)
+    # ?relay=<community>: the notices that community has not relayed yet (its admin's count).
+    relay = request.GET.get("relay", "")
+    relay_place = next(
+        (p for p in selectors.relaying_communities(actor) if str(p.pk) == relay), None
+    )
+    if relay_place is not None:
+        rows = selectors.notices_to_relay(actor, relay_place)
     context = {
+        "relay_place": relay_place,
         "q": q,
         "kind": kind,
         "kinds": NoticeKind.choices,
