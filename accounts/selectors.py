@@ -276,8 +276,9 @@ def _triage_counts(actor: Actor, role: str, column: dict[str, int]) -> list[Home
     from django.utils.translation import gettext as _
 
     from core.roles import Role
-    from triage.models import FollowUp, FollowUpLevel, TriageCase
+    from triage.models import FollowUpLevel, TriageCase
     from triage.querysets import CASE_ROLES
+    from triage.selectors import follow_ups_overdue
 
     if role not in CASE_ROLES:
         return []
@@ -289,14 +290,13 @@ def _triage_counts(actor: Actor, role: str, column: dict[str, int]) -> list[Home
             )
         ]
     if role == Role.GRID_WORKER:
-        overdue = (
-            FollowUp.objects.for_actor(actor)
-            .filter(**column)
-            .due()
-            .exclude(level=FollowUpLevel.NONE)
-            .count()
-        )
-        return [HomeCount(_("Follow-ups overdue"), overdue, reverse("triage:follow_ups"))]
+        # The list's own selector and tab (issue 15 item 17: it opened the "today" tab).
+        overdue = follow_ups_overdue(actor, level=FollowUpLevel.GRID_WORKER).count()
+        return [
+            HomeCount(
+                _("Follow-ups overdue"), overdue, reverse("triage:follow_ups") + "?tab=overdue"
+            )
+        ]
     return [
         HomeCount(_("Open triage cases"), cases.open().count(), reverse("triage:cases")),
         HomeCount(
