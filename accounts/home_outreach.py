@@ -32,7 +32,9 @@ def outreach_counts(actor: Actor, role: str, place_id: int, place_path: str) -> 
         url = reverse("notices:incident_list")
         counts.append(HomeCount(_("Rumours being handled"), open_["open"], url))
         if open_["critical_open"]:
-            counts.append(HomeCount(_("Critical rumours"), open_["critical_open"], url))
+            counts.append(
+                HomeCount(_("Critical rumours"), open_["critical_open"], f"{url}?urgency=critical")
+            )
     if role in OFFICES:
         counts.append(
             HomeCount(

@@ -28,6 +28,8 @@ ROWS = {
     "/triage/cases/": r'data-testid="case-row"',
     "/triage/transfers/": r'data-testid="queue-row"',
     "/triage/": r'data-testid="queue-row"',
+    "/opinion/": r'data-testid="incident-row"',
+    "/supervision/rectifications/": r'data-testid="rectification-row"',
 }
 # Lists that show their total (paged, or a table): the figure the page states.
 TOTALS = {
