@@ -7,8 +7,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
@@ -175,6 +183,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
         else:
             message = text
         return _error(api, request, exc.status_code, str(message))
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A multipart body without its boundary (or cut short): the caller's mistake, as
+        # Django answers it for pages — never a 500.
+        return _error(api, request, 400, str(HTTP_ERROR_MESSAGES[400]))
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+            return _error(api, request, 413, str(HTTP_ERROR_MESSAGES[413]))
+        return _error(api, request, 400, str(HTTP_ERROR_MESSAGES[400]))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

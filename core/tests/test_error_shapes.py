@@ -95,3 +95,13 @@ def test_an_api_write_without_the_session_csrf_token_is_json(tiny_city: TinyCity
     assert r.status_code in (401, 403)
     assert r["Content-Type"].startswith("application/json")
     assert CHINESE.search(r.json()["detail"])
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_without_boundary_is_a_400(tiny_city: TinyCity) -> None:
+    """Found by schemathesis (issue 15 item 25): POST /api/registry-imports with a multipart
+    Content-Type and no boundary was a 500."""
+    c = _logged_in(tiny_city, "community_admin")
+    r = c.generic("POST", "/api/registry-imports", b"x", content_type="multipart/form-data")
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
+    assert CHINESE.search(r.json()["detail"])
