@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -334,6 +335,8 @@ def _store(
 # What a report says; a later report saying anything else about the slot amends it.
 _VALUES = ("presence", "temperature", "symptoms", "contact", "declared")
 _VERSION = (*_VALUES, "abnormal", "source", "reported_by_id", "idempotency_key", "created_at")
+# What an amendment changes on the report row.
+_AMENDED = (*_VALUES, "abnormal", "source", "reported_by_id")
 
 
 def _amend(
@@ -345,39 +348,56 @@ def _amend(
     were applied and how much each (grid, day, slot) abnormal counter moves."""
     done: list[tuple[dict[str, Any], ReportResult]] = []
     moves: dict[tuple[Any, ...], int] = defaultdict(int)
-    # One lock order for every writer: resident, day, slot; a queue's later item last.
+    # A key already seen on a stored report is a replay: no query, no lock.
+    candidates = [r for r in rows if not (r["idempotency_key"] and _idem_key(r) in stored)]
+    if not candidates:
+        return done, moves
+    slots = Q()
+    for r in candidates:
+        slots |= Q(resident_id=r["resident_id"], day=r["day"], slot=r["slot"])
+    # The slots' reports, locked in one statement in one order for every writer (resident,
+    # day, slot), and what their versions hold: two queries for a whole queue, not per row.
+    reports = {
+        (h.resident_id, h.day, h.slot): h
+        for h in HealthReport.objects.select_for_update()
+        .filter(slots)
+        .order_by("resident_id", "day", "slot")
+    }
+    versioned: set[tuple[Any, ...]] = set()
+    version_keys: set[tuple[Any, ...]] = set()
+    for resident_id, day, slot, key in HealthReportRevision.objects.filter(slots).values_list(
+        "resident_id", "day", "slot", "idempotency_key"
+    ):
+        versioned.add((resident_id, day, slot))
+        if key:
+            version_keys.add((day, key))
+    # A queue's later item is applied last.
     ordered = sorted(
-        enumerate(rows),
+        enumerate(candidates),
         key=lambda ir: (ir[1]["resident_id"], str(ir[1]["day"]), ir[1]["slot"], ir[0]),
     )
     for _index, row in ordered:
-        key = row["idempotency_key"]
-        if key and _idem_key(row) in stored:
-            continue
-        report = (
-            HealthReport.objects.select_for_update()
-            .filter(resident_id=row["resident_id"], day=row["day"], slot=row["slot"])
-            .first()
-        )
+        where = (row["resident_id"], row["day"], row["slot"])
+        report = reports.get(where)
         if report is None:  # pragma: no cover - the conflicting row is there under our lock
             raise IntegrityError("a report was neither stored nor found")
-        versions = HealthReportRevision.objects.filter(
-            resident_id=row["resident_id"], day=row["day"], slot=row["slot"]
-        )
-        if key and versions.filter(idempotency_key=key).exists():
+        key = row["idempotency_key"]
+        if key and (row["day"], key) in version_keys:
             continue
         if all(_same(getattr(report, c), row[c]) for c in _VALUES):
             continue
-        if not versions.exists():
+        if where not in versioned:
             _keep_version(report.pk, row, {c: getattr(report, c) for c in _VERSION})
+            versioned.add(where)
         _keep_version(report.pk, row, {c: row[c] for c in _VERSION})
+        if key:
+            version_keys.add((row["day"], key))
         was_abnormal = report.abnormal
-        for c in (*_VALUES, "abnormal", "source", "reported_by_id"):
-            setattr(report, c, row[c])
+        changed = {c: row[c] for c in _AMENDED}
+        for c, value in changed.items():
+            setattr(report, c, value)
         # The report keeps its first idempotency key and received-at time; versions keep theirs.
-        HealthReport.objects.filter(
-            pk=report.pk, resident_id=report.resident_id, day=report.day, slot=report.slot
-        ).update(**{c: row[c] for c in (*_VALUES, "abnormal", "source", "reported_by_id")})
+        HealthReport.objects.filter(pk=report.pk, day=report.day).update(**changed)
         if was_abnormal != row["abnormal"]:
             moves[(row["grid_id"], row["day"], row["slot"])] += 1 if row["abnormal"] else -1
         stored[_slot_key(row)] = {**row, "id": report.pk}
@@ -405,8 +425,6 @@ def _keep_version(report_id: int, row: dict[str, Any], values: dict[str, Any]) -
 
 def _count_beyond_expected(inserted: list[dict[str, Any]]) -> None:
     """A report by someone not counted as living in the grid raises its expected by one."""
-    from django.db.models import F
-
     extra: dict[tuple[Any, ...], int] = defaultdict(int)
     for r in inserted:
         if r.get("_beyond_expected"):
@@ -421,8 +439,6 @@ def _count_beyond_expected(inserted: list[dict[str, Any]]) -> None:
 
 def _count_abnormal_moves(moves: dict[tuple[Any, ...], int]) -> None:
     """An amendment turning a slot's report abnormal (or back) moves its grid's counter."""
-    from django.db.models import F
-
     for (grid, day, slot), delta in sorted(
         moves.items(), key=lambda kv: (kv[0][0], str(kv[0][1]), kv[0][2])
     ):
@@ -623,8 +639,6 @@ def _existing(rows: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str,
     rows = list(rows)
     if not rows:
         return {}
-    from django.db.models import Q
-
     q = Q()
     for r in rows:
         q |= Q(resident_id=r["resident_id"], day=r["day"], slot=r["slot"])
