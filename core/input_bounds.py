@@ -105,30 +105,6 @@ def _clean_query_dict(q: QueryDict) -> QueryDict | None:
     return out
 
 
-def strip_control_characters(request: HttpRequest) -> None:
-    """Take NUL and other invisible control characters out of the query, a form and a JSON
-    body, before anything reads them."""
-    cleaned = _clean_query_dict(request.GET)
-    if cleaned is not None:
-        request.GET = cleaned  # type: ignore[assignment]
-    if request.method not in ("POST", "PUT", "PATCH"):
-        return
-    if request.content_type == "application/x-www-form-urlencoded":
-        cleaned = _clean_query_dict(request.POST)
-        if cleaned is not None:
-            request.POST = cleaned  # type: ignore[assignment]
-    elif (
-        request.content_type == "application/json"
-        and _walkable(request)
-        and _JSON_CONTROL.search(request.body)
-    ):
-        try:
-            data = json.loads(request.body)
-        except ValueError:
-            return
-        request._body = json.dumps(_clean(data), ensure_ascii=False).encode()
-
-
 def _walkable(request: HttpRequest) -> bool:
     try:
         length = int(request.headers.get("Content-Length") or 0)
@@ -137,8 +113,10 @@ def _walkable(request: HttpRequest) -> bool:
     return 0 < length <= JSON_WALK_MAX
 
 
-def request_problems(request: HttpRequest) -> list[dict[str, str]]:
-    """[{field, message, code}] for every query, form or JSON value out of bounds."""
+def bound_inputs(request: HttpRequest) -> list[dict[str, str]]:
+    """Take NUL and other invisible control characters out of the query, a form and a JSON
+    body (before anything reads them), and return [{field, message, code}] for every value
+    out of bounds. A JSON body is parsed once here."""
     found: list[dict[str, str]] = []
 
     def check(name: str, value: object) -> None:
@@ -146,22 +124,31 @@ def request_problems(request: HttpRequest) -> list[dict[str, str]]:
         if message:
             found.append({"field": name, "message": message, "code": "out_of_bounds"})
 
+    cleaned = _clean_query_dict(request.GET)
+    if cleaned is not None:
+        request.GET = cleaned  # type: ignore[assignment]
     for name, values in request.GET.lists():
         for v in values:
             check(name, v)
-    content_type = request.content_type or ""
-    if request.method in ("POST", "PUT", "PATCH"):
-        if content_type == "application/json" and _walkable(request):
-            try:
-                data = json.loads(request.body)
-            except ValueError:
-                return found  # the endpoint says the body is not JSON
-            for name, value in _json_values(data):
-                check(name, value)
-        elif content_type == "application/x-www-form-urlencoded":
-            for name, values in request.POST.lists():
-                for v in values:
-                    check(name, v)
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return found
+    if request.content_type == "application/x-www-form-urlencoded":
+        cleaned = _clean_query_dict(request.POST)
+        if cleaned is not None:
+            request.POST = cleaned  # type: ignore[assignment]
+        for name, values in request.POST.lists():
+            for v in values:
+                check(name, v)
+    elif request.content_type == "application/json" and _walkable(request):
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return found  # the endpoint says the body is not JSON
+        if _JSON_CONTROL.search(request.body):
+            data = _clean(data)
+            request._body = json.dumps(data, ensure_ascii=False).encode()
+        for name, value in _json_values(data):
+            check(name, value)
     return found
 
 
@@ -175,8 +162,7 @@ class InputBoundsMiddleware:
             if api:
                 return JsonResponse({"detail": _("Not found."), "errors": []}, status=404)
             return render(request, "404.html", status=404)
-        strip_control_characters(request)
-        problems = request_problems(request)
+        problems = bound_inputs(request)
         if problems:
             detail = _("Some fields are not valid.")
             if api:
