@@ -29,7 +29,7 @@ class CachedModelBackend(ModelBackend):
         **kwargs: Any,
     ) -> User | None:
         name = normalize_text(username or "")
-        ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        ip = services.request_ip(request)
         if name and services.login_locked(username=name, ip=ip):
             # PermissionDenied stops authenticate() here: no other backend is asked.
             raise PermissionDenied("locked")

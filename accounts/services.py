@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -112,6 +113,19 @@ def login_locked(*, username: str, ip: str) -> bool:
     from django.core.cache import cache
 
     return int(cache.get(_login_key(username, ip), 0)) >= LOGIN_FAILURE_LIMIT
+
+
+def login_locked_for(request: Any, username: str | None) -> bool:
+    """Whether the username sent with this request is locked out from its address (the
+    backend refuses it; forms and the API say so)."""
+    from core.validators import normalize_text
+
+    name = normalize_text(username or "")
+    return bool(name) and login_locked(username=name, ip=request_ip(request))
+
+
+def request_ip(request: Any) -> str:
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
 def login_failed(*, username: str, ip: str) -> None:

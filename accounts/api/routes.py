@@ -6,12 +6,10 @@ from ninja import Router, Schema, Status
 from accounts.services import (
     TOKEN_LIFETIME,
     api_token_issue,
-    login_locked,
-    login_succeeded,
+    login_locked_for,
 )
 from core.api import ErrorOut, actor_of_api
 from core.errors import field_error
-from core.validators import normalize_text
 
 router = Router(tags=["accounts"])
 
@@ -49,10 +47,9 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
     """Exchange a username and password for a bearer token (sent as `Authorization: Bearer …`)."""
     if not payload.username.strip():
         raise field_error("username", _("Username is required."), "required")
-    ip = request.META.get("REMOTE_ADDR", "")
     # The backend counts this attempt and refuses a locked username (accounts.backends).
     user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None and login_locked(username=normalize_text(payload.username), ip=ip):
+    if user is None and login_locked_for(request, payload.username):
         return Status(
             429,
             {
@@ -80,7 +77,6 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
                 ],
             },
         )
-    login_succeeded(username=payload.username, ip=ip)
     raw, _token = api_token_issue(user=user)  # type: ignore[arg-type]
     return Status(200, {"token": raw, "expires_in": int(TOKEN_LIFETIME.total_seconds())})
 
