@@ -202,6 +202,18 @@ class MissingHousehold:
     members: list[MissingMember] = field(default_factory=list)
 
 
+def _missing(actor: Actor, grid: Place, day: datetime.date, slot: str) -> Any:
+    """The grid's residents living here with no report in the slot (the call list)."""
+    reported = HealthReport.objects.filter(grid_id=grid.pk, day=day, slot=slot).values(
+        "resident_id"
+    )
+    return (
+        Resident.objects.for_actor(actor)
+        .filter(grid_id=grid.pk, status=ResidentStatus.PRESENT)
+        .exclude(pk__in=reported)
+    )
+
+
 def not_reported(
     actor: Actor,
     grid: Place,
@@ -217,27 +229,20 @@ def not_reported(
     from health.policies import calls_residents
 
     full = calls_residents(actor, grid.path)
-    reported = HealthReport.objects.filter(grid_id=grid.pk, day=day, slot=slot).values(
-        "resident_id"
-    )
-    rows = (
-        Resident.objects.for_actor(actor)
-        .filter(grid_id=grid.pk, status=ResidentStatus.PRESENT)
-        .filter(**({"building_id": building_id} if building_id else {}))
-        .exclude(pk__in=reported)
-        .order_by(*address_order(), "pk")
-        .values_list(
-            "pk",
-            "person__name",
-            "person__phone",
-            "person__birth_date",
-            "household_id",
-            "building__name",
-            "household__room",
-            "household__phone",
-            "is_elderly_alone",
-            "is_disabled",
-        )
+    missing = _missing(actor, grid, day, slot)
+    if building_id:
+        missing = missing.filter(building_id=building_id)
+    rows = missing.order_by(*address_order(), "pk").values_list(
+        "pk",
+        "person__name",
+        "person__phone",
+        "person__birth_date",
+        "household_id",
+        "building__name",
+        "household__room",
+        "household__phone",
+        "is_elderly_alone",
+        "is_disabled",
     )
     today = day
     households: dict[int, MissingHousehold] = {}
@@ -260,13 +265,8 @@ def not_reported_buildings(
 ) -> list[tuple[int, str, int]]:
     """(building id, name, people not reported) of the grid, in natural order: the call
     list's building filter."""
-    reported = HealthReport.objects.filter(grid_id=grid.pk, day=day, slot=slot).values(
-        "resident_id"
-    )
     rows = (
-        Resident.objects.for_actor(actor)
-        .filter(grid_id=grid.pk, status=ResidentStatus.PRESENT)
-        .exclude(pk__in=reported)
+        _missing(actor, grid, day, slot)
         .values_list("building_id", "building__name", "building__sort_path")
         .annotate(n=Count("pk"))
         .order_by("building__sort_path", "building_id")
