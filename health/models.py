@@ -70,7 +70,28 @@ class Declared(models.TextChoices):
     CLOSE_CONTACT = "close_contact", _("Close contact")
 
 
-class HealthReport(InGrid):
+class ReportValues(models.Model):
+    """What a health report says: the report row (its latest version) and each kept version."""
+
+    presence = models.CharField(
+        _("presence"), max_length=12, choices=Presence.choices, default=Presence.PRESENT
+    )
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    symptoms = models.PositiveSmallIntegerField(_("symptoms"), default=0)
+    contact = models.BooleanField(_("contact with a confirmed or suspected case"), default=False)
+    declared = models.CharField(
+        _("declared category"), max_length=16, choices=Declared.choices, blank=True, default=""
+    )
+    abnormal = models.BooleanField(_("abnormal"), default=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+
+    class Meta:
+        abstract = True
+
+
+class HealthReport(InGrid, ReportValues):
     """One resident's health in one slot of one day. Unique per (resident, day, slot)."""
 
     # The hot table: place columns carry no per-column index or constraint (services write them
@@ -109,19 +130,6 @@ class HealthReport(InGrid):
     )
     day = models.DateField(_("day"))
     slot = models.CharField(_("slot"), max_length=2, choices=Slot.choices)
-    presence = models.CharField(
-        _("presence"), max_length=12, choices=Presence.choices, default=Presence.PRESENT
-    )
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
-    symptoms = models.PositiveSmallIntegerField(_("symptoms"), default=0)
-    contact = models.BooleanField(_("contact with a confirmed or suspected case"), default=False)
-    declared = models.CharField(
-        _("declared category"), max_length=16, choices=Declared.choices, blank=True, default=""
-    )
-    abnormal = models.BooleanField(_("abnormal"), default=False)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -158,7 +166,7 @@ class HealthReport(InGrid):
         return f"{self.day} {self.slot} #{self.resident_id}"
 
 
-class HealthReportRevision(models.Model):
+class HealthReportRevision(ReportValues):
     """One version of a slot's report, kept when a later, different report amends it (a fever
     found after the morning's 36.8 °C). The report row holds the latest values; its versions,
     first to last, are here once it has been amended, with who sent each and when."""
@@ -170,17 +178,6 @@ class HealthReportRevision(models.Model):
     )
     day = models.DateField(_("day"))
     slot = models.CharField(_("slot"), max_length=2, choices=Slot.choices)
-    presence = models.CharField(_("presence"), max_length=12, choices=Presence.choices)
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
-    symptoms = models.PositiveSmallIntegerField(_("symptoms"), default=0)
-    contact = models.BooleanField(_("contact with a confirmed or suspected case"), default=False)
-    declared = models.CharField(
-        _("declared category"), max_length=16, choices=Declared.choices, blank=True, default=""
-    )
-    abnormal = models.BooleanField(_("abnormal"), default=False)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('report_id', models.BigIntegerField()),
                 ('day', models.DateField(verbose_name='day')),
                 ('slot', models.CharField(choices=[('am', 'Morning'), ('pm', 'Afternoon')], max_length=2, verbose_name='slot')),
-                ('presence', models.CharField(choices=[('present', 'Present'), ('away', 'Away'), ('refused', 'Refused'), ('nobody_home', 'Nobody home')], max_length=12, verbose_name='presence')),
+                ('presence', models.CharField(choices=[('present', 'Present'), ('away', 'Away'), ('refused', 'Refused'), ('nobody_home', 'Nobody home')], default='present', max_length=12, verbose_name='presence')),
                 ('temperature', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, verbose_name='temperature (°C)')),
                 ('symptoms', models.PositiveSmallIntegerField(default=0, verbose_name='symptoms')),
                 ('contact', models.BooleanField(default=False, verbose_name='contact with a confirmed or suspected case')),
