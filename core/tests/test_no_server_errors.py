@@ -6,6 +6,7 @@ Hypothesis draws the values; each example walks every operation once per caller.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -58,7 +59,7 @@ VALUES = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(max_size=20),
-    st.dates(min_value=__import__("datetime").date(1, 1, 1)).map(str),
+    st.dates(min_value=datetime.date(1, 1, 1)).map(str),
 )
 ROLES = (None, "resident", "grid_worker", "city_admin")
 # Examples per run in CI; LINLI_FUZZ_EXAMPLES=300 for a longer hunt on a developer's machine.
