@@ -4,7 +4,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 
-from core.testing import SUMMARY_DIR, TinyCity, build_tiny_city, summary_line
+from testkit import SUMMARY_DIR, TinyCity, build_tiny_city, summary_line
 
 
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
@@ -44,7 +44,7 @@ def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    """The lines tests left for the log (core.testing.summary_line), from every worker, once."""
+    """The lines tests left for the log (testkit.summary_line), from every worker, once."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     seen: list[str] = []

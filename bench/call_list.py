@@ -50,11 +50,11 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from core.testing import ROOT as SETUP
-        from core.testing import build_tiny_city
         from people.models import Person, Resident
         from places.models import Household, PlaceKind
         from places.services import ancestor_columns, place_create
+        from testkit import ROOT as SETUP
+        from testkit import build_tiny_city
 
         tc = build_tiny_city()
         grid = tc.inside.grid

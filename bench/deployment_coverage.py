@@ -7,7 +7,7 @@ the same run.
         [--communities 1100] [--drop]
 
 The database named by DATABASE_URL is DROPPED and created again (unless --reuse), migrated, and
-given the tiny city of the tests (core.testing.build_tiny_city: an account per role) plus
+given the tiny city of the tests (testkit.build_tiny_city: an account per role) plus
 --communities communities in 11 new streets of the first district (place services), --units
 units (organs, enterprises, institutions) each with a party committee and --members members
 (bulk_create): 92% marked "should deploy", 4% exempt (unwell, pregnant, essential post, other),
@@ -58,9 +58,9 @@ BATCH = 2000
 
 
 def _communities(tc: Any, n: int) -> list[Any]:
-    from core.testing import ROOT
     from places.models import PlaceKind
     from places.services import place_create
+    from testkit import ROOT
 
     streets = [
         place_create(
@@ -77,9 +77,9 @@ def _communities(tc: Any, n: int) -> list[Any]:
 
 
 def _units(tc: Any, n: int) -> list[tuple[Any, Any]]:
-    from core.testing import ROOT
     from party import services as party_services
     from party.models import PartyOrgKind, Unit
+    from testkit import ROOT
 
     out = []
     for i in range(n):
@@ -105,9 +105,9 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import User
-    from core.testing import build_tiny_city
     from party.models import Deployment, PartyMember
     from people.models import Person
+    from testkit import build_tiny_city
 
     rng = random.Random(args.seed)
     now = timezone.now()

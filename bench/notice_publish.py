@@ -90,12 +90,12 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
 
     from accounts.models import User
     from accounts.selectors import actor_for_user
-    from core.testing import ROOT, build_tiny_city
     from notices.models import NoticeKind, NoticeRead, NoticeRelay, NoticeTarget
     from notices.publishing import notice_publish
     from people.models import Person, Resident
     from places.models import PlaceKind
     from places.services import ancestor_columns, household_create, place_create
+    from testkit import ROOT, build_tiny_city
 
     tc = build_tiny_city()
     t = time.perf_counter()

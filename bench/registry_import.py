@@ -158,7 +158,7 @@ def main() -> None:
     try:
         from accounts.models import User
         from accounts.selectors import actor_for_user
-        from core.demo.city import build_demo_city
+        from demo.city import build_demo_city
         from people import flows
         from people.models import RegistryChange, Resident
         from places.models import Place, PlaceKind

@@ -5,7 +5,7 @@ the figures, each next to a bare Django view measured in the same run.
         .venv/bin/python bench/requests_open311.py [--requests 20000] [--others 20000] [--drop]
 
 The database named by DATABASE_URL is DROPPED and created again (unless --reuse), migrated, and
-given the tiny city of the tests (core.testing.build_tiny_city: four chains in three streets of
+given the tiny city of the tests (testkit.build_tiny_city: four chains in three streets of
 two districts, an account per role) plus --requests requests in the community of the community
 admin account (its two households) and --others in the other street and district, filed over
 the last 60 days (bulk_create) in a realistic mix: 25% new, 10% accepted, 10% dispatched, 10%
@@ -111,8 +111,8 @@ def _requests_for(
 def generate(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
-    from core.testing import build_tiny_city
     from service_requests.models import ServiceRequest
+    from testkit import build_tiny_city
 
     tc = build_tiny_city()
     rng = random.Random(args.seed)

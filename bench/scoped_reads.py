@@ -53,7 +53,7 @@ def main() -> None:
     try:
         from accounts.models import User
         from accounts.services import api_token_issue
-        from core.demo.city import build_demo_city
+        from demo.city import build_demo_city
         from places.models import Place
 
         t0 = time.perf_counter()

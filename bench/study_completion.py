@@ -88,13 +88,13 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from core.testing import ROOT, build_tiny_city
     from party import services as party_services
     from party.models import PartyMember, PartyOrgKind, StudyRecord
     from party.study_seed import programme_from_seed
     from people.models import Person
     from places.models import PlaceKind
     from places.services import place_create
+    from testkit import ROOT, build_tiny_city
 
     rng = random.Random(args.seed)
     now = timezone.now()

@@ -89,7 +89,7 @@ def browser(chromium_executable: Path) -> Iterator[Any]:
 @pytest.fixture
 def demo_city(transactional_db: None) -> Any:
     """A small demo city with every demo account, inside the test database."""
-    from core.demo.city import build_demo_city
+    from demo.city import build_demo_city
 
     return build_demo_city(scale=DEMO_SCALE, seed=DEMO_SEED)
 

@@ -15,9 +15,9 @@ from accounts.models import Grant, User
 from care.models import CareAssignment, CareContact
 from care.tests.helpers import household_with
 from core.roles import Role
-from core.testing import PASSWORD, build_tiny_city
 from e2e.test_foundation import login, url_path
 from service_requests.models import ServiceRequest, Source
+from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
 PHONE_390 = {"width": 390, "height": 844}

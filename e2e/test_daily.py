@@ -25,10 +25,10 @@ pytestmark = pytest.mark.browser
 def _file_requests(community: Place) -> None:
     """Requests of the community's residents: one filed yesterday and never answered, one filed
     just now, one done today, one escalated to the street today (still the community's)."""
-    from core.testing import ROOT
     from people.models import Resident
     from service_requests.filing import request_file
     from service_requests.models import ServiceRequest
+    from testkit import ROOT
 
     now = timezone.now()
     start, _end = day_bounds(timezone.localdate())

@@ -19,7 +19,6 @@ from playwright.sync_api import expect
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
-from core.testing import PASSWORD, build_tiny_city, synthetic_id_number
 from duty import posts, roster
 from duty.models import PostKind, PostMember, ShiftAssignment
 from e2e.conftest import DESK, PHONE
@@ -27,6 +26,7 @@ from e2e.test_foundation import login, url_path
 from party.deployments import checkin_link_create
 from party.models import Deployment, DeploymentStatus, PartyMember
 from people.models import Person
+from testkit import PASSWORD, build_tiny_city, synthetic_id_number
 
 pytestmark = pytest.mark.browser
 

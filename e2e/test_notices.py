@@ -11,12 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.selectors import actor_for_user
-from core.testing import PASSWORD, build_tiny_city
 from e2e.conftest import DESK
 from e2e.test_foundation import login, url_path
 from notices.models import NoticeKind, NoticeRead
 from notices.publishing import notice_publish
 from notices.relays import notice_relay_save
+from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
 PHONE_390 = {"width": 390, "height": 844}

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, build_tiny_city
 from e2e.conftest import PHONE
 from e2e.test_foundation import login
 from notices.models import Notice, OpinionIncident
+from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
 

@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import ROOT
 from e2e.conftest import PHONE
 from e2e.test_foundation import granted_place, login
 from health.models import HealthReport, ScreeningVisit
 from people.models import Person, Relation, Resident
 from places import services as place_services
 from places.models import Place, PlaceKind
+from testkit import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accounts.models import Grant, User
-from core.demo import DEMO_USERNAMES
+from demo.city import DEMO_USERNAMES
 from e2e.conftest import DESK, PHONE, LayoutWatch
 from e2e.test_foundation import login
 from health.models import CoverageCount

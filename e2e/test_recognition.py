@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, build_tiny_city
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import login
 from notices.models import NoticeKind
 from party.models import Commendation, Nomination, NominationStatus
 from party.tests.test_frontline import make_frontline_person
+from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,6 @@ from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, TinyCity, build_tiny_city
 from e2e.conftest import DESK
 from e2e.test_foundation import login, ui, url_path
 from service_requests.escalation import escalations_due_run
@@ -26,6 +25,7 @@ from service_requests.models import (
     ServiceRequest,
     Vehicle,
 )
+from testkit import PASSWORD, TinyCity, build_tiny_city
 
 pytestmark = pytest.mark.browser
 

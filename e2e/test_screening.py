@@ -12,13 +12,13 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.selectors import actor_for_user
-from core.testing import ROOT
 from e2e.conftest import PHONE
 from e2e.test_foundation import granted_place, login, url_path
 from health.models import HealthReport, ScreeningVisit
 from people.models import Person, Relation, Resident
 from places import services as place_services
 from places.models import Place, PlaceKind
+from testkit import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, build_tiny_city
 from e2e.test_foundation import login
 from party.models import StudyRecord
 from party.tests.test_study_helpers import build_study_world
+from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, build_tiny_city
 from e2e.conftest import PHONE
 from e2e.test_foundation import login
 from notices.models import Inspection, Rectification
+from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.selectors import actor_for_user
-from core.testing import PASSWORD, TinyCity, build_tiny_city
 from e2e.conftest import PHONE
 from e2e.test_foundation import login, ui, url_path
 from health.models import HealthFlag
+from testkit import PASSWORD, TinyCity, build_tiny_city
 from triage.cases import case_open_from_flag
 from triage.models import Category, Disposition, FollowUp, FollowUpStatus, TriageCase
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import ROOT
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import granted_place, login, url_path
 from people.models import Resident, ResidentStatus
+from testkit import ROOT
 from triage.cases import case_open
 from triage.decisions import case_assess, case_disposition_set
 from triage.models import Category, Disposition, Origin, Site, TriageCase

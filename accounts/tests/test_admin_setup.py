@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Grant, User
-from core.testing import TinyCity
 from places.models import Place
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

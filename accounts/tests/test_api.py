@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from core.testing import PASSWORD, TinyCity
+from testkit import PASSWORD, TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from core.roles import Role
-from core.testing import PASSWORD, TinyCity
+from testkit import PASSWORD, TinyCity
 
 pytestmark = pytest.mark.django_db
 

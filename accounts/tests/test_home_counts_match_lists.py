@@ -12,7 +12,7 @@ from django.test import Client
 
 from accounts.selectors import actor_for_user, home_scopes
 from care.tests.helpers import assign, household_with
-from core.testing import TinyCity
+from testkit import TinyCity
 
 # Rows of each list a home count may open, by the list's path.
 ROWS = {

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.selectors import actor_for_user
-from core.testing import TinyCity
 from health.reporting import ReportInput, health_reports_submit
+from testkit import TinyCity
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 in Beijing
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 
 from accounts.selectors import actor_for_user
-from core.testing import PASSWORD, TinyCity
 from notices.models import IncidentStatus, NoticeKind, OpinionIncident
 from notices.publishing import notice_publish
+from testkit import PASSWORD, TinyCity
 
 pytestmark = pytest.mark.django_db
 

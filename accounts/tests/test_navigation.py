@@ -12,8 +12,8 @@ from accounts.models import User
 from accounts.navigation import DESTINATIONS, destinations
 from accounts.selectors import actor_for_user
 from core.actor import Actor, ScopeGrant
-from core.demo import DEMO_USERNAMES, build_demo_city
 from core.roles import Role
+from demo.city import DEMO_USERNAMES, build_demo_city
 
 
 def _links(html: str, testid: str) -> list[tuple[str, str]]:

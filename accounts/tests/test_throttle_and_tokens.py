@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from accounts.services import LOGIN_FAILURE_LIMIT, api_token_issue
 from accounts.tasks import purge_expired_api_tokens
-from core.testing import PASSWORD, TinyCity
+from testkit import PASSWORD, TinyCity
 
 pytestmark = pytest.mark.django_db
 

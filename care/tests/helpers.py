@@ -7,10 +7,10 @@ import itertools
 from care.assignments import care_assign
 from care.models import CareAssignment
 from core.actor import Actor
-from core.testing import ROOT, TinyCity, synthetic_id_number
 from people.services import PersonData, resident_register
 from places import services as place_services
 from places.models import Household, Place
+from testkit import ROOT, TinyCity, synthetic_id_number
 
 _rooms = itertools.count(1)
 

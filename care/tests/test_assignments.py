@@ -14,7 +14,7 @@ from care.tasks import care_orphans_release
 from care.tests.helpers import actor_of, admin, assign, household_with
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import TinyCity
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from care.assignments import care_assign
 from care.models import CareAssignment
 from care.tests.helpers import household_with
 from core.roles import Role
-from core.testing import build_tiny_city, in_threads
+from testkit import build_tiny_city, in_threads
 
 
 @pytest.mark.postgres_only

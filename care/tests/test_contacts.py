@@ -18,8 +18,8 @@ from care.selectors import my_assignments, vulnerable_households
 from care.tasks import care_alarms_raise
 from care.tests.helpers import actor_of, admin, assign, household_with
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from service_requests.models import ServiceRequest, Source
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

@@ -11,8 +11,8 @@ from django.test import Client
 
 from care.models import CareAssignment, CareContact, ContactKind, EndReason
 from care.tests.helpers import assign, household_with
-from core.testing import TinyCity
 from service_requests.models import ServiceRequest, Source
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,6 @@ from care.models import CareAssignment
 from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
-from core.testing import TinyCity, summary_line
 from duty.models import (
     Activity,
     Patrol,
@@ -72,9 +71,10 @@ from people.models import Person, RegistryImport, Resident
 from places.models import Household, Place
 from service_requests.models import Dispatch, ServiceRequest, Vehicle
 from supplies.models import Stock, SupplyItem
+from testkit import TinyCity, summary_line
 from triage.models import BuildingDisclosure, FollowUp, Site, TriageCase
 
-# Markers carried by the names of objects outside the first chain (see core.testing).
+# Markers carried by the names of objects outside the first chain (see testkit).
 ALL_MARKERS = {"【SIB】", "【OST】", "【ODI】", "【UNA】", "【OUN】"}
 
 # What each role may see, written from mission.md ("access is scoped to the subtree of the user's

@@ -9,8 +9,8 @@ from django.test import Client
 from core.actor import Actor
 from core.audit import audit_record
 from core.models import AuditEvent, AuditTrailIsAppendOnly
-from core.testing import TinyCity
 from people.search import person_search_fields
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from huey.contrib.djhuey import HUEY
 from accounts.models import ApiToken
 from accounts.services import api_token_issue
 from accounts.tasks import purge_expired_api_tokens
-from core.testing import TinyCity
+from testkit import TinyCity
 
 # The consumer closes its database connection after a job, as in production: no wrapping
 # test transaction may hold it.

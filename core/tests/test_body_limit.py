@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
+from testkit import TinyCity
 
 
 class Unreadable(io.RawIOBase):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
+from testkit import TinyCity
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 
 from accounts.selectors import actor_for_user
 from core.spreadsheets import is_risky_text, new_workbook, workbook_bytes
-from core.testing import TinyCity
 from health import daily
 from health.daily_export import daily_report_export
 from health.models import SweepCampaign
 from people import flows, importing
 from people.models import Resident
 from places.models import Place
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

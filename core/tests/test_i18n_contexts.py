@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from accounts.selectors import actor_for_user
-from core.testing import TinyCity
 from health.models import DailyReport
 from service_requests.filing import request_file
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

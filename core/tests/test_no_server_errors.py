@@ -19,8 +19,8 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.testing import TinyCity
 from health.models import HealthReport
+from testkit import TinyCity
 
 NOON = "2026-11-24T04:00:00+00:00"  # 12:00 in Beijing
 

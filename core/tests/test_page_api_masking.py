@@ -31,10 +31,10 @@ from config.api import api
 from core.masking import mask_id_number, mask_phone
 from core.models import AuditEvent
 from core.roles import REVEAL_ROLES, Role
-from core.testing import TinyCity
 from party.models import Deployment
 from places.models import Household
 from service_requests.models import ServiceRequest
+from testkit import TinyCity
 from triage.models import TriageCase
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity
 from party.models import PartyMember, PartyOrg, Unit
 from people.models import Person, Resident
 from places.models import Household, Place
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

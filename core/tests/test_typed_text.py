@@ -14,7 +14,6 @@ from django.test import Client
 from accounts.selectors import actor_for_user
 from care.contacts import care_contact_log
 from care.models import CareAssignment, ContactKind, HealthState
-from core.testing import ROOT, TinyCity, synthetic_id_number
 from core.validators import validate_id_number, validate_phone
 from health.flags import health_flag_dismiss
 from health.models import HealthFlag
@@ -26,6 +25,7 @@ from service_requests.filing import request_file
 from service_requests.handling import request_accept
 from supplies.models import Stock
 from supplies.stock import stock_receive
+from testkit import ROOT, TinyCity, synthetic_id_number
 
 pytestmark = pytest.mark.django_db
 

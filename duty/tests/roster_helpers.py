@@ -11,11 +11,11 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.roles import Role
-from core.testing import TinyCity
 from duty import posts, roster
 from duty.models import Post, PostKind, Shift
 from health.models import WorkerHealth
 from places.models import Place
+from testkit import TinyCity
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 

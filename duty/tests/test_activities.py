@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity
 from duty.activities import activity_participant_set_hours, activity_record
 from duty.models import Activity, ActivityKind, ActivityParticipant
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC)  # 20:00 in Shanghai

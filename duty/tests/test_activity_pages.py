@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
 from duty.models import Activity, ActivityParticipant
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from core.testing import TinyCity
 from duty import roster
 from duty.models import Patrol, PatrolFinding, ShiftAssignment, WorkerNeed
 from duty.tests.roster_helpers import admin, health, new_post, new_shift
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

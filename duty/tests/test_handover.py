@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.testing import ROOT, TinyCity
 from duty.handover import duties_hand_over
 from duty.models import Post, PostMember, Shift, ShiftAssignment, Zone, ZoneMember
+from testkit import ROOT, TinyCity
 
 
 def _future_assignment(tc: TinyCity, post: Post, user_id: int, hours: int) -> ShiftAssignment:

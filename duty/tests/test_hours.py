@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone, translation
 
 from accounts.selectors import actor_for_user
-from core.testing import TinyCity
 from duty.hours import hours_label, hours_rows, hours_totals, person_hours
 from duty.models import Activity, ActivityParticipant, Shift, ShiftAssignment
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

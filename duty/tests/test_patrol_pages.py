@@ -8,9 +8,9 @@ import re
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
 from duty.models import FindingKind, Patrol, PatrolFinding, PatrolRoute
 from service_requests.models import RequestCategory, ServiceRequest
+from testkit import TinyCity
 from triage.models import TriageCase
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.utils import translation
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity
 from duty.models import FindingKind, Patrol, PatrolFinding, PatrolRoute
 from duty.patrols import finding_record, patrol_end, patrol_start, route_close, route_save
 from service_requests.models import RequestCategory, ServiceRequest
+from testkit import TinyCity
 from triage.models import TriageCase
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
 from duty.models import Post, PostMember, Zone
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

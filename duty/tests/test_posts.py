@@ -13,12 +13,12 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import TinyCity
 from duty import posts
 from duty.models import Post, PostKind, PostMember, Shift, ShiftAssignment, Zone, ZonePlace
 from duty.roster import shift_assign
 from duty.tests.roster_helpers import actor, admin, new_post, new_shift
 from duty.workers import community_worker_ids, community_worker_options
+from testkit import TinyCity
 
 
 def _fields(e: pytest.ExceptionInfo[ValidationError]) -> set[str]:

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.errors import NotAllowed, field_errors
-from core.testing import TinyCity
 from duty import roster
 from duty.models import Shift, ShiftAssignment
 from duty.tests.roster_helpers import actor, admin, health, local_at, new_post, new_shift
+from testkit import TinyCity
 
 DAY = dt.date(2026, 12, 3)
 MORNING = local_at(DAY, 7)  # 07:00 in Beijing

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.testing import build_tiny_city, in_threads
 from duty.models import ShiftAssignment
 from duty.roster import shift_assign
 from duty.tests.roster_helpers import admin, new_post, new_shift, second_admin
+from testkit import build_tiny_city, in_threads
 
 
 @pytest.mark.postgres_only

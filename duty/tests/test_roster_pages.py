@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from core.testing import TinyCity
 from duty import roster
 from duty.models import Post, Shift, ShiftAssignment
 from duty.roster_selectors import duty_counts
 from duty.tests.roster_helpers import actor, admin, health, new_post
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity
 from duty.models import NeedKind, NeedStatus, WorkerNeed
 from duty.wellbeing import need_answer, need_close, need_file
 from duty.wellbeing_selectors import my_needs, street_queue, wellbeing_board
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
 from duty.models import NeedStatus, WorkerNeed
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

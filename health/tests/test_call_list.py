@@ -11,10 +11,10 @@ import time_machine
 from django.test import Client
 
 from core.models import AuditEvent
-from core.testing import ROOT, TinyCity
 from people.models import Person, Resident
 from places.models import Household, Place, PlaceKind
 from places.services import ancestor_columns, place_create
+from testkit import ROOT, TinyCity
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)
 

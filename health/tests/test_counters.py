@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity, build_tiny_city, in_threads, synthetic_id_number
 from health.counters import coverage_recount, coverage_recount_rows
 from health.models import CoverageCount, HealthFlag, HealthReport
 from health.reporting import ReportInput, health_reports_submit
 from people.models import Person, Resident
 from places.services import ancestor_columns
+from testkit import TinyCity, build_tiny_city, in_threads, synthetic_id_number
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 in Beijing
 DAY = datetime.date(2026, 11, 24)

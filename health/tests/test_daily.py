@@ -23,7 +23,6 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import TinyCity
 from health import daily
 from health.daily_selectors import (
     DEFAULT_DEADLINE,
@@ -45,6 +44,7 @@ from health.models import DailyReport, HealthFlag, ReportDeadline
 from health.reporting import health_reports_submit, report_input
 from health.workers import worker_health_report
 from places.models import Place
+from testkit import TinyCity
 
 # Tuesday 24 November 2026 in Beijing (UTC+8).
 DAY = datetime.date(2026, 11, 24)
@@ -245,9 +245,9 @@ BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def _file(resident: Any, at: datetime.datetime, **columns: Any) -> Any:
-    from core.testing import ROOT
     from service_requests.filing import request_file
     from service_requests.models import ServiceRequest
+    from testkit import ROOT
 
     request = request_file(actor=ROOT, resident=resident, category="food", details="米和油", now=at)
     if columns:
@@ -551,8 +551,8 @@ def test_rollups_equal_the_sums_of_submitted_reports(city: TinyCity) -> None:
         _admin_of(city.other_district.community, "odi_community_admin"),
     ]
     # One more community in district A's first street, which never submits.
-    from core.testing import ROOT
     from places import services as place_services
+    from testkit import ROOT
 
     second = place_services.place_create(
         actor=ROOT, kind="community", name="乙社区", parent=city.inside.street
@@ -611,8 +611,8 @@ def test_overview_day_parameter(city: TinyCity) -> None:
 def test_overview_query_count_does_not_grow_with_communities(
     city: TinyCity, django_assert_max_num_queries: Any
 ) -> None:
-    from core.testing import ROOT
     from places import services as place_services
+    from testkit import ROOT
 
     for i in range(30):
         place_services.place_create(

@@ -13,7 +13,6 @@ import time_machine
 from django.db.models import Sum
 
 from accounts.selectors import actor_for_user
-from core.testing import ROOT, TinyCity, synthetic_id_number
 from health.expected import expected_by_grid_slot
 from health.models import CoverageCount
 from health.reporting import ReportInput, health_reports_submit
@@ -22,6 +21,7 @@ from people import flows
 from people.models import Relation, ResidentStatus
 from people.services import PersonData, resident_move, resident_register, resident_set_status
 from people.tests.import_helpers import admin, new_id, row, xlsx
+from testkit import ROOT, TinyCity, synthetic_id_number
 
 NOON = datetime.datetime(2026, 11, 24, 3, 0, tzinfo=datetime.UTC)  # 11:00 in Beijing
 DAY = datetime.date(2026, 11, 24)

@@ -10,8 +10,8 @@ import time_machine
 from django.test import Client
 
 from core.models import AuditEvent
-from core.testing import TinyCity
 from health.models import FlagStatus, HealthFlag, HealthReport
+from testkit import TinyCity
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 in Beijing
 

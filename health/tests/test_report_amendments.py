@@ -18,10 +18,10 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.selectors import actor_for_user
-from core.testing import TinyCity, build_tiny_city, in_threads
 from health.counters import coverage_recount_rows
 from health.models import CoverageCount, HealthFlag, HealthReport, HealthReportRevision
 from health.reporting import ReportInput, health_reports_submit
+from testkit import TinyCity, build_tiny_city, in_threads
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 in Beijing
 LATER = datetime.datetime(2026, 11, 24, 3, 30, tzinfo=datetime.UTC)  # 11:30, still morning

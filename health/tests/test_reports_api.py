@@ -12,7 +12,6 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from core.testing import TinyCity
 from health.models import (
     CoverageCount,
     FlagStatus,
@@ -20,6 +19,7 @@ from health.models import (
     HealthReport,
     HealthReportRevision,
 )
+from testkit import TinyCity
 
 # 09:00 in Beijing on a Tuesday: the morning slot is open.
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)

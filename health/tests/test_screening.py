@@ -16,7 +16,6 @@ from django.test import Client
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
-from core.testing import TinyCity, build_tiny_city
 from health.models import (
     CoverageCount,
     HealthFlag,
@@ -31,6 +30,7 @@ from health.screening import MemberFinding, floor_of, screening_visit_record
 from health.screening_selectors import building_walk
 from people.models import Person, Relation, Resident, ResidentStatus
 from places import services as place_services
+from testkit import TinyCity, build_tiny_city
 
 # 09:00 in Beijing: the morning slot is open.
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)
@@ -294,7 +294,7 @@ def test_floor_walk_groups_households_by_floor(city: TinyCity) -> None:
 
 
 def _root() -> Any:
-    from core.testing import ROOT
+    from testkit import ROOT
 
     return ROOT
 

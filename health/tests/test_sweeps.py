@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
-from core.testing import TinyCity, build_tiny_city
 from health.models import SweepCampaign
 from health.screening import MemberFinding, screening_visit_record
 from health.sweep_selectors import not_reached, reason_of, sweep_progress
 from health.sweeps import sweep_close, sweep_open, sweeps_close_due
+from testkit import TinyCity, build_tiny_city
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)
 DAY = datetime.date(2026, 11, 24)

@@ -14,10 +14,10 @@ from django.test import Client
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
-from core.testing import TinyCity
 from health.models import WorkerHealth
 from health.worker_selectors import worker_fit_for_duty
 from health.workers import worker_health_report
+from testkit import TinyCity
 
 NINE = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 Beijing
 DAY = datetime.date(2026, 11, 24)

@@ -11,11 +11,11 @@ from django.test import Client
 
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from notices.guide import guide_item_save
 from notices.guide_seed import ITEMS, guide_seed
 from notices.guide_selectors import guide_items
 from notices.models import GuideItem, GuideTopic
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

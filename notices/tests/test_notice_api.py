@@ -8,8 +8,8 @@ import json
 import pytest
 from django.test import Client
 
-from core.testing import TinyCity
 from notices.models import Notice, NoticeRead, NoticeRelay, NoticeTarget
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

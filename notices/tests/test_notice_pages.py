@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from core.testing import TinyCity
 from notices.models import Notice, NoticeRead, NoticeRelay
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from notices import notice_selectors as selectors
 from notices.models import Notice, NoticeKind, NoticeRead, NoticeRelay
 from notices.publishing import notice_publish
 from notices.reads import notice_read
 from notices.relays import notice_relay_save
 from people.models import Resident, ResidentStatus
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from django.utils import translation
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from notices import opinion, opinion_selectors
 from notices.models import IncidentAction, Notice, NoticeKind, OpinionIncident
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
-from core.testing import ROOT, TinyCity
 from notices import notice_selectors as selectors
 from notices.models import Notice, NoticeKind, NoticeRead, NoticeTarget
 from notices.publishing import notice_publish, notice_withdraw
 from people.models import Person, Resident
 from places import services as place_services
 from places.models import PlaceKind
+from testkit import ROOT, TinyCity
 from triage.disclosure import DEFAULT_THRESHOLD, building_case_count, disclosure_threshold
 from triage.models import Category
 from triage.tests.test_cases import triaged

@@ -18,9 +18,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from notices import supervision, supervision_selectors
 from notices.models import Inspection, Rectification, RectificationUpdate
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

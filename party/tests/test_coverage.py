@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import ROOT, TinyCity
 from party import coverage, rules
 from party import services as party_services
 from party.models import (
@@ -29,6 +28,7 @@ from party.models import (
 from people.models import Person, Resident, ResidentStatus
 from places import services as place_services
 from places.models import PlaceKind
+from testkit import ROOT, TinyCity
 
 pytestmark = pytest.mark.django_db
 _n = itertools.count(1)

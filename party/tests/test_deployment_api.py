@@ -15,9 +15,9 @@ from django.test import Client
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
-from core.testing import TinyCity
 from party.deployments import checkin_link_create, deployment_check_in
 from party.models import CheckInLink, DeployCall, Deployment, DeploymentStatus
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Grant, User
 from core.roles import Role
-from core.testing import TinyCity, synthetic_id_number
 from party.models import CheckInLink, Deployment, DeploymentStatus
+from testkit import TinyCity, synthetic_id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from care.tests.helpers import assign, household_with
 from core.actor import Actor
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import PASSWORD, TinyCity, build_tiny_city, in_threads, synthetic_id_number
 from party import deployment_selectors as sel
 from party.deployments import (
     cadre_register,
@@ -35,6 +34,7 @@ from party.deployments import (
 from party.models import CheckInLink, DeployCall, Deployment, DeploymentStatus, ExemptReason
 from people.models import Person
 from places.models import Place
+from testkit import PASSWORD, TinyCity, build_tiny_city, in_threads, synthetic_id_number
 
 pytestmark = pytest.mark.django_db
 

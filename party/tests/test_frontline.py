@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from care.models import CareAssignment, CareContact, ContactKind
-from core.testing import PASSWORD, TinyCity
 from duty.models import Activity, ActivityParticipant, Shift, ShiftAssignment
 from party.frontline import frontline_record
 from party.models import Deployment, DeploymentStatus
@@ -28,6 +27,7 @@ from service_requests.models import (
     RequestStatus,
     ServiceRequest,
 )
+from testkit import PASSWORD, TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
-from core.testing import TinyCity, synthetic_id_number
 from notices.models import Notice, NoticeKind, NoticeTarget
 from party import recognition as services
 from party import recognition_selectors as sel
@@ -33,6 +32,7 @@ from party.models import (
     PartyMember,
 )
 from people.models import Person
+from testkit import TinyCity, synthetic_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

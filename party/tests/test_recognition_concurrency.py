@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
-from core.testing import build_tiny_city, in_threads
 from party import recognition
 from party.models import Nomination
+from testkit import build_tiny_city, in_threads
 
 
 @pytest.mark.postgres_only

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from core.testing import TinyCity
 from party.models import StudyProgramme, StudyRecord
 from party.study_selectors import recount
 from party.tests.test_study_helpers import StudyWorld, build_study_world, study_all
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

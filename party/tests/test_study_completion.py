@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.selectors import actor_for_user
-from core.testing import TinyCity
 from party.study_selectors import completion, not_started, own_progress, recount
 from party.tests.test_study_helpers import StudyWorld, build_study_world, study_all
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

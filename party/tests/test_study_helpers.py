@@ -13,12 +13,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import PASSWORD, TinyCity, synthetic_id_number
 from party import study
 from party.models import PartyMember, PartyOrg, PartyOrgKind, StudyProgramme
 from party.services import party_org_create
 from party.study_seed import programme_from_seed
 from people.models import Person
+from testkit import PASSWORD, TinyCity, synthetic_id_number
 
 ROOT = Actor(user_id=0, username="setup", is_superuser=True)
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.once import once_token
-from core.testing import TinyCity
 from party.models import DiscussionPost, StudyProgramme, StudyRecord, StudyReminder
 from party.tests.test_study_helpers import StudyWorld, build_study_world, study_all
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

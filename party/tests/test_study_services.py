@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from party import study
 from party.models import DiscussionPost, StudyMaterial, StudyProgramme, StudyRecord, StudyReminder
 from party.study_seed import programme_from_seed, read_seed
 from party.tests.test_study_helpers import StudyWorld, build_study_world, study_all
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity
 from core.validators import id_check_digit
 from people.models import Person, Resident
+from testkit import TinyCity
 
 HEADER = [
     "楼栋",

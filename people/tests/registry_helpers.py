@@ -10,11 +10,11 @@ from django.test import Client
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import ROOT, TinyCity
 from core.validators import id_check_digit
 from people import services
 from people.models import Relation, Resident
 from places.models import Household
+from testkit import ROOT, TinyCity
 
 _seq = itertools.count(500)
 

@@ -13,10 +13,10 @@ from django.test import Client
 from accounts.models import User
 from core.forms import kept_phone_field
 from core.models import AuditEvent
-from core.testing import TinyCity
 from people.models import Person
 from people.tests.registry_helpers import client_for, id_number, register
 from places.models import Household
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,6 @@ from openpyxl import Workbook, load_workbook
 
 from core.errors import NotAllowed, field_errors
 from core.models import AuditEvent
-from core.testing import TinyCity
 from core.validators import id_number_sex
 from people import flows, importing
 from people.models import (
@@ -42,6 +41,7 @@ from people.tests.import_helpers import (
     xlsx,
 )
 from places.models import Household
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
 from core.errors import field_errors
-from core.testing import TinyCity
 from people import flows
 from people.models import ImportStatus, RegistryImport
 from people.tests.import_helpers import admin, new_id, row, xlsx
 from people.tests.test_import_web import bearer, upload_file, web
+from testkit import TinyCity
 
 # The consumer closes its database connection after a job, as in production: no wrapping
 # test transaction may hold it.

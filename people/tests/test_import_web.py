@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from accounts.services import api_token_issue
 from core.models import AuditEvent
-from core.testing import TinyCity
 from people import flows
 from people.models import ImportStatus, RegistryImport, Resident
 from people.tests.import_helpers import admin, new_id, row, xlsx
+from testkit import TinyCity
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -316,8 +316,8 @@ def test_the_template_offers_the_communitys_buildings_even_without_choosing(
     """Issue 15 item 18: the page promises a building dropdown; a link without ?community= gave
     a template with none. An admin of one community gets their buildings, in natural order."""
 
-    from core.testing import ROOT
     from places.services import place_create
+    from testkit import ROOT
 
     for name in ("10栋", "2栋"):
         place_create(actor=ROOT, kind="building", name=name, parent=tiny_city.inside.grid)

@@ -12,10 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.services import api_token_issue
-from core.testing import TinyCity
 from people.models import Person, RegistryChange, Resident
 from people.tests.registry_helpers import id_number, register
 from places.models import Household
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 
 from core.errors import NotAllowed
 from core.models import AuditEvent
-from core.testing import TinyCity
 from people.exports import registry_export
 from people.models import ResidentStatus
 from people.selectors import RegistryFilters
 from people.tests.registry_helpers import actor, client_for, id_number, register
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

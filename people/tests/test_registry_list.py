@@ -8,11 +8,11 @@ import re
 import pytest
 from django.utils import timezone
 
-from core.testing import ROOT, TinyCity
 from people import services
 from people.models import Relation, ResidentStatus
 from people.selectors import RegistryFilters, registry_counts, registry_residents
 from people.tests.registry_helpers import actor, client_for, register
+from testkit import ROOT, TinyCity
 
 pytestmark = pytest.mark.django_db
 

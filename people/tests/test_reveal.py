@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from core.models import AuditEvent
-from core.testing import TinyCity
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.sorting import SEPARATOR, natural_key, sort_path
-from core.testing import ROOT, TinyCity
 from health.models import Slot
 from health.selectors import not_reported
 from people import flows
@@ -29,6 +28,7 @@ from people.tests.registry_helpers import actor, client_for, register
 from places import services
 from places.models import Household, Place, PlaceKind
 from places.selectors import building_households, place_children
+from testkit import ROOT, TinyCity
 
 BUILDINGS = ["10栋", "9栋", "1栋", "2栋"]  # created in this (text-like) order
 ROOMS = ["1单元1001", "1单元101", "2单元101", "1单元102"]

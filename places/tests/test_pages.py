@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from core.testing import ROOT, TinyCity
 from places import services
 from places.models import PlaceKind
+from testkit import ROOT, TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.test import Client
 
-from core.testing import TinyCity
 from service_requests.models import ServiceRequest
+from testkit import TinyCity
 
 
 def _as(tc: TinyCity, role: str) -> Client:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.models import Grant, User
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import TinyCity, build_tiny_city, in_threads
 from service_requests.dispatching import (
     dispatch_cancel,
     dispatch_people,
@@ -35,6 +34,7 @@ from service_requests.models import (
 )
 from service_requests.tests.test_filing import act, field_of, file_one
 from supplies.models import MovementKind, Stock, StockMovement
+from testkit import TinyCity, build_tiny_city, in_threads
 
 HOUR = datetime.timedelta(hours=1)
 

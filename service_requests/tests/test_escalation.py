@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
-from core.testing import TinyCity, build_tiny_city, in_threads
 from service_requests.escalation import (
     done_requests_autoclose,
     escalations_due_run,
@@ -30,6 +29,7 @@ from service_requests.models import (
 from service_requests.rules import CONFIRM_WINDOW
 from service_requests.tasks import requests_tick
 from service_requests.tests.test_filing import NOW, act, field_of, file_one
+from testkit import TinyCity, build_tiny_city, in_threads
 
 MIN = datetime.timedelta(minutes=1)
 

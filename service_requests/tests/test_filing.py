@@ -12,7 +12,6 @@ from django.utils import timezone
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
-from core.testing import ROOT, TinyCity
 from people.models import Resident, ResidentStatus
 from service_requests.filing import request_cancel, request_file
 from service_requests.models import (
@@ -26,6 +25,7 @@ from service_requests.models import (
     Source,
 )
 from service_requests.vehicles import sla_target_set
+from testkit import ROOT, TinyCity
 
 NOW = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)  # 10:00 in Beijing
 

@@ -12,7 +12,6 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import TinyCity
 from people.models import Person
 from service_requests.handling import (
     request_accept,
@@ -25,6 +24,7 @@ from service_requests.handling import (
 from service_requests.models import EventKind, RequestEvent, RequestStatus, ServiceRequest
 from service_requests.rules import REOPEN_WINDOW
 from service_requests.tests.test_filing import NOW, act, field_of, file_one
+from testkit import TinyCity
 
 MIN = datetime.timedelta(minutes=1)
 

@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.services import api_token_issue
-from core.testing import ROOT, TinyCity
 from service_requests.filing import request_file
 from service_requests.models import Level, RequestCategory, RequestStatus, ServiceRequest
 from service_requests.open311 import mapping
+from testkit import ROOT, TinyCity
 
 BASE = "/open311/v2"
 REQUEST_FIELDS = {

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.selectors import actor_for_user
-from core.testing import ROOT, TinyCity
 from service_requests.escalation import escalations_due_run
 from service_requests.filing import request_file
 from service_requests.handling import request_accept, request_note
@@ -28,6 +27,7 @@ from service_requests.models import (
     ServiceRequest,
     Vehicle,
 )
+from testkit import ROOT, TinyCity
 
 OFFICE = ["city_admin", "district_admin", "street_admin", "community_admin", "grid_worker"]
 OTHERS = [

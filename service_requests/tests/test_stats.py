@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 
 from accounts.selectors import actor_for_user
-from core.testing import ROOT, TinyCity
 from service_requests.filing import request_file
 from service_requests.models import Dispatch, Escalation, Level, RequestStatus, ServiceRequest
 from service_requests.stats import request_stats, requests_open_count
+from testkit import ROOT, TinyCity
 
 T0 = datetime.datetime(2026, 11, 20, 2, 0, tzinfo=datetime.UTC)  # 10:00 in Beijing
 NOW = datetime.datetime(2026, 11, 24, 2, 0, tzinfo=datetime.UTC)

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.errors import NotAllowed
-from core.testing import TinyCity
 from service_requests.models import SlaTarget, Vehicle
 from service_requests.tests.test_filing import act, field_of
 from service_requests.vehicles import sla_target_set, vehicle_save
+from testkit import TinyCity
 
 
 def test_community_admin_registers_and_edits_own_vehicle(tiny_city: TinyCity) -> None:

@@ -4,8 +4,8 @@ import pytest
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import TinyCity
 from supplies.models import ItemKind, SupplyItem
+from testkit import TinyCity
 
 
 def actor(tc: TinyCity, role: str) -> Actor:

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.test import Client
 
 from core.roles import Role
-from core.testing import TinyCity
 from supplies import stock as svc
 from supplies.models import MovementKind, Stock, StockMovement, SupplyItem
 from supplies.selectors import ledger_sum
 from supplies.tests.conftest import actor
+from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from accounts.models import Grant, User
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import ROOT, TinyCity, build_tiny_city, in_threads
 from places.models import Place
 from supplies import stock as svc
 from supplies.items import item_save
 from supplies.models import ItemKind, MovementKind, Stock, StockMovement, SupplyItem
 from supplies.selectors import ledger_sum
 from supplies.tests.conftest import actor
+from testkit import ROOT, TinyCity, build_tiny_city, in_threads
 
 
 def ledger_ok(stock: Stock) -> None:

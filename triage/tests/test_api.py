@@ -14,7 +14,7 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from core.testing import ROOT, TinyCity, build_tiny_city
+from testkit import ROOT, TinyCity, build_tiny_city
 from triage.cases import case_open
 from triage.decisions import case_assess, case_disposition_set
 from triage.follow_ups import follow_ups_escalate

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from core.errors import NotAllowed
-from core.testing import TinyCity, build_tiny_city, in_threads
 from people.models import ResidentStatus
 from people.services import resident_set_status
+from testkit import TinyCity, build_tiny_city, in_threads
 from triage.cases import case_open
 from triage.decisions import bed_assign, case_assess, case_disposition_set
 from triage.models import (

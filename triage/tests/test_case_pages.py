@@ -20,12 +20,12 @@ from django.utils import timezone, translation
 
 from accounts.selectors import actor_for_user
 from core.models import AuditEvent
-from core.testing import ROOT, TinyCity
 from health.models import FlagStatus, HealthFlag
 from people.models import Person, Relation, Resident
 from people.search import person_search_fields
 from places import services as place_services
 from places.models import Place
+from testkit import ROOT, TinyCity
 from triage.cases import case_open, case_open_from_flag
 from triage.decisions import case_assess
 from triage.follow_ups import follow_ups_escalate

@@ -21,11 +21,11 @@ from accounts.selectors import actor_for_user
 from core.actor import Actor
 from core.errors import NotAllowed
 from core.roles import Role
-from core.testing import ROOT, Chain, TinyCity, build_tiny_city, in_threads, synthetic_id_number
 from health.models import FlagStatus, HealthFlag
 from people.models import Person, Resident, ResidentStatus
 from people.services import resident_set_status
 from places.services import ancestor_columns
+from testkit import ROOT, Chain, TinyCity, build_tiny_city, in_threads, synthetic_id_number
 from triage.cases import case_open, case_open_from_flag
 from triage.decisions import case_assess, case_disposition_set
 from triage.models import (

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from core.roles import Role
-from core.testing import TinyCity
 from people.models import Resident
+from testkit import TinyCity
 from triage.contacts import contact_link
 from triage.decisions import case_disposition_set
 from triage.models import (

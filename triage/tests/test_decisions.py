@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.roles import Role
-from core.testing import ROOT, TinyCity
+from testkit import ROOT, TinyCity
 from triage.contacts import contact_link
 from triage.decisions import case_assess, case_disposition_set, transport_set
 from triage.models import (

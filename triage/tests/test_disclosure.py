@@ -10,9 +10,9 @@ import pytest
 
 from core.audit import AuditEvent
 from core.roles import Role
-from core.testing import ROOT, Chain, TinyCity
 from places import services as place_services
 from places.models import PlaceKind
+from testkit import ROOT, Chain, TinyCity
 from triage.disclosure import (
     DEFAULT_THRESHOLD,
     building_case_count,

@@ -10,9 +10,9 @@ from decimal import Decimal
 import time_machine
 
 from accounts.selectors import actor_for_user
-from core.testing import TinyCity
 from health.models import FlagStatus, HealthFlag, Slot
 from health.reporting import ReportInput, health_reports_submit
+from testkit import TinyCity
 from triage.cases import case_open_from_flag
 from triage.decisions import case_assess, case_disposition_set
 from triage.follow_ups import observation_release_due

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from core.roles import Role
-from core.testing import ROOT, TinyCity
 from health.models import Presence, Slot
 from health.reporting import ReportInput, health_reports_submit
+from testkit import ROOT, TinyCity
 from triage.decisions import case_assess, case_disposition_set
 from triage.follow_ups import follow_up_record, follow_ups_escalate
 from triage.models import (

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from core.testing import TinyCity
+from testkit import TinyCity
 from triage.cases import case_open
 from triage.decisions import case_assess, case_disposition_set
 from triage.models import (

@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user, actor_forget
 from core.roles import Role
-from core.testing import ROOT, TinyCity
 from people.models import Resident
 from places.services import ancestor_columns
+from testkit import ROOT, TinyCity
 from triage.cases import case_open
 from triage.decisions import case_assess, case_disposition_set
 from triage.disclosure_selectors import resident_marked_buildings

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from core.roles import Role
-from core.testing import TinyCity
 from places.models import Place
+from testkit import TinyCity
 from triage.decisions import bed_assign
 from triage.models import Category, Disposition, Site, SiteKind
 from triage.sites import site_save

@@ -19,13 +19,13 @@ from django.test import Client
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from core.testing import ROOT, Chain, TinyCity, synthetic_id_number
 from health import daily
 from health.daily_selectors import HAND_MARK, figure_sections, triage_figures
 from health.models import DailyReport, HealthFlag
 from people.models import Person, Relation, Resident
 from places import services as place_services
 from places.models import Place
+from testkit import ROOT, Chain, TinyCity, synthetic_id_number
 from triage import stats
 from triage.cases import case_open, case_open_from_flag
 from triage.decisions import bed_assign, case_assess, case_disposition_set

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from core.testing import TinyCity
 from people.models import Resident, ResidentStatus
+from testkit import TinyCity
 from triage.decisions import bed_assign, case_disposition_set
 from triage.follow_ups import follow_ups_escalate, observation_release_due
 from triage.models import (

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from core.demo.city import demo_accounts_table
+        from demo.city import demo_accounts_table
 
         self.stdout.write(demo_accounts_table())
         url = f"http://{options['host']}:{options['port']}/"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.demo.city import build_demo_city, demo_accounts_table
+from demo.city import build_demo_city, demo_accounts_table
 from places.models import Place
 
 

@@ -13,10 +13,10 @@ from django.db import models, transaction
 from django.db.models import Count
 
 from accounts.models import Grant, User
-from core.demo.city import DEMO_USERNAMES, build_demo_city, demo_accounts, demo_accounts_table
-from core.demo.duty import EXTRA_CADRES
 from core.roles import ROLE_SCOPE_KIND, Role
 from core.validators import validate_id_number, validate_phone
+from demo.city import DEMO_USERNAMES, build_demo_city, demo_accounts, demo_accounts_table
+from demo.duty import EXTRA_CADRES
 from party.models import PartyMember, PartyOrg, PartyOrgKind, Unit
 from people.models import Person, Resident, ResidentStatus
 from places.models import PARENT_KIND, Household, Place, PlaceKind

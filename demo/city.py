@@ -889,23 +889,23 @@ def build_demo_city(
         builder.build_households(communities)
         builder.build_party(communities)
         accounts = builder.build_accounts(communities)
-    from core.demo.health import seed_health_reports
+    from demo.health import seed_health_reports
 
     reports = seed_health_reports(seed=seed)
     builder.say(f"health reports: {reports}")
-    from core.demo.triage import seed_triage
+    from demo.triage import seed_triage
 
     builder.say(f"triage cases: {seed_triage()}")
-    from core.demo.requests import seed_supplies_and_requests
+    from demo.requests import seed_supplies_and_requests
 
     builder.say(f"resident requests: {seed_supplies_and_requests()}")
-    from core.demo.care import seed_care
+    from demo.care import seed_care
 
     builder.say(f"care assignments: {seed_care()}")
-    from core.demo.duty import seed_duty
+    from demo.duty import seed_duty
 
     builder.say(f"deployed cadres: {seed_duty()}")
-    from core.demo.outreach import seed_outreach
+    from demo.outreach import seed_outreach
 
     builder.say(f"party day, notices, opinion, supervision: {seed_outreach()}")
     city = DemoCity(
