@@ -2,7 +2,8 @@
 
 from ninja import NinjaAPI
 
-from core.api import BearerAuth, SessionAuth, install_error_handlers
+from accounts.api_auth import BearerAuth, SessionAuth
+from core.api import install_error_handlers
 
 # Deny by default: every operation needs a bearer token or a session unless it says auth=None.
 api = NinjaAPI(

@@ -1,4 +1,5 @@
-"""The API's shared pieces: authentication that yields an Actor, errors as field-named JSON."""
+"""The API's shared pieces: errors as field-named JSON, a POST done once (authentication is
+`accounts.api_auth`: it reads users and tokens, a floor above this one)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
 from core.actor import Actor
 from core.errors import field_errors
@@ -38,36 +38,6 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
-
-
-class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from accounts.selectors import actor_cached
-        from accounts.services import api_token_user
-
-        user = api_token_user(token)
-        if user is None:
-            return None
-        request.user = user
-        request.actor = actor_cached(user)  # type: ignore[attr-defined]
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The browser's session; CSRF is checked on unsafe methods."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        actor = getattr(request, "actor", None)
-        if isinstance(actor, Actor) and actor.is_authenticated:
-            return request.user
-        return None
-
-
-def actor_of_api(request: HttpRequest) -> Actor:
-    actor = getattr(request, "actor", None)
-    return actor if isinstance(actor, Actor) else Actor.anonymous()
 
 
 # Pydantic's own messages are English only; the common ones are said in the user's language.

@@ -8,8 +8,9 @@ from accounts.services import (
     api_token_issue,
     login_locked_for,
 )
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.errors import field_error
+from core.http import actor_of
 
 router = Router(tags=["accounts"])
 
@@ -83,7 +84,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     return {
         "username": actor.username,
         "display_name": actor.display_name,

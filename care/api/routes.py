@@ -21,9 +21,10 @@ from care.contacts import care_contact_log
 from care.models import CareAssignment, CareContact
 from care.policies import CARER_ROLES, may, names_in_full
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.disclosure import ShownPhone, shown_phone
 from core.errors import NotAllowed
+from core.http import actor_of
 from core.pagination import PageQuery
 
 router = Router(tags=["care"])
@@ -114,7 +115,7 @@ def _mine_row(
 @router.get("/care/mine", response={200: CareMinePageOut, **ERRORS})
 def my_households(request: HttpRequest, page_query: Query[PageQuery]) -> Any:
     """The caller's households as their carer, the earliest due first."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if not may(actor, CARER_ROLES):
         raise NotAllowed(_("Only cadres, volunteers and grid workers care for households."))
     limit, offset = page_query.limit, page_query.offset
@@ -131,7 +132,7 @@ def my_households(request: HttpRequest, page_query: Query[PageQuery]) -> Any:
 @router.post("/care/assignments/{assignment_id}/contacts", response={201: CareContactOut, **ERRORS})
 def log_contact(request: HttpRequest, assignment_id: int, payload: ContactIn) -> Any:
     """Record a phone check, visit or failed attempt on one of the caller's households."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     assignment = selectors.access_assignment(actor, assignment_id)
     contact: CareContact = care_contact_log(
         actor=actor,

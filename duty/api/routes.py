@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.errors import NotAllowed, field_error, rename_fields
+from core.http import actor_of
 from duty import hours as duty_hours
 from duty import patrols, roster, roster_selectors, wellbeing
 from duty.api.schemas import (
@@ -100,7 +101,7 @@ def _shift_row(a: ShiftAssignment, now: datetime.datetime) -> dict[str, Any]:
 def mine(request: HttpRequest) -> Any:
     """The caller's posts (leading or member), zones, and shifts of today and later with their
     check-in state and whether check-in is open now."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if actor.user_id is None:
         raise NotAllowed(_("Log in first."))
     me = actor.user_id
@@ -151,7 +152,7 @@ def _same_shift(assignment: ShiftAssignment, shift_id: int | None) -> ShiftAssig
 def check_in(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -> Any:
     """The person on the shift checks in (from 30 minutes before the start to the end); again
     answers the first check-in. `shift_id` (optional): the assignment's shift, if sent."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _same_shift(access_shift_assignment(actor, shift_assignment_id), payload.shift_id)
     roster.shift_check_in(actor=actor, assignment=target)
     return _shift_row(access_shift_assignment(actor, shift_assignment_id), timezone.now())
@@ -162,7 +163,7 @@ def check_in(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -
 )
 def check_out(request: HttpRequest, shift_assignment_id: int, payload: CheckIn) -> Any:
     """The person checks out after checking in: the hours are set. `shift_id` as above."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _same_shift(access_shift_assignment(actor, shift_assignment_id), payload.shift_id)
     roster.shift_check_out(actor=actor, assignment=target)
     return _shift_row(access_shift_assignment(actor, shift_assignment_id), timezone.now())
@@ -209,7 +210,7 @@ def roster_day(request: HttpRequest, query: Query[RosterQuery]) -> Any:
     with today's worker health (fit, unwell, not_reported); `gap` is how many more are needed,
     `flagged` how many are unwell or have not reported. A community's admin may leave out
     `community`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     community = _office_community(actor, query.community)
     day = query.day or timezone.localdate()
     rows = []
@@ -244,7 +245,7 @@ def on_duty(request: HttpRequest, query: Query[OnDutyQuery]) -> Any:
     """Who is on a shift now (its time has come and it is not over, not checked out), with
     whether they checked in; an office sees its area (`community` narrows it), a worker their
     post's people."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     now = timezone.now()
     rows = (
         ShiftAssignment.objects.for_actor(actor)
@@ -310,7 +311,7 @@ def record_finding(
     `to_request` (a request category) files a resident request and `to_case` opens a triage
     case, in the same step; when the caller may not, nothing is saved and the field says who
     can."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     patrol = access_patrol(actor, patrol_id)
 
     def action() -> tuple[int, int]:
@@ -337,7 +338,7 @@ def record_finding(
 def hours(request: HttpRequest, query: Query[HoursQuery]) -> Any:
     """Hours served (activities + checked-out shifts) per `by` = person, unit or community
     that the caller may see, most first; `since` / `until` local days."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if query.by not in duty_hours.GROUPS:
         raise field_error("by", _("Choose person, unit or community."), "invalid")
     if query.since and query.until and query.until < query.since:
@@ -374,7 +375,7 @@ def _access_need(actor: Actor, need_id: int) -> WorkerNeed:
 def file_need(request: HttpRequest, payload: NeedIn) -> Status[dict[str, Any]]:
     """A worker's difficulty (meals, commuting, family…) for the street to answer: for oneself,
     or by a community's admin for a worker (`worker_id`). 201; a replay of the key is 200."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
 
     def action() -> tuple[int, int]:
         need = _renamed(

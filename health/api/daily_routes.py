@@ -10,7 +10,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
+from core.http import actor_of
 from core.pagination import ApiPagination
 from health import daily
 from health import daily_selectors as sel
@@ -78,7 +79,7 @@ def list_daily_reports(request: HttpRequest, filters: Query[DailyFilter]):  # ty
     under one place (a street, district or city). Communities without a report row do not
     appear: they have not opened theirs yet."""
     day = sel.parse_day(filters.day.isoformat() if filters.day else None)
-    return sel.daily_report_list(actor_of_api(request), day=day, place_id=filters.place)
+    return sel.daily_report_list(actor_of(request), day=day, place_id=filters.place)
 
 
 @router.post("/daily-reports/{daily_report_id}/submit", response={200: DailyReportOut, **ERRORS})
@@ -87,7 +88,7 @@ def submit_daily_report(
 ) -> DailyReport:
     """Submit a community's report to its street (community admin). Submitting a report that
     was already submitted returns it unchanged."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     report = sel.access_daily_report(actor, daily_report_id)
     body = payload or SubmitIn()
     daily.daily_report_submit(actor=actor, report=report, hand_kept=body.hand_kept, note=body.note)

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.disclosure import MaskedPhone
 from core.errors import field_error
+from core.http import actor_of
 from health import flags as flag_services
 from health import selectors
 from health.models import HealthFlag, Slot
@@ -93,7 +94,7 @@ def post_report(request: HttpRequest, payload: ReportIn) -> Status[dict[str, Any
     the latest, every version is kept, and an abnormal amendment raises the flag at once."""
     data = payload.dict()
     data["idempotency_key"] = data.get("idempotency_key") or request.headers.get("Idempotency-Key")
-    result = health_report_submit(actor=actor_of_api(request), data=report_input(data))
+    result = health_report_submit(actor=actor_of(request), data=report_input(data))
     return Status(201 if result.created else 200, _out(result))
 
 
@@ -112,7 +113,7 @@ def sync_reports(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
             positions.append(index)
         except ValidationError as e:
             rejected.append(rejection_from(index, e))
-    result = health_reports_submit(actor=actor_of_api(request), items=items)
+    result = health_reports_submit(actor=actor_of(request), items=items)
     for r in result.rejected:
         rejected.append({"index": positions[r["index"]], "errors": r["errors"]})
     return {
@@ -182,7 +183,7 @@ def _row(row: selectors.CoverageRow) -> dict[str, Any]:
 def get_coverage(request: HttpRequest, place_id: int, query: Query[DayQuery]) -> dict[str, Any]:
     """Expected, reported, abnormal and missing residents per slot for a place and each place
     one level down (a city's districts … a community's grids)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     place = selectors.access_health_place(actor, place_id)
     cov = selectors.coverage(actor, place, _day(query))
     return {"day": cov.day, "place": _row(cov.total), "children": [_row(c) for c in cov.children]}
@@ -214,7 +215,7 @@ class NotReportedOut(Schema):
 def get_not_reported(request: HttpRequest, place_id: int, query: Query[DayQuery]) -> dict[str, Any]:
     """Residents of a grid with no report in the slot, by household (phones masked here; the
     grid worker's page has the call links)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     place = selectors.access_health_place(actor, place_id)
     if place.kind != "grid":
         raise field_error("place_id", _("Choose a grid."), code="not_grid")
@@ -307,14 +308,14 @@ class FlagNoteIn(Schema):
 @router.get("/health-flags", response={200: list[FlagOut], **ERRORS})
 def list_flags(request: HttpRequest, query: Query[FlagQuery]) -> Any:
     """Abnormal-report flags of the caller's area, oldest first (open ones by default)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     place = selectors.access_health_place(actor, query.place) if query.place else None
     return selectors.flags(actor, place=place, status=query.status)[:500]
 
 
 @router.get("/health-flags/{flag_id}", response={200: FlagOut, **ERRORS})
 def get_flag(request: HttpRequest, flag_id: int) -> HealthFlag:
-    return selectors.access_flag(actor_of_api(request), flag_id)
+    return selectors.access_flag(actor_of(request), flag_id)
 
 
 @router.post("/health-flags/{flag_id}/handover", response={200: FlagOut, **ERRORS})
@@ -323,7 +324,7 @@ def hand_over_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> H
     open case takes the flag); GET /api/triage/cases?q=… finds it."""
     from triage.cases import case_open_from_flag
 
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     flag = selectors.access_flag(actor, flag_id)
     case_open_from_flag(actor=actor, flag=flag, note=payload.note)
     return selectors.access_flag(actor, flag_id)
@@ -332,7 +333,7 @@ def hand_over_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> H
 @router.post("/health-flags/{flag_id}/dismiss", response={200: FlagOut, **ERRORS})
 def dismiss_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
     """Dismiss a flag, with the reason (e.g. re-measured 36.6 °C)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     flag = selectors.access_flag(actor, flag_id)
     flag_services.health_flag_dismiss(actor=actor, flag=flag, note=payload.note)
     return selectors.access_flag(actor, flag_id)

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.errors import field_error
+from core.http import actor_of
 from health import rules
 from health.models import ScreeningVisit, VisitOutcome
 from health.screening import (
@@ -97,7 +98,7 @@ def record_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, obj
     """Record one visit at a household's door: each living member not yet reported this slot
     as present, away or refused (a report for each present or away member), or
     `outcome: nobody_home` with no members (a revisit is needed)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     check_may_screen(actor)
     if payload.household_id is None:
         raise field_error("household_id", _("Choose a household."), "required")
@@ -154,7 +155,7 @@ class BuildingWalkOut(Schema):
 @router.get("/screening/buildings/{place_id}", response={200: BuildingWalkOut, **ERRORS})
 def get_building_walk(request: HttpRequest, place_id: int) -> dict[str, object]:
     """A building floor by floor with each household's state today (what is left)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     building = access_screening_building(actor, place_id)
     day, slot = rules.current_slot()
     walk = building_walk(actor, building, day, slot)

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.errors import field_error
+from core.http import actor_of
 from core.pagination import search_text
 from notices.api.guide_schemas import GuideItemOut, GuidePageOut, GuideQuery
 from notices.guide_selectors import access_guide_item, guide_items
@@ -41,11 +42,11 @@ def list_guide(request: HttpRequest, query: Query[GuideQuery]) -> Any:
     """The guide's items (published ones; the city's admins also see drafts)."""
     if query.topic not in ("", *GuideTopic.values):
         raise field_error("topic", _("Choose the topic."))
-    rows = guide_items(actor_of_api(request), q=search_text(query.q), topic=query.topic)
+    rows = guide_items(actor_of(request), q=search_text(query.q), topic=query.topic)
     page = rows[query.offset : query.offset + query.limit]
     return {"items": [_item_out(i) for i in page], "count": rows.count()}
 
 
 @router.get("/guide/{guide_item_id}", response={200: GuideItemOut, **ERRORS}, auth=None)
 def get_guide_item(request: HttpRequest, guide_item_id: int) -> Any:
-    return _item_out(access_guide_item(actor_of_api(request), guide_item_id))
+    return _item_out(access_guide_item(actor_of(request), guide_item_id))

@@ -14,8 +14,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.errors import NotAllowed, field_error, rename_fields
+from core.http import actor_of
 from core.pagination import search_text
 from notices import notice_selectors as selectors
 from notices.api.notice_schemas import (
@@ -60,7 +61,7 @@ def _notice_out(notice: Notice, is_read: bool, relay: NoticeRelay | None) -> dic
 @router.get("/notices", response={200: NoticePageOut, **ERRORS})
 def list_notices(request: HttpRequest, query: Query[NoticeQuery]) -> Any:
     """The caller's notices, newest first: `q` (title, text), `kind`, `unread`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if query.kind not in ("", *NoticeKind.values):
         raise field_error("kind", _("Choose the kind of notice."))
     rows = selectors.notices_for(
@@ -86,7 +87,7 @@ def list_notices(request: HttpRequest, query: Query[NoticeQuery]) -> Any:
 @router.get("/notices/{notice_id}", response={200: NoticeOut, **ERRORS})
 def get_notice(request: HttpRequest, notice_id: int) -> Any:
     """One notice; opening it records that the caller read it (once)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     notice = selectors.access_notice(actor, notice_id)
     read = notice_read(actor=actor, notice=notice)
     return _notice_out(notice, read is not None, selectors.relay_for_reader(actor, notice))
@@ -96,7 +97,7 @@ def get_notice(request: HttpRequest, notice_id: int) -> Any:
 def publish(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, Any]]:
     """Publish for the command of `issuer_id` to `target_ids` (places under it; the issuer's id
     for its whole area), or a building notice (`kind` "building", `building_id`)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if payload.issuer_id is None:
         raise field_error("issuer_id", _("Choose the command that issues the notice."), "required")
     issuers = {p.pk: p for p in selectors.issuer_choices(actor)}
@@ -152,7 +153,7 @@ def _relay_out(relay: NoticeRelay) -> dict[str, Any]:
 def relay(request: HttpRequest, notice_id: int, payload: RelayIn) -> Any:
     """The community's admin records (or updates) how the community relayed the notice:
     `community_id`, `channels` (at least one), `explanation` for residents."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     notice = selectors.access_notice(actor, notice_id)
     if payload.community_id is None:
         raise field_error("community_id", _("Choose the community."), "required")
@@ -177,7 +178,7 @@ def relay(request: HttpRequest, notice_id: int, payload: RelayIn) -> Any:
 def reach(request: HttpRequest, notice_id: int, query: Query[ReachQuery]) -> Any:
     """Reach per community the caller follows: residents (living there or away), readers among
     them, relayed or not; totals over all of them, rows `offset`..`offset+limit`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     notice = selectors.access_notice(actor, notice_id)
     if not selectors.may_see_reach(actor):
         raise NotAllowed(_("The offices follow a notice's reach."))

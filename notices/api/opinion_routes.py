@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.errors import field_error, rename_fields
+from core.http import actor_of
 from core.pagination import search_text
 from notices import opinion as services
 from notices import opinion_selectors as selectors
@@ -70,7 +71,7 @@ def _detail(actor: Actor, incident_id: int) -> dict[str, Any]:
 def list_incidents(request: HttpRequest, query: Query[IncidentQuery]) -> Any:
     """Incidents the caller sees: open first, critical and urgent first. Filters: `status`
     (open, all, reported, handling, closed), `urgency`, `q`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if query.status not in selectors.STATUS_FILTERS:
         raise field_error("status", _("Choose a status."))
     if query.urgency not in ("", *Urgency.values):
@@ -88,7 +89,7 @@ def list_incidents(request: HttpRequest, query: Query[IncidentQuery]) -> Any:
 def report_incident(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
     """Report a rumour or incident (`kind`: rumour or incident, `summary`, `where_seen`,
     `reach`, `urgency`, `place_id`). 201; the same `idempotency_key` again answers 200."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     place = selectors.place_by_id(payload.place_id)
     if payload.place_id and place is None:
         raise field_error("place_id", _("Choose a street or community in your area."))
@@ -114,7 +115,7 @@ def report_incident(request: HttpRequest, payload: IncidentIn) -> Status[dict[st
 
 @router.get("/opinion/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
 def get_incident(request: HttpRequest, incident_id: int) -> Any:
-    return _detail(actor_of_api(request), incident_id)
+    return _detail(actor_of(request), incident_id)
 
 
 @router.post(
@@ -124,7 +125,7 @@ def get_incident(request: HttpRequest, incident_id: int) -> Any:
 def add_action(request: HttpRequest, incident_id: int, payload: ActionIn) -> Any:
     """Record a handling step: `status` (handling or closed; required) and `note` (required
     to close). The same `idempotency_key` again records nothing more and answers 200."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     incident = selectors.access_incident(actor, incident_id)
 
     def action() -> tuple[int, int]:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
+from core.http import actor_of
 from core.pagination import search_text
 from notices import supervision as services
 from notices import supervision_selectors as selectors
@@ -66,7 +67,7 @@ def rectification_row(actor: Actor, r: Rectification) -> dict[str, Any]:
 @router.get("/supervision/inspections", response={200: InspectionPageOut, **ERRORS})
 def list_inspections(request: HttpRequest, query: Query[InspectionQuery]) -> Any:
     """Inspections the caller sees, newest first; `q` searches place, team and summary."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     rows = selectors.inspection_list(actor, q=search_text(query.q))
     page = rows[query.offset : query.offset + query.limit]
     return {"items": [inspection_row(i) for i in page], "count": rows.count()}
@@ -76,7 +77,7 @@ def list_inspections(request: HttpRequest, query: Query[InspectionQuery]) -> Any
     "/supervision/inspections/{inspection_id}", response={200: InspectionDetailOut, **ERRORS}
 )
 def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     i = selectors.access_inspection(actor, inspection_id)
     row = inspection_row(i)
     row["items"] = [
@@ -96,7 +97,7 @@ def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
 def add_update(request: HttpRequest, rectification_id: int, payload: UpdateIn) -> Any:
     """`status`: "reported" (done, with a `note`; the inspected place), "closed" (verified) or
     "open" (reopened, with a `note`; the inspector or an office above)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     r = selectors.access_rectification(actor, rectification_id)
     services.rectification_update(
         actor=actor, rectification=r, status=payload.status, note=payload.note

@@ -19,9 +19,10 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.disclosure import shown_phone
 from core.errors import NotAllowed, field_error
+from core.http import actor_of
 from core.pagination import search_text
 from party import deployments
 from party.api.deployment_schemas import (
@@ -100,7 +101,7 @@ def _fresh(actor: Actor, deployment_id: int) -> dict[str, Any]:
 @router.get("/deployments/mine", response={200: list[DeploymentOut], **ERRORS})
 def mine(request: HttpRequest) -> Any:
     """The caller's own deployments, the pending or active one first."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     return [deployment_row(actor, d) for d in my_deployments(actor)]
 
 
@@ -109,7 +110,7 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Status[dict[str, Any]]
     """Check in (报到) at the community of a check-in link's `token` (201; pending until its
     admin accepts). The same check-in again answers 200 with the first; a deployment held
     elsewhere, an unknown, expired or withdrawn link are 422 on `token`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
 
     def action() -> tuple[int, int]:
         holding = {d.pk for d in my_deployments(actor) if d.status in ("pending", "active")}
@@ -125,14 +126,14 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> Status[dict[str, Any]]
 
 @router.get("/deployments/{deployment_id}", response={200: DeploymentOut, **ERRORS})
 def get_deployment(request: HttpRequest, deployment_id: int) -> Any:
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     return _fresh(actor, deployment_id)
 
 
 @router.post("/deployments/{deployment_id}/accept", response={200: DeploymentOut, **ERRORS})
 def accept(request: HttpRequest, deployment_id: int, payload: DecideIn) -> Any:
     """The community admin accepts a pending check-in (`from_status`: "pending")."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _expect(access_deployment(actor, deployment_id), payload.from_status)
     deployments.deployment_accept(actor=actor, deployment=target)
     return _fresh(actor, deployment_id)
@@ -141,7 +142,7 @@ def accept(request: HttpRequest, deployment_id: int, payload: DecideIn) -> Any:
 @router.post("/deployments/{deployment_id}/decline", response={200: DeploymentOut, **ERRORS})
 def decline(request: HttpRequest, deployment_id: int, payload: DeclineIn) -> Any:
     """The community admin declines a pending check-in with a `reason`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _expect(access_deployment(actor, deployment_id), payload.from_status)
     deployments.deployment_decline(actor=actor, deployment=target, reason=payload.reason)
     return _fresh(actor, deployment_id)
@@ -151,7 +152,7 @@ def decline(request: HttpRequest, deployment_id: int, payload: DeclineIn) -> Any
 def end(request: HttpRequest, deployment_id: int, payload: EndIn) -> Any:
     """The community admin (or the cadre) ends an active deployment with a `note`; what the
     cadre held is handed over and counted in `handover`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _expect(access_deployment(actor, deployment_id), payload.from_status)
     deployments.deployment_end(actor=actor, deployment=target, note=payload.note)
     return _fresh(actor, deployment_id)
@@ -164,7 +165,7 @@ def end(request: HttpRequest, deployment_id: int, payload: EndIn) -> Any:
 def list_deployments(request: HttpRequest, query: Query[DeploymentQuery]) -> Any:
     """Deployments of the caller's area (offices), unit (its party admin) or their own: waiting
     ones first. Filters: `status`, `community` (an id), `q` (name, unit, community)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if query.status not in ("", *DeploymentStatus.values):
         raise field_error("status", _("Choose a status."))
     rows = deployment_list(actor, q=search_text(query.q), status=query.status or "all")
@@ -197,7 +198,7 @@ def coverage_units(request: HttpRequest, query: Query[CoverageQuery]) -> Any:
     yet, deployed although not marked; the largest share not yet deployed first.
 
     Not under /api/coverage/: the health router, registered first, owns /coverage/{place_id}."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if not reads_coverage(actor):
         raise NotAllowed(_("Only organisation departments and units see deployment coverage."))
     rows = unit_coverage(actor, q=search_text(query.q))
@@ -222,7 +223,7 @@ def _call_row(member: PartyMember) -> dict[str, Any]:
 def deploy_call(request: HttpRequest, member_id: int, payload: DeployCallIn) -> Any:
     """The unit's decision for one member: `call` "should", "exempt" (with `exempt_reason`:
     unwell, pregnant, essential_post, other) or "" (not decided)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     member = access_party_member(actor, member_id)
     if payload.call is None:
         raise field_error("call", _("Choose should deploy, exempt or not decided."), "required")

@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.errors import field_error
+from core.http import actor_of
 from core.pagination import search_text
 from party import recognition as services
 from party import recognition_selectors as sel
@@ -72,7 +73,7 @@ def commendation_row(c: Commendation) -> dict[str, Any]:
 def person_record(request: HttpRequest, person_id: int) -> Any:
     """The person's frontline record: figures counted from the source tables and the records
     of their organisation."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     person = sel.access_person(actor, person_id)
     r = frontline_record(actor=actor, person=person)
     return {
@@ -120,7 +121,7 @@ def person_record(request: HttpRequest, person_id: int) -> Any:
 def add_entry(request: HttpRequest, person_id: int, payload: EntryIn) -> Status[dict[str, Any]]:
     """Write an entry into the person's frontline record (201): `happened_on` (YYYY-MM-DD, not
     in the future) and `text`; `org_id` defaults to the person's party organisation."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     person = sel.access_person(actor, person_id)
     org = None
     if payload.org_id is not None:
@@ -145,7 +146,7 @@ def add_entry(request: HttpRequest, person_id: int, payload: EntryIn) -> Status[
 
 @router.get("/recognition/commendations", response={200: CommendationPageOut, **ERRORS})
 def commendations(request: HttpRequest, filters: Query[CommendationQuery]) -> Any:
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     rows = sel.commendation_list(actor, search_text(filters.q))
     page = rows[filters.offset : filters.offset + filters.limit]
     return {"count": rows.count(), "items": [commendation_row(c) for c in page]}
@@ -155,7 +156,7 @@ def commendations(request: HttpRequest, filters: Query[CommendationQuery]) -> An
     "/recognition/commendations/{commendation_id}", response={200: CommendationDetailOut, **ERRORS}
 )
 def commendation(request: HttpRequest, commendation_id: int) -> Any:
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     c = sel.access_commendation(actor, commendation_id)
     return {
         **commendation_row(c),

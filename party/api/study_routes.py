@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.errors import NotAllowed, field_error
+from core.http import actor_of
 from core.pagination import search_text
 from party import study
 from party import study_selectors as sel
@@ -66,7 +67,7 @@ def _row(r: CompletionRow) -> dict[str, Any]:
 @router.get("/study/programmes", response={200: ProgrammePageOut, **ERRORS})
 def programmes(request: HttpRequest, query: Query[ProgrammeQuery]) -> Any:
     """Programmes the caller takes part in or oversees, newest first, with own progress."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     rows = sel.programme_list(actor, search_text(query.q))
     page = list(rows[query.offset : query.offset + query.limit])
     progress = sel.own_progress_many(actor, page)
@@ -81,7 +82,7 @@ def programmes(request: HttpRequest, query: Query[ProgrammeQuery]) -> Any:
 @router.get("/study/programmes/{programme_id}", response={200: ProgrammeDetailOut, **ERRORS})
 def programme(request: HttpRequest, programme_id: int) -> Any:
     """One programme: its materials (✓ studied by the caller) and the caller's progress."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     p = sel.access_programme(actor, programme_id)
     materials = sel.programme_materials(actor, p)
     progress = Progress(sum(1 for m in materials if getattr(m, "studied", False)), len(materials))
@@ -105,7 +106,7 @@ def programme(request: HttpRequest, programme_id: int) -> Any:
 def study_material(request: HttpRequest, material_id: int, payload: StudyIn) -> Any:
     """Mark a material studied (`studied: true`) and/or save a reflection (which marks it studied
     too). Twice: one record. `{}` or `studied: false` without a reflection: 422, nothing changes."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     m = sel.access_material(actor, material_id)
     if payload.reflection is None and payload.studied is not True:
         raise field_error("studied", _("Send studied: true or a reflection."), "required")
@@ -128,7 +129,7 @@ def study_material(request: HttpRequest, material_id: int, payload: StudyIn) -> 
 def completion(request: HttpRequest, programme_id: int, query: Query[CompletionQuery]) -> Any:
     """Members / started / completed / not started in total and per child organisation of `org`
     (per organisation taking part, area and unit at the top), and who has not started (names)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     p = sel.access_programme(actor, programme_id)
     if not sel.reads_completion(actor):
         raise NotAllowed(_("Only the offices and unit admins over the members see completion."))

@@ -15,9 +15,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.disclosure import MaskedIdNumber, MaskedPhone
 from core.errors import field_error
+from core.http import actor_of
 from core.pagination import ApiPagination
 from people import flows, importing
 from people.models import RegistryImport
@@ -100,7 +101,7 @@ def create_registry_import(
     the answer has status `checking`; follow `processed_rows` of `total_rows` with GET until
     the status is `previewed` (or `failed`, with `error`). Errors name the field (`file`,
     `community`)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if community is None:
         raise field_error("community", _("Choose a community."), "required")
     if file is None:
@@ -117,20 +118,20 @@ def create_registry_import(
 @paginate(ApiPagination)
 def list_registry_imports(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Imports into the communities of the caller's area, newest first."""
-    return flows.registry_import_list(actor_of_api(request))
+    return flows.registry_import_list(actor_of(request))
 
 
 @router.get("/registry-imports/{import_id}", response={200: RegistryImportOut, 404: ErrorOut})
 def get_registry_import(request: HttpRequest, import_id: int) -> RegistryImport:
     """One import: its status, progress (`processed_rows` of `total_rows`), counts and the
     rejected rows (the first 1000; the .xlsx has them all)."""
-    return flows.access_registry_import(actor_of_api(request), import_id)
+    return flows.access_registry_import(actor_of(request), import_id)
 
 
 @router.post("/registry-imports/{import_id}/confirm", response={202: RegistryImportOut, **ERRORS})
 def confirm_registry_import(request: HttpRequest, import_id: int) -> Status[RegistryImport]:
     """Import the good rows in the background; follow `status` and `processed_rows`."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     registry_import = flows.access_registry_import(actor, import_id)
     return Status(202, flows.import_confirm(actor=actor, registry_import=registry_import))
 
@@ -150,7 +151,7 @@ def confirm_registry_import(request: HttpRequest, import_id: int) -> Status[Regi
 def rejected_rows_xlsx(request: HttpRequest, import_id: int) -> HttpResponse:
     """The rejected rows as typed, with the reason for each (.xlsx; the download is audited;
     ID and phone are masked unless the caller may import into the community)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     registry_import = flows.access_registry_import(actor, import_id)
     content = flows.import_rejected_export(actor=actor, registry_import=registry_import)
     response = HttpResponse(content, content_type=importing.XLSX_CONTENT_TYPE)

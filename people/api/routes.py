@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.disclosure import MaskedIdNumber, MaskedPhone, RevealedIdNumber, RevealedPhone
 from core.errors import field_error, rename_fields
+from core.http import actor_of
 from core.pagination import ApiPagination
 from core.validators import normalize_text
 from people import services
@@ -158,7 +159,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]):  # typ
     """Residents the caller may see. `q` searches like the registry page: name, pinyin
     ("zhangwei"), last 4 digits of phone or ID, room or building."""
     return resident_list(
-        actor_of_api(request),
+        actor_of(request),
         place_id=filters.place,
         household_id=filters.household,
         q=normalize_text(filters.q or "")[:50],
@@ -168,13 +169,13 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilter]):  # typ
 
 @router.get("/residents/{resident_id}", response={200: ResidentOut, 404: ErrorOut})
 def get_resident(request: HttpRequest, resident_id: int) -> Resident:
-    return access_resident(actor_of_api(request), resident_id)
+    return access_resident(actor_of(request), resident_id)
 
 
 @router.post("/residents", response={201: ResidentOut, **ERRORS})
 def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[Resident]:
     """Register a resident in a household of the caller's area (community admin, grid worker)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     household = _household(request, payload.household_id)
     try:
         resident = services.resident_register(
@@ -197,7 +198,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[Residen
 @router.patch("/residents/{resident_id}", response={200: ResidentOut, **ERRORS})
 def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPatch) -> Resident:
     """Change some of a resident's fields; each change is kept in the history."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     resident = access_resident(actor, resident_id)
     person = resident.person
     sent = payload.dict(exclude_unset=True)
@@ -222,7 +223,7 @@ def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPat
 @router.post("/residents/{resident_id}/status", response={200: ResidentOut, **ERRORS})
 def set_resident_status(request: HttpRequest, resident_id: int, payload: StatusIn) -> Resident:
     """Moved out, deceased, temporarily away (with the day it began), or back (`present`)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     resident = access_resident(actor, resident_id)
     services.resident_set_status(
         actor=actor,
@@ -237,7 +238,7 @@ def set_resident_status(request: HttpRequest, resident_id: int, payload: StatusI
 @router.post("/residents/{resident_id}/move", response={200: ResidentOut, **ERRORS})
 def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveIn) -> Resident:
     """The resident joins another household of the caller's area."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     resident = access_resident(actor, resident_id)
     services.check_can_edit_household(actor, resident.household)
     household = _household(request, payload.household_id)
@@ -259,7 +260,7 @@ def reveal_resident(request: HttpRequest, resident_id: int, payload: RevealIn) -
     that may (community admin, grid worker, health centre, street office; 403 for the others),
     with a `reason` (422 without one), recorded in the access log with that reason. Every other
     answer of the API shows them masked."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     resident = access_resident(actor, resident_id)
     revealed = services.resident_reveal(actor=actor, resident=resident, reason=payload.reason)
     return {
@@ -272,7 +273,7 @@ def reveal_resident(request: HttpRequest, resident_id: int, payload: RevealIn) -
 @router.get("/residents/{resident_id}/history", response={200: list[ChangeOut], 404: ErrorOut})
 def get_resident_history(request: HttpRequest, resident_id: int) -> list[HistoryRow]:
     """Who changed what and when, newest first; ID and phone stay masked."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     return resident_history(actor, access_resident(actor, resident_id))
 
 
@@ -280,7 +281,7 @@ def _household(request: HttpRequest, household_id: int | None):  # type: ignore[
     if household_id is None:
         raise field_error("household_id", _("Choose a household."), "required")
     try:
-        return access_household(actor_of_api(request), household_id)
+        return access_household(actor_of(request), household_id)
     except Http404:
         raise field_error(
             "household_id", _("There is no such household in your area."), "not_found"

@@ -4,9 +4,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import ErrorOut, actor_of_api
+from core.api import ErrorOut
 from core.disclosure import MaskedPhone
 from core.errors import field_error, rename_fields
+from core.http import actor_of
 from core.pagination import ApiPagination
 from people import services as registry
 from people.selectors import access_household
@@ -60,26 +61,24 @@ class HouseholdFilter(Schema):
 def list_places(request: HttpRequest, filters: Query[PlaceFilter]):  # type: ignore[no-untyped-def]
     """Places the caller may see; `parent` lists one node's children."""
     return selectors.place_list(
-        actor_of_api(request), parent_id=filters.parent, kind=filters.kind, q=filters.q or ""
+        actor_of(request), parent_id=filters.parent, kind=filters.kind, q=filters.q or ""
     )
 
 
 @router.get("/places/{place_id}", response={200: PlaceOut, 404: ErrorOut})
 def get_place(request: HttpRequest, place_id: int) -> Place:
-    return selectors.access_place(actor_of_api(request), place_id)
+    return selectors.access_place(actor_of(request), place_id)
 
 
 @router.get("/households", response=list[HouseholdOut])
 @paginate(ApiPagination)
 def list_households(request: HttpRequest, filters: Query[HouseholdFilter]):  # type: ignore[no-untyped-def]
-    return selectors.household_list(
-        actor_of_api(request), place_id=filters.place, q=filters.q or ""
-    )
+    return selectors.household_list(actor_of(request), place_id=filters.place, q=filters.q or "")
 
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, 404: ErrorOut})
 def get_household(request: HttpRequest, household_id: int) -> Household:
-    return access_household(actor_of_api(request), household_id)
+    return access_household(actor_of(request), household_id)
 
 
 class HouseholdIn(Schema):
@@ -103,7 +102,7 @@ class HouseholdMoveIn(Schema):
 
 @router.post("/households", response={201: HouseholdOut, **ERRORS})
 def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[Household]:
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     building = _building(request, payload.building_id)
     try:
         household = registry.household_register(
@@ -117,7 +116,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[House
 @router.patch("/households/{household_id}", response={200: HouseholdOut, **ERRORS})
 def update_household(request: HttpRequest, household_id: int, payload: HouseholdPatch) -> Household:
     """Change the room or the contact phone; each change is kept in the history."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     household = access_household(actor, household_id)
     household, _changed = registry.household_update(
         actor=actor,
@@ -131,7 +130,7 @@ def update_household(request: HttpRequest, household_id: int, payload: Household
 @router.post("/households/{household_id}/move", response={200: HouseholdOut, **ERRORS})
 def move_household(request: HttpRequest, household_id: int, payload: HouseholdMoveIn) -> Household:
     """The household moves to another building; its residents and every count follow."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     household = access_household(actor, household_id)
     registry.check_can_edit_household(actor, household)
     building = _building(request, payload.building_id)
@@ -145,7 +144,7 @@ def _building(request: HttpRequest, building_id: int | None) -> Place:
     if building_id is None:
         raise field_error("building_id", _("Choose a building."), "required")
     try:
-        return selectors.access_place(actor_of_api(request), building_id)
+        return selectors.access_place(actor_of(request), building_id)
     except Http404:
         raise field_error(
             "building_id", _("There is no such building in your area."), "not_found"

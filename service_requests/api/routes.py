@@ -22,9 +22,10 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.disclosure import shown_phone
 from core.errors import field_error, rename_fields
+from core.http import actor_of
 from core.masking import mask_name
 from people.selectors import access_resident
 from service_requests import escalation, handling, selectors
@@ -180,7 +181,7 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> Any:
     """Requests of the caller's area (a resident: their household's), newest first. `status`
     a status or "open"; `category`; `level` holding it now; `overdue` only those past a
     clock."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if query.status not in ("", "open", *RequestStatus.values):
         raise field_error("status", _("Choose a status, or open."))
     if query.category not in ("", *RequestCategory.values):
@@ -207,13 +208,13 @@ def list_requests(request: HttpRequest, query: Query[RequestQuery]) -> Any:
 def get_stats(request: HttpRequest, query: Query[StatsQuery]) -> Any:
     """Open, overdue and escalated requests per level, and per category the median minutes to
     respond and to finish, over the caller's area (filed since `since`, when given)."""
-    return request_stats(actor_of_api(request), since=query.since)
+    return request_stats(actor_of(request), since=query.since)
 
 
 @router.get("/requests/{request_id}", response={200: RequestDetailOut, **ERRORS})
 def get_request(request: HttpRequest, request_id: int) -> Any:
     """One request with its timeline (a resident reads the public part)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     return request_detail(actor, access(actor, request_id))
 
 
@@ -224,7 +225,7 @@ def get_request(request: HttpRequest, request_id: int) -> Any:
 def file_request(request: HttpRequest, payload: RequestFileIn) -> Status[dict[str, Any]]:
     """File a request for a resident the caller may file for (201); a replay of the same
     idempotency key answers 200 with the first one."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
 
     def action() -> tuple[int, int]:
         if payload.resident_id is None:
@@ -254,7 +255,7 @@ def file_request(request: HttpRequest, payload: RequestFileIn) -> Status[dict[st
 @router.post("/requests/{request_id}/accept", response={200: RequestDetailOut, **ERRORS})
 def accept_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
     """The office holding it responds (the respond clock stops). `from_status`: "new"."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _expect(access(actor, request_id), payload.from_status)
     handling.request_accept(actor=actor, request=target, note=payload.note)
     return request_detail(actor, access(actor, request_id))
@@ -263,7 +264,7 @@ def accept_request(request: HttpRequest, request_id: int, payload: NoteIn) -> An
 @router.post("/requests/{request_id}/notes", response={200: RequestDetailOut, **ERRORS})
 def note_request(request: HttpRequest, request_id: int, payload: TextIn) -> Any:
     """A note on the timeline (public: the resident reads it)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     handling.request_note(
         actor=actor, request=access(actor, request_id), text=payload.text, public=payload.public
     )
@@ -273,7 +274,7 @@ def note_request(request: HttpRequest, request_id: int, payload: TextIn) -> Any:
 @router.post("/requests/{request_id}/escalate", response={200: RequestDetailOut, **ERRORS})
 def escalate_request(request: HttpRequest, request_id: int, payload: ReasonIn) -> Any:
     """The office holding it passes it up a level, with a reason."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     escalation.request_escalate(
         actor=actor, request=access(actor, request_id), reason=payload.reason
     )
@@ -283,7 +284,7 @@ def escalate_request(request: HttpRequest, request_id: int, payload: ReasonIn) -
 @router.post("/requests/{request_id}/done", response={200: RequestDetailOut, **ERRORS})
 def done_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
     """Marked done; waits for the resident's confirmation. `from_status`: the status read."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     target = _expect(access(actor, request_id), payload.from_status)
     handling.request_done(actor=actor, request=target, note=payload.note)
     return request_detail(actor, access(actor, request_id))
@@ -293,7 +294,7 @@ def done_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
 def not_solved_request(request: HttpRequest, request_id: int, payload: NoteIn) -> Any:
     """The resident answers a done request "not solved" with what is still wrong (`note`,
     required): it is reopened for the community. `from_status`: "done"."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     handling.request_not_solved(
         actor=actor,
         request=_expect(access(actor, request_id), payload.from_status),
@@ -306,7 +307,7 @@ def not_solved_request(request: HttpRequest, request_id: int, payload: NoteIn) -
 def confirm_request(request: HttpRequest, request_id: int, payload: ConfirmIn) -> Any:
     """The resident confirms a done request, optionally rating it 1-5: it closes.
     `from_status`: "done"."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     handling.request_confirm(
         actor=actor,
         request=_expect(access(actor, request_id), payload.from_status),

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.actor import Actor
-from core.api import ErrorOut, actor_of_api, api_once
+from core.api import ErrorOut, api_once
 from core.errors import NotAllowed, field_error, rename_fields
+from core.http import actor_of
 from core.masking import mask_name, mask_phone
 from core.pagination import PageQuery
 from core.validators import normalize_text
@@ -77,7 +78,7 @@ API_NAMES = {"resident": "resident_id", "site": "site_id"}
 
 def _case_reader(request: HttpRequest) -> Actor:
     """The caller, when their role sees triage cases at all (else 403, as the pages)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if not (actor.is_superuser or actor.has_role(CASE_ROLES)):
         raise NotAllowed(_("Your role does not see triage cases."))
     return actor
@@ -315,7 +316,7 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
 @router.get("/triage/cases/{case_id}", response={200: CaseDetailOut, **ERRORS})
 def get_case(request: HttpRequest, case_id: int) -> Any:
     """One case with its timeline (who did what, when and why), its follow-ups and contacts."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     return case_detail(actor, selectors.access_case(actor, case_id))
 
 
@@ -326,7 +327,7 @@ def get_case(request: HttpRequest, case_id: int) -> Any:
 def open_case(request: HttpRequest, payload: CaseOpenIn) -> Status[dict[str, Any]]:
     """Open a case for a resident of the caller's area (201), or join the one already open for
     them (200): a person never has two open cases."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     if not may(actor, OPEN_ROLES):
         raise NotAllowed(_("Only grid workers, community admins and health workers open cases."))
 
@@ -353,7 +354,7 @@ def open_case(request: HttpRequest, payload: CaseOpenIn) -> Status[dict[str, Any
 @router.post("/triage/cases/{case_id}/assessment", response={200: CaseDetailOut, **ERRORS})
 def assess_case(request: HttpRequest, case_id: int, payload: AssessIn) -> Any:
     """The health centre's assessment and category (a change of category needs a reason)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
     if not decisions.may_assess(actor):
         raise NotAllowed(_("Your role may not do this to a case."))
@@ -380,7 +381,7 @@ def set_disposition(request: HttpRequest, case_id: int, payload: DispositionIn) 
     """Where the person goes (community or street office). A hospital or isolation site puts
     them in the street's transfer queue, or gives them a bed at once with `site_id`; home
     observation plans the follow-ups; released closes the case."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
     if not decisions.may_dispose(actor):
         raise NotAllowed(_("Your role may not do this to a case."))
@@ -406,7 +407,7 @@ def set_disposition(request: HttpRequest, case_id: int, payload: DispositionIn) 
 def assign_bed(request: HttpRequest, case_id: int, payload: BedIn) -> Any:
     """A bed (or room) at a site with room for a person waiting in the transfer queue; a full
     site refuses (422 on `site_id`) and nothing changes."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
     if not decisions.may_dispose(actor):
         raise NotAllowed(_("Your role may not do this to a case."))
@@ -475,7 +476,7 @@ def list_follow_ups(request: HttpRequest, query: Query[FollowUpQuery]) -> Any:
 def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpIn) -> Any:
     """Record a follow-up for the person (a call or a visit at the door). Fever or a symptom
     sends them back to the health centre's queue (`case_waits_for_triage`)."""
-    actor = actor_of_api(request)
+    actor = actor_of(request)
     follow_up = selectors.access_follow_up(actor, follow_up_id)
     if not may(actor, FOLLOW_UP_ROLES):
         raise NotAllowed(_("Only grid workers, community admins and health workers do this."))

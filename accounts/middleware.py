@@ -1,3 +1,5 @@
+"""Who is acting: the logged-in user as `request.actor`, for every page and endpoint."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -5,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from accounts.selectors import actor_cached
 from core.actor import Actor
 
 
@@ -17,8 +20,6 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            from accounts.selectors import actor_cached
-
             request.actor = actor_cached(user)  # type: ignore[attr-defined]
             # A user's saved language wins when the browser has not chosen one.
             if user.language and not request.COOKIES.get("django_language"):
