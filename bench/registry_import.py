@@ -70,7 +70,7 @@ def synthetic_rows(rows: int, buildings: list[str], seed: int) -> list[list[obje
 def workbook(rows: list[list[object]]) -> bytes:
     from openpyxl import Workbook
 
-    from people.importing import COLUMNS
+    from people.registry_import.xlsx import COLUMNS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民信息")
@@ -159,8 +159,8 @@ def main() -> None:
         from accounts.models import User
         from accounts.selectors import actor_for_user
         from demo.city import build_demo_city
-        from people import flows
         from people.models import RegistryChange, Resident
+        from people.registry_import import run, services
         from places.models import Place, PlaceKind
 
         t0 = time.perf_counter()
@@ -189,13 +189,14 @@ def main() -> None:
         changes_before = RegistryChange.objects.count()
 
         t_start = time.perf_counter()
-        registry_import = flows.import_preview(
+        registry_import = services.import_preview(
             actor=actor, community=community, file_name="bench.xlsx", content=content
         )
         t_preview = time.perf_counter() - t_start
-        flows.import_confirm(actor=actor, registry_import=registry_import)  # queues; not run here
+        # Queues; not run here.
+        services.import_confirm(actor=actor, registry_import=registry_import)
         t_run_start = time.perf_counter()
-        figures = flows.import_run(registry_import.pk)
+        figures = run.import_run(registry_import.pk)
         t_run = time.perf_counter() - t_run_start
         end_to_end = time.perf_counter() - t_start
         registry_import.refresh_from_db()
@@ -222,7 +223,7 @@ def main() -> None:
             f"(target ≤ 2: {'ok' if db <= 2 * raw else 'MISSED'})"
         )
         t_again = time.perf_counter()
-        again = flows.import_preview(
+        again = services.import_preview(
             actor=actor, community=community, file_name="bench.xlsx", content=content
         )
         print(

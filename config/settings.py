@@ -251,8 +251,9 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # A stale form: our page, offering to send again what was typed (JSON under /api/).
 CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
-# Request bodies: registry workbooks may be up to 10 MB (people.importing.MAX_FILE_BYTES) on the
-# import paths; everything else (forms, JSON, a phone's queue of 2,000 reports) stays under 2 MB.
+# Request bodies: registry workbooks may be up to 10 MB (people.registry_import.xlsx.MAX_FILE_BYTES)
+# on the import paths; everything else (forms, JSON, a phone's queue of 2,000 reports) stays under
+# 2 MB.
 # The proxy's client_max_body_size must be at least LINLI_UPLOAD_MAX_BYTES (docs/deployment.md).
 LINLI_UPLOAD_PATHS = ("/registry/imports/", "/api/registry-imports")
 LINLI_UPLOAD_MAX_BYTES = 10 * 1024 * 1024 + 64 * 1024  # the file and its form fields

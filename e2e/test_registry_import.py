@@ -23,8 +23,8 @@ from core.models import AuditEvent
 from core.validators import id_check_digit
 from e2e.conftest import DESK
 from e2e.test_foundation import login
-from people import flows
 from people.models import ImportStatus, RegistryImport, Resident
+from people.registry_import.selectors import community_building_names
 from places.models import Place
 
 pytestmark = pytest.mark.browser
@@ -72,7 +72,7 @@ def test_community_admin_imports_the_registry(
     grant = Grant.objects.select_related("place").get(user__username="community_admin")
     community = grant.place
     assert isinstance(community, Place)
-    building = flows.community_building_names(community)[0]
+    building = community_building_names(community)[0]
     page = new_page(DESK)
     login(page, "community_admin")
 

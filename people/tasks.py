@@ -7,16 +7,16 @@ from typing import Any
 
 from huey.contrib.djhuey import db_task
 
-from people import flows
+from people.registry_import import run
 
 
 @db_task()
 def registry_import_run(import_id: int) -> dict[str, Any]:
     """Idempotent: a second run of the same import (a retry, a duplicate message) does nothing."""
-    return flows.import_run(import_id)
+    return run.import_run(import_id)
 
 
 @db_task()
 def registry_import_check(import_id: int) -> dict[str, Any]:
     """The check (preview) of a big upload; idempotent like the run."""
-    return flows.import_check(import_id)
+    return run.import_check(import_id)

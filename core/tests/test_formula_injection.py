@@ -19,8 +19,10 @@ from core.spreadsheets import is_risky_text, new_workbook, workbook_bytes
 from health import daily
 from health.daily_export import daily_report_export
 from health.models import SweepCampaign
-from people import flows, importing
 from people.models import Resident
+from people.registry_import import rejects, services
+from people.registry_import.template import build_template
+from people.registry_import.xlsx import COLUMNS
 from places.models import Place
 from testkit import TinyCity
 
@@ -139,7 +141,7 @@ def test_import_template(tiny_city: TinyCity) -> None:
     )
     assert response.status_code == 200
     assert_inert(_body(response), [HYPERLINK])
-    assert_inert(importing.build_template(["-1栋", "@2栋"]), ["-1栋", "@2栋"])
+    assert_inert(build_template(["-1栋", "@2栋"]), ["-1栋", "@2栋"])
 
 
 def test_rejected_rows_given_back(tiny_city: TinyCity) -> None:
@@ -147,22 +149,24 @@ def test_rejected_rows_given_back(tiny_city: TinyCity) -> None:
     wb = new_workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(importing.COLUMNS[i].header for i in range(len(importing.COLUMNS)))
-    note = importing.COLUMNS[-1].header
+    ws.append(COLUMNS[i].header for i in range(len(COLUMNS)))
+    note = COLUMNS[-1].header
     assert note == "备注"
     base = ["1栋", "1单元101"]
     ws.append([*base, HYPERLINK, "", "", "", "", "", "", "", "", "", "+1"])
     ws.append([*base, "王五", "-1+2", "@SUM(A1)", "", "", "", "", "", "", "", "\t=1"])
     upload = workbook_bytes(wb)
     admin = actor_for_user(tiny_city.users["community_admin"])
-    ri = flows.import_preview(
+    ri = services.import_preview(
         actor=admin, community=tiny_city.inside.community, file_name="x.xlsx", content=upload
     )
     assert ri.rejected_count == 2
     typed = [HYPERLINK, "+1", "-1+2", "@SUM(A1)", "\t=1"]
-    assert_inert(flows.import_rejected_export(actor=admin, registry_import=ri), typed)
+    assert_inert(rejects.import_rejected_export(actor=admin, registry_import=ri), typed)
     street = actor_for_user(tiny_city.users["street_admin"])  # masked copy
-    assert_inert(flows.import_rejected_export(actor=street, registry_import=ri), [HYPERLINK, "+1"])
+    assert_inert(
+        rejects.import_rejected_export(actor=street, registry_import=ri), [HYPERLINK, "+1"]
+    )
 
 
 # ---- the house rule --------------------------------------------------------------------------

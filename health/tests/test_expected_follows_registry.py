@@ -17,8 +17,8 @@ from health.expected import expected_by_grid_slot
 from health.models import CoverageCount
 from health.reporting import ReportInput, health_reports_submit
 from health.selectors import coverage
-from people import flows
 from people.models import Relation, ResidentStatus
+from people.registry_import import run, services
 from people.services import PersonData, resident_move, resident_register, resident_set_status
 from people.tests.import_helpers import admin, new_id, row, xlsx
 from testkit import ROOT, TinyCity, synthetic_id_number
@@ -113,12 +113,12 @@ def test_expected_follows_add_move_moved_out_and_import(
             for i, name in enumerate(("甲一", "甲二", "甲三"))
         ]
     )
-    ri = flows.import_preview(
+    ri = services.import_preview(
         actor=admin(tc), community=tc.inside.community, file_name="名单.xlsx", content=content
     )
     with django_capture_on_commit_callbacks(execute=False):
-        flows.import_confirm(actor=admin(tc), registry_import=ri)
-    flows.import_run(ri.pk)
+        services.import_confirm(actor=admin(tc), registry_import=ri)
+    run.import_run(ri.pk)
     _assert_equals_recount()
     figures = coverage(office, tc.inside.community, DAY).total.slots["am"]
     assert figures.expected == _community_expected(tc)

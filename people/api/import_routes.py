@@ -20,8 +20,15 @@ from core.disclosure import MaskedIdNumber, MaskedPhone
 from core.errors import field_error
 from core.http import actor_of
 from core.pagination import ApiPagination
-from people import flows, importing
 from people.models import RegistryImport
+from people.registry_import.rejects import import_rejected_export
+from people.registry_import.selectors import (
+    access_registry_import,
+    earlier_import_of_same_file,
+    registry_import_list,
+)
+from people.registry_import.services import import_confirm, import_upload
+from people.registry_import.xlsx import MAX_FILE_BYTES, XLSX_CONTENT_TYPE
 from places.selectors import access_place
 
 router = Router(tags=["registry import"])
@@ -71,7 +78,7 @@ class RegistryImportOut(RegistryImportSummaryOut):
 
     @staticmethod
     def resolve_same_file_imported_at(obj: RegistryImport) -> datetime.datetime | None:
-        earlier = flows.earlier_import_of_same_file(obj)
+        earlier = earlier_import_of_same_file(obj)
         return earlier.finished_at if earlier else None
 
     @staticmethod
@@ -107,8 +114,8 @@ def create_registry_import(
     if file is None:
         raise field_error("file", _("Choose the Excel file to upload."), "required")
     place = access_place(actor, community)
-    content = file.read(importing.MAX_FILE_BYTES + 1)
-    registry_import = flows.import_upload(
+    content = file.read(MAX_FILE_BYTES + 1)
+    registry_import = import_upload(
         actor=actor, community=place, file_name=file.name or "", content=content
     )
     return Status(201, registry_import)
@@ -118,22 +125,22 @@ def create_registry_import(
 @paginate(ApiPagination)
 def list_registry_imports(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Imports into the communities of the caller's area, newest first."""
-    return flows.registry_import_list(actor_of(request))
+    return registry_import_list(actor_of(request))
 
 
 @router.get("/registry-imports/{import_id}", response={200: RegistryImportOut, 404: ErrorOut})
 def get_registry_import(request: HttpRequest, import_id: int) -> RegistryImport:
     """One import: its status, progress (`processed_rows` of `total_rows`), counts and the
     rejected rows (the first 1000; the .xlsx has them all)."""
-    return flows.access_registry_import(actor_of(request), import_id)
+    return access_registry_import(actor_of(request), import_id)
 
 
 @router.post("/registry-imports/{import_id}/confirm", response={202: RegistryImportOut, **ERRORS})
 def confirm_registry_import(request: HttpRequest, import_id: int) -> Status[RegistryImport]:
     """Import the good rows in the background; follow `status` and `processed_rows`."""
     actor = actor_of(request)
-    registry_import = flows.access_registry_import(actor, import_id)
-    return Status(202, flows.import_confirm(actor=actor, registry_import=registry_import))
+    registry_import = access_registry_import(actor, import_id)
+    return Status(202, import_confirm(actor=actor, registry_import=registry_import))
 
 
 @router.get(
@@ -143,7 +150,7 @@ def confirm_registry_import(request: HttpRequest, import_id: int) -> Status[Regi
         "responses": {
             200: {
                 "description": "The rejected rows with a reason column",
-                "content": {importing.XLSX_CONTENT_TYPE: {}},
+                "content": {XLSX_CONTENT_TYPE: {}},
             }
         }
     },
@@ -152,9 +159,9 @@ def rejected_rows_xlsx(request: HttpRequest, import_id: int) -> HttpResponse:
     """The rejected rows as typed, with the reason for each (.xlsx; the download is audited;
     ID and phone are masked unless the caller may import into the community)."""
     actor = actor_of(request)
-    registry_import = flows.access_registry_import(actor, import_id)
-    content = flows.import_rejected_export(actor=actor, registry_import=registry_import)
-    response = HttpResponse(content, content_type=importing.XLSX_CONTENT_TYPE)
+    registry_import = access_registry_import(actor, import_id)
+    content = import_rejected_export(actor=actor, registry_import=registry_import)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     stem = registry_import.file_name.rsplit(".", 1)[0] or "import"
     response["Content-Disposition"] = (
         content_disposition_header(True, f"{stem}-rejected.xlsx") or "attachment"

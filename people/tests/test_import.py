@@ -18,7 +18,6 @@ from openpyxl import Workbook, load_workbook
 from core.errors import NotAllowed, field_errors
 from core.models import AuditEvent
 from core.validators import id_number_sex
-from people import flows, importing
 from people.models import (
     ChangeAction,
     ImportStatus,
@@ -28,6 +27,10 @@ from people.models import (
     Relation,
     Resident,
 )
+from people.registry_import import rejects, run, selectors, services
+from people.registry_import.rows import EXAMPLE_ID_NUMBER, check_rows
+from people.registry_import.template import build_template
+from people.registry_import.xlsx import MAX_FILE_BYTES, read_sheet
 from people.tests.import_helpers import (
     HEADER,
     admin,
@@ -50,7 +53,7 @@ SYNTHETIC_EXAMPLE_ID = "420106198503040011"  # made up for this test; valid chec
 
 
 def preview(tc: TinyCity, content: bytes, role: str = "community_admin") -> RegistryImport:
-    return flows.import_preview(
+    return services.import_preview(
         actor=admin(tc, role), community=tc.inside.community, file_name="名单.xlsx", content=content
     )
 
@@ -58,8 +61,8 @@ def preview(tc: TinyCity, content: bytes, role: str = "community_admin") -> Regi
 def confirm_and_run(tc: TinyCity, ri: RegistryImport, django_capture_on_commit_callbacks) -> Any:  # type: ignore[no-untyped-def]
     # The queue is not running in tests: the job is run here, as the consumer would.
     with django_capture_on_commit_callbacks(execute=False):
-        flows.import_confirm(actor=admin(tc), registry_import=ri)
-    result = flows.import_run(ri.pk)
+        services.import_confirm(actor=admin(tc), registry_import=ri)
+    result = run.import_run(ri.pk)
     ri.refresh_from_db()
     return result
 
@@ -86,7 +89,7 @@ def existing_row(resident: Resident, **changes: Any) -> list[Any]:
 
 
 def test_template_has_chinese_headers_text_id_column_dropdowns_and_an_example() -> None:
-    content = importing.build_template(["1栋", "2栋"])
+    content = build_template(["1栋", "2栋"])
     wb = load_workbook(io.BytesIO(content))
     ws = wb.worksheets[0]
     headers = [c.value for c in ws[1]]
@@ -96,7 +99,7 @@ def test_template_has_chinese_headers_text_id_column_dropdowns_and_an_example() 
     assert ws.column_dimensions[letter].number_format == "@"
     assert ws.cell(row=2, column=id_col).number_format == "@"
     example = [c.value for c in ws[2]]
-    assert example[id_col - 1] == importing.EXAMPLE_ID_NUMBER
+    assert example[id_col - 1] == EXAMPLE_ID_NUMBER
     formulas = {dv.formula1 for dv in ws.data_validations.dataValidation}
     assert '"户主,配偶,子女,父母,孙子女,其他"' in formulas
     assert '"是,否"' in formulas
@@ -105,7 +108,7 @@ def test_template_has_chinese_headers_text_id_column_dropdowns_and_an_example() 
 
 
 def test_the_template_reads_back_and_its_example_row_is_never_imported(tiny_city: TinyCity) -> None:
-    ri = preview(tiny_city, importing.build_template(["1栋"]))
+    ri = preview(tiny_city, build_template(["1栋"]))
     assert ri.total_rows == 1
     assert ri.new_count == 0
     assert codes(ri) == {2: ["example_row"]}
@@ -120,7 +123,7 @@ def test_title_row_merged_cells_and_trailing_empty_rows(tiny_city: TinyCity) -> 
         title="甲社区实有人口登记表（2020年2月）",
         trailing_empty=5,
     )
-    sheet = importing.read_sheet(content)
+    sheet = read_sheet(content)
     assert sheet.header_row == 3
     assert len(sheet.rows) == 1
     ri = preview(tiny_city, content)
@@ -147,7 +150,7 @@ def test_numbers_stored_as_numbers_full_width_digits_and_spaces_in_names(
         ),
         {777: as_int},
     )
-    rows = importing.check_rows(importing.read_sheet(content))
+    rows = check_rows(read_sheet(content))
     assert [r.errors for r in rows] == [[], []]
     assert (rows[0].name, rows[0].id_number, rows[0].phone, rows[0].room) == (
         "王小明",
@@ -182,9 +185,9 @@ def test_a_workbook_saved_by_excel_shared_strings_rich_text_notes_sheet_first(
     rich = {"张三丰": "<r><t>张</t></r><r><rPr><b/></rPr><t>三丰</t></r><rPh><t>ちょう</t></rPh>"}
     content = excel_style(out.getvalue(), {k: v.encode() for k, v in rich.items()})
     assert b"<is>" not in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet2.xml")
-    sheet = importing.read_sheet(content)
+    sheet = read_sheet(content)
     assert (sheet.header_row, [r.number for r in sheet.rows]) == (2, [3, 4])
-    rows = importing.check_rows(sheet)
+    rows = check_rows(sheet)
     assert (rows[0].name, rows[0].id_number, rows[0].errors) == ("张三丰", given, [])
     assert preview(tiny_city, content).new_count == 2
 
@@ -370,15 +373,15 @@ def test_same_file_twice_changes_nothing(
     second = preview(tc, content)
     assert (second.new_count, second.changed_count, second.unchanged_count) == (0, 0, 3)
     assert second.rejected_count == 1
-    assert flows.earlier_import_of_same_file(second) == first
+    assert selectors.earlier_import_of_same_file(second) == first
     with pytest.raises(ValidationError) as caught:
-        flows.import_confirm(actor=admin(tc), registry_import=second)
+        services.import_confirm(actor=admin(tc), registry_import=second)
     assert field_errors(caught.value)[0]["code"] == "nothing_to_import"
     # Even when run (say, the queue delivers a job twice), nothing is written.
     RegistryImport.objects.filter(pk=second.pk).update(status=ImportStatus.QUEUED)
-    flows.import_run(second.pk)
+    run.import_run(second.pk)
     RegistryImport.objects.filter(pk=first.pk).update(status=ImportStatus.QUEUED)
-    flows.import_run(first.pk)
+    run.import_run(first.pk)
     assert (Resident.objects.count(), RegistryChange.objects.count()) == (residents, changes)
     first.refresh_from_db()
     assert (first.new_count, first.unchanged_count) == (0, 3)
@@ -389,9 +392,9 @@ def test_a_finished_import_does_not_run_again(
 ) -> None:  # type: ignore[no-untyped-def]
     ri = preview(tiny_city, xlsx([row(id_number=new_id())]))
     confirm_and_run(tiny_city, ri, django_capture_on_commit_callbacks)
-    assert flows.import_run(ri.pk) == {"import_id": ri.pk, "skipped": True}
+    assert run.import_run(ri.pk) == {"import_id": ri.pk, "skipped": True}
     with pytest.raises(ValidationError):
-        flows.import_confirm(actor=admin(tiny_city), registry_import=ri)
+        services.import_confirm(actor=admin(tiny_city), registry_import=ri)
 
 
 def test_a_changed_room_moves_the_resident_and_a_known_name_gains_its_id(
@@ -456,7 +459,7 @@ def test_community_admin_cannot_import_into_another_communitys_buildings(
     imports = RegistryImport.objects.count()
     for community in (tc.other_street.community, tc.other_district.community):
         with pytest.raises(NotAllowed):
-            flows.import_preview(
+            services.import_preview(
                 actor=admin(tc), community=community, file_name="x.xlsx", content=content
             )
     # Roles that do not keep a community's registry may not import either.
@@ -465,7 +468,7 @@ def test_community_admin_cannot_import_into_another_communitys_buildings(
             preview(tc, content, role=role)
     assert RegistryImport.objects.count() == imports
     with pytest.raises(ValidationError) as caught:
-        flows.import_preview(
+        services.import_preview(
             actor=admin(tc), community=tc.inside.grid, file_name="x.xlsx", content=content
         )
     assert field_errors(caught.value)[0]["field"] == "community"
@@ -476,13 +479,13 @@ def test_imports_are_seen_only_inside_the_actors_area(tiny_city: TinyCity) -> No
 
     tc = tiny_city
     ri = preview(tc, xlsx([row(id_number=new_id())]))
-    assert flows.access_registry_import(admin(tc, "street_admin"), ri.pk) == ri
+    assert selectors.access_registry_import(admin(tc, "street_admin"), ri.pk) == ri
     outsiders = [actor_for_user(tc.users["【ODI】_admin"])]
     outsiders += [admin(tc, role) for role in ("grid_worker", "volunteer", "resident")]
     for actor in outsiders:
         with pytest.raises(Http404):
-            flows.access_registry_import(actor, ri.pk)
-    assert ri not in flows.registry_import_list(outsiders[0])
+            selectors.access_registry_import(actor, ri.pk)
+    assert ri not in selectors.registry_import_list(outsiders[0])
 
 
 # --- bad files ----------------------------------------------------------------------------------
@@ -495,7 +498,7 @@ def test_imports_are_seen_only_inside_the_actors_area(tiny_city: TinyCity) -> No
         (b"name,id\n", "file_not_xlsx"),
         (b"PK\x03\x04not really a zip", "file_not_xlsx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "file_xls"),
-        (b"x" * (importing.MAX_FILE_BYTES + 1), "file_too_large"),
+        (b"x" * (MAX_FILE_BYTES + 1), "file_too_large"),
         ("no_header", "file_no_header"),
         ("missing_columns", "file_missing_columns"),
         ("header_only", "file_no_rows"),
@@ -544,7 +547,7 @@ def test_rejected_rows_workbook_has_the_typed_values_and_a_reason_column(
     ri = preview(tc, content)
     assert ri.rejected_count == 2
     with translation.override("en"):
-        data = flows.import_rejected_export(actor=admin(tc), registry_import=ri)
+        data = rejects.import_rejected_export(actor=admin(tc), registry_import=ri)
     sheet = read_xlsx(data)
     assert sheet[0] == ["Row in your file", *HEADER, "Why it was not imported"]
     assert [r[0] for r in sheet[1:]] == [5, 6]
@@ -562,7 +565,7 @@ def test_rejected_rows_workbook_has_the_typed_values_and_a_reason_column(
 
     # A supervisor who may see the import but not import gets ID and phone masked.
     masked = read_xlsx(
-        flows.import_rejected_export(actor=admin(tc, "street_admin"), registry_import=ri)
+        rejects.import_rejected_export(actor=admin(tc, "street_admin"), registry_import=ri)
     )
     id_column = masked[0].index("身份证号")
     assert masked[2][id_column] == "420106********0011"
@@ -590,7 +593,7 @@ def test_a_masked_copy_of_rejected_rows_carries_no_birth_date(tiny_city: TinyCit
     ri = preview(tc, content)
     assert ri.rejected_count == 2
     masked = read_xlsx(
-        flows.import_rejected_export(actor=admin(tc, "street_admin"), registry_import=ri)
+        rejects.import_rejected_export(actor=admin(tc, "street_admin"), registry_import=ri)
     )
     head = masked[0]
     first = dict(zip(head, masked[1], strict=True))
@@ -602,7 +605,7 @@ def test_a_masked_copy_of_rejected_rows_carries_no_birth_date(tiny_city: TinyCit
     text = "\n".join(str(c) for r in masked for c in r if c is not None)
     assert "03-06" not in text and "0306" not in text and number not in text
     # The uploader gets their own file back as they typed it.
-    full = read_xlsx(flows.import_rejected_export(actor=admin(tc), registry_import=ri))
+    full = read_xlsx(rejects.import_rejected_export(actor=admin(tc), registry_import=ri))
     first = dict(zip(full[0], full[1], strict=True))
     assert first["出生日期"] == "1983-03-06" and first["身份证号"] == number
     assert first["监护人电话"] == "女儿 13912345678"
@@ -614,18 +617,18 @@ def test_a_masked_copy_of_rejected_rows_carries_no_birth_date(tiny_city: TinyCit
 def test_progress_counts_reach_the_total(
     tiny_city: TinyCity, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(flows, "BATCH_SIZE", 2)
+    monkeypatch.setattr(selectors, "BATCH_SIZE", 2)
     content = xlsx([row(room=f"7-{i}", name="周", id_number=new_id()) for i in range(5)])
     ri = preview(tiny_city, content)
     seen: list[tuple[str, int]] = []
-    classify = flows._classify
+    classify = run.classify
 
     def spy(rows, registry, sheet):  # type: ignore[no-untyped-def]
         current = RegistryImport.objects.get(pk=ri.pk)
         seen.append((current.status, current.processed_rows))
         return classify(rows, registry, sheet)
 
-    monkeypatch.setattr(flows, "_classify", spy)
+    monkeypatch.setattr(run, "classify", spy)
     confirm_and_run(tiny_city, ri, django_capture_on_commit_callbacks)
     assert seen == [("running", 0), ("running", 2), ("running", 4)]
     assert (ri.processed_rows, ri.total_rows, ri.status) == (5, 5, ImportStatus.DONE)
@@ -653,14 +656,14 @@ def test_the_run_falls_back_to_the_services_when_a_bulk_insert_collides(
     tc = tiny_city
     taken = new_id()
     ri = preview(tc, xlsx([row(name="甲", id_number=taken), row(name="乙", id_number=new_id())]))
-    classify = flows._classify
+    classify = run.classify
 
     def late_writer(rows, registry, sheet):  # type: ignore[no-untyped-def]
         decisions = classify(rows, registry, sheet)
         Person.objects.create(name="别人", id_number=taken)
         return decisions
 
-    monkeypatch.setattr(flows, "_classify", late_writer)
+    monkeypatch.setattr(run, "classify", late_writer)
     confirm_and_run(tc, ri, django_capture_on_commit_callbacks)
     assert (ri.status, ri.new_count, ri.rejected_count) == (ImportStatus.DONE, 1, 1)
     assert codes(ri) == {2: ["id_registered"]}
@@ -676,10 +679,10 @@ def test_a_run_whose_uploader_lost_the_role_fails_without_writing(
     tc = tiny_city
     ri = preview(tc, xlsx([row(id_number=new_id())]))
     with django_capture_on_commit_callbacks(execute=False):
-        flows.import_confirm(actor=admin(tc), registry_import=ri)
+        services.import_confirm(actor=admin(tc), registry_import=ri)
     Grant.objects.filter(user=tc.users["community_admin"]).delete()
     persons = Person.objects.count()
-    flows.import_run(ri.pk)
+    run.import_run(ri.pk)
     ri.refresh_from_db()
     assert ri.status == ImportStatus.FAILED and ri.error
     assert Person.objects.count() == persons
@@ -694,15 +697,15 @@ def test_a_failing_run_logs_no_personal_data(
     def broken(job, new):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"duplicate key {number} phone {phone}")
 
-    monkeypatch.setattr(flows, "_write_new", broken)
+    monkeypatch.setattr(run, "write_new", broken)
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign,assignment]
-    flows.logger.addHandler(handler)
+    run.logger.addHandler(handler)
     try:
         confirm_and_run(tiny_city, ri, django_capture_on_commit_callbacks)
     finally:
-        flows.logger.removeHandler(handler)
+        run.logger.removeHandler(handler)
     assert ri.status == ImportStatus.FAILED
     assert number not in ri.error and phone not in ri.error
     logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in records)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
 from core.errors import field_errors
-from people import flows
 from people.models import ImportStatus, RegistryImport
+from people.registry_import import run, services
 from people.tests.import_helpers import admin, new_id, row, xlsx
 from people.tests.test_import_web import bearer, upload_file, web
 from testkit import TinyCity
@@ -23,7 +23,7 @@ from testkit import TinyCity
 # test transaction may hold it.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BIG = flows.BACKGROUND_CHECK_ROWS + 200
+BIG = services.BACKGROUND_CHECK_ROWS + 200
 
 
 def big_file(rows: int = BIG, bad: int = 3) -> bytes:
@@ -49,7 +49,7 @@ def run_queued_job() -> None:
 
 
 def upload(tc: TinyCity, content: bytes) -> RegistryImport:
-    return flows.import_upload(
+    return services.import_upload(
         actor=admin(tc), community=tc.inside.community, file_name="大名单.xlsx", content=content
     )
 
@@ -64,7 +64,7 @@ def test_big_file_is_checked_in_the_background_and_refused_until_checked(
     assert ri.total_rows == BIG and ri.processed_rows == 0  # the estimate, for the bar
     assert ri.new_count == ri.rejected_count == 0
     with pytest.raises(ValidationError) as refused:
-        flows.import_confirm(actor=admin(tc), registry_import=ri)
+        services.import_confirm(actor=admin(tc), registry_import=ri)
     assert [e["code"] for e in field_errors(refused.value)] == ["still_checking"]
 
     run_queued_job()
@@ -74,7 +74,7 @@ def test_big_file_is_checked_in_the_background_and_refused_until_checked(
     assert ri.processed_rows == 0 and len(ri.rejected) == 3
     assert {r["name"] for r in ri.rejected} == {"错号"}
     # A second delivery of the same job does nothing.
-    assert flows.import_check(ri.pk) == {"import_id": ri.pk, "skipped": True}
+    assert run.import_check(ri.pk) == {"import_id": ri.pk, "skipped": True}
 
 
 def test_small_file_is_still_checked_within_the_upload(tiny_city: TinyCity) -> None:
@@ -87,8 +87,8 @@ def test_small_file_is_still_checked_within_the_upload(tiny_city: TinyCity) -> N
 def test_cheap_file_errors_are_refused_at_once_even_for_big_files(
     tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(flows, "BACKGROUND_CHECK_ROWS", -1)
-    monkeypatch.setattr(flows, "BACKGROUND_CHECK_BYTES", -1)
+    monkeypatch.setattr(services, "BACKGROUND_CHECK_ROWS", -1)
+    monkeypatch.setattr(services, "BACKGROUND_CHECK_BYTES", -1)
     HUEY.flush()
     before = RegistryImport.objects.count()
     for content, code in (
@@ -106,7 +106,7 @@ def test_cheap_file_errors_are_refused_at_once_even_for_big_files(
 def test_a_file_that_fails_its_background_check_says_why(
     tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(flows, "BACKGROUND_CHECK_ROWS", -1)
+    monkeypatch.setattr(services, "BACKGROUND_CHECK_ROWS", -1)
     HUEY.flush()
     ri = upload(tiny_city, xlsx([]))  # a header and nothing under it
     assert ri.status == ImportStatus.CHECKING
@@ -115,13 +115,13 @@ def test_a_file_that_fails_its_background_check_says_why(
     assert ri.status == ImportStatus.FAILED
     assert "no rows under it" in ri.error or "表头下方没有数据" in ri.error  # uploader language
     with pytest.raises(ValidationError):
-        flows.import_confirm(actor=admin(tiny_city), registry_import=ri)
+        services.import_confirm(actor=admin(tiny_city), registry_import=ri)
 
 
 def test_pages_show_the_check_progress_then_the_preview(
     tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(flows, "BACKGROUND_CHECK_ROWS", 1)
+    monkeypatch.setattr(services, "BACKGROUND_CHECK_ROWS", 1)
     HUEY.flush()
     tc = tiny_city
     c: Client = web(tc)
@@ -155,7 +155,7 @@ def test_pages_show_the_check_progress_then_the_preview(
 def test_api_answers_checking_then_the_preview(
     tiny_city: TinyCity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(flows, "BACKGROUND_CHECK_ROWS", 1)
+    monkeypatch.setattr(services, "BACKGROUND_CHECK_ROWS", 1)
     HUEY.flush()
     tc = tiny_city
     auth = bearer(tc)

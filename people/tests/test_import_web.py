@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from accounts.services import api_token_issue
 from core.models import AuditEvent
-from people import flows
 from people.models import ImportStatus, RegistryImport, Resident
+from people.registry_import import run, services
 from people.tests.import_helpers import admin, new_id, row, xlsx
 from testkit import TinyCity
 
@@ -99,7 +99,7 @@ def test_upload_preview_confirm_and_rejected_download_through_the_pages(
     partial = c.get(reverse("people_import:progress", args=[ri.pk]), headers={"HX-Request": "true"})
     assert partial.status_code == 200 and "<progress" in partial.content.decode()
 
-    flows.import_run(ri.pk)  # what the consumer does
+    run.import_run(ri.pk)  # what the consumer does
     finished = c.get(
         reverse("people_import:progress", args=[ri.pk]), headers={"HX-Request": "true"}
     )
@@ -127,7 +127,7 @@ def test_the_same_file_again_says_so_and_offers_nothing_to_confirm(
     first = RegistryImport.objects.latest("pk")
     with django_capture_on_commit_callbacks(execute=False):
         c.post(reverse("people_import:confirm", args=[first.pk]))
-    flows.import_run(first.pk)
+    run.import_run(first.pk)
     r = c.post(url, {"community": tc.inside.community.pk, "file": upload_file(content)})
     html = c.get(r["Location"]).content.decode()
     assert 'data-testid="same-file"' in html
@@ -169,7 +169,7 @@ def test_a_bad_file_is_refused_on_the_page_naming_the_field(
 @pytest.mark.django_db
 def test_import_pages_outside_the_actors_area_are_404(tiny_city: TinyCity) -> None:
     tc = tiny_city
-    ri = flows.import_preview(
+    ri = services.import_preview(
         actor=admin(tc),
         community=tc.inside.community,
         file_name="a.xlsx",
@@ -226,7 +226,7 @@ def test_api_upload_read_confirm_and_rejected(
     assert r.status_code == 202 and r.json()["status"] == "queued" and len(queued) == 1
     r = c.post(f"/api/registry-imports/{import_id}/confirm", headers=auth)
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "already_confirmed"
-    flows.import_run(import_id)
+    run.import_run(import_id)
     body = c.get(f"/api/registry-imports/{import_id}", headers=auth).json()
     assert (body["status"], body["processed_rows"], body["total_rows"]) == ("done", 3, 3)
     r = c.get(f"/api/registry-imports/{import_id}/rejected", headers=auth)
@@ -291,13 +291,13 @@ def test_confirm_queues_the_job_and_a_worker_runs_it(tiny_city: TinyCity) -> Non
     """Confirming never runs the import in the request: it is queued for the consumer."""
     tc = tiny_city
     HUEY.flush()
-    ri = flows.import_preview(
+    ri = services.import_preview(
         actor=admin(tc),
         community=tc.inside.community,
         file_name="a.xlsx",
         content=xlsx([row(name="排队", id_number=new_id())]),
     )
-    flows.import_confirm(actor=admin(tc), registry_import=ri)
+    services.import_confirm(actor=admin(tc), registry_import=ri)
     assert HUEY.pending_count() == 1
     assert not Resident.objects.filter(person__name="排队").exists()
     task = HUEY.dequeue()

@@ -18,7 +18,7 @@ from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate
-from people import exports, flows, selectors, services
+from people import exports, policies, selectors, services
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
 from people.web.forms import (
     ExportForm,
@@ -49,7 +49,7 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         "flag_fields": VULNERABILITY_FIELDS,
         "may_export": services.may_export_registry(actor),
         "may_add": services.may_edit_registry(actor),
-        "may_import": actor.is_superuser or actor.has_role(flows.IMPORT_ROLES),
+        "may_import": actor.is_superuser or actor.has_role(policies.IMPORT_ROLES),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "people/_registry_results.html", context)

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from core.sorting import SEPARATOR, natural_key, sort_path
 from health.models import Slot
 from health.selectors import not_reported
-from people import flows
 from people.exports import registry_export
+from people.registry_import.selectors import community_building_names
 from people.selectors import (
     RegistryFilters,
     editable_buildings,
@@ -116,7 +116,7 @@ def test_place_pages_and_choices_list_buildings_and_rooms_naturally(tiny_city: T
     ):
         assert [b.name for b in buildings] == ["1栋", "2栋", "9栋", "10栋"]
     # The import template's building dropdown (names of the whole community).
-    template_names = flows.community_building_names(tiny_city.inside.community)
+    template_names = community_building_names(tiny_city.inside.community)
     assert template_names.index("9栋") < template_names.index("10栋")
     # The grids of a community too: 第3网格 before 第12网格.
     services.place_create(
