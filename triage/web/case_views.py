@@ -28,6 +28,7 @@ from core.masking import mask_name, mask_phone
 from core.once import once_token
 from core.pagination import paginate, search_term
 from core.roles import Role
+from core.time_format import waited
 from core.validators import normalize_text
 from health.models import Slot
 from health.rules import current_slot, symptom_bits, symptom_labels
@@ -70,20 +71,6 @@ QUEUE_LATE_AFTER = datetime.timedelta(hours=2)
 
 
 # ---- small helpers ----------------------------------------------------------------------------
-
-
-def waited(since: datetime.datetime | None, now: datetime.datetime) -> str:
-    """ "2小时15分": how long since `since`, to the minute (days and hours past a day)."""
-    if since is None:
-        return ""
-    minutes = max(int((now - since).total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)s min") % {"minutes": minutes}
 
 
 def _require_case_role(actor: Actor) -> None:
