@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,10 +13,12 @@ from core.roles import Role
 from health.models import HealthReport
 from people.models import Resident
 from people.search import resident_search_q
+from people.selectors import LIVING, resident_list
 from triage.models import (
     FOUR_CATEGORIES,
     CaseEvent,
     CaseStatus,
+    Disposition,
     FollowUp,
     FollowUpLevel,
     FollowUpStatus,
@@ -112,6 +114,42 @@ def case_list(
             | Q(building_id=place_id)
         )
     return _listed(_search(cases, q)).order_by("-opened_at", "-pk")
+
+
+def case_category_counts(
+    actor: Actor,
+    *,
+    q: str = "",
+    status: str = CaseStatus.OPEN,
+    disposition: str = "",
+    place_id: int | None = None,
+) -> dict[str, int]:
+    """How many of each category the case list's other filters find (one grouped count;
+    "" for the cases not triaged yet)."""
+    return dict(
+        case_list(actor, q=q, status=status, disposition=disposition, place_id=place_id)
+        .prefetch_related(None)
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+
+
+def release_check(actor: Actor) -> QuerySet[TriageCase]:
+    """Home observations whose last day has come and that the periodic release did not close
+    (a follow-up missing or abnormal, a category that may not go home, or today is day 14 and
+    the afternoon check is still to come)."""
+    return (
+        TriageCase.objects.for_actor(actor)
+        .filter(
+            status=CaseStatus.OPEN,
+            disposition=Disposition.HOME_OBSERVATION,
+            observation_end__lte=timezone.localdate(),
+        )
+        .select_related(*CASE_RELATED)
+        .order_by("observation_end", "pk")
+    )
 
 
 def transfer_queue(actor: Actor, *, street_id: int | None = None) -> QuerySet[TriageCase]:
@@ -214,6 +252,23 @@ def open_case_for(actor: Actor, resident_id: int) -> TriageCase | None:
         TriageCase.objects.for_actor(actor)
         .filter(resident_id=resident_id, status=CaseStatus.OPEN)
         .first()
+    )
+
+
+def residents_to_open(actor: Actor, *, q: str) -> list[Resident]:
+    """Living residents the actor may open a case for, found by a search (the first 20)."""
+    return list(
+        resident_list(actor, q=q, status=LIVING).select_related("building", "household")[:20]
+    )
+
+
+def contact_candidates(actor: Actor, case: TriageCase, *, q: str) -> list[Resident]:
+    """Living residents found by a search to link as the case's close contacts (the person
+    themself left out; the first 10)."""
+    return list(
+        resident_list(actor, q=q, status=LIVING)
+        .exclude(pk=case.resident_id)
+        .select_related("building", "household")[:10]
     )
 
 

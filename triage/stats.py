@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from core.actor import Actor
 from core.errors import field_error
 from core.scoping import any_of
+from core.time_format import minutes_text
 from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
 from triage.models import CaseStatus, Category, Disposition, TriageCase
 from triage.querysets import CASE_ROLES
@@ -282,20 +283,6 @@ class Duration:
     @property
     def p90_text(self) -> str:
         return minutes_text(self.p90)
-
-
-def minutes_text(minutes: float | None) -> str:
-    """42.5 → "43 min"; 125 → "2 h 5 min"; 3000 → "2 d 2 h"; None → "—"."""
-    if minutes is None:
-        return "—"
-    whole = round(minutes)
-    if whole < 60:
-        return _("%(m)s min") % {"m": whole}
-    hours, mins = divmod(whole, 60)
-    if hours < 24:
-        return _("%(h)s h %(m)s min") % {"h": hours, "m": mins}
-    days, hours = divmod(hours, 24)
-    return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
 
 
 def percentile_cont(values: Sequence[float], fraction: float) -> float | None:

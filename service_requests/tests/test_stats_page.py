@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.selectors import actor_for_user
+from core.time_format import minutes_text
 from service_requests.filing import request_file, targets_for
 from service_requests.handling import request_accept, request_done
 from service_requests.models import Level, RequestCategory, ServiceRequest
 from service_requests.stats import request_stats
 from testkit import ROOT, TinyCity
-from triage.stats import minutes_text
 
 URL = reverse("requests:stats")
 

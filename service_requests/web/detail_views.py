@@ -23,6 +23,7 @@ from core.forms import run_once
 from core.http import actor_of
 from core.masking import mask_name
 from core.once import once_claim, once_release, once_token
+from core.time_format import waited
 from service_requests import dispatching, escalation, handling, selectors
 from service_requests.filing import request_cancel
 from service_requests.models import (
@@ -37,7 +38,6 @@ from service_requests.policies import confirms_for, handles, is_residents_househ
 from service_requests.rules import NEXT_LEVEL, REOPEN_WINDOW
 from service_requests.web import forms as f
 from service_requests.web.views import clock_of
-from triage.web.case_views import waited
 
 ACTIONS = (
     "accept",

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
 from core.http import actor_of
+from core.time_format import minutes_text
 from service_requests import selectors
 from service_requests.models import Level, RequestCategory
 from service_requests.stats import request_stats
-from triage.stats import minutes_text
 
 SINCE_DAYS = (7, 30, 90)
 DEFAULT_DAYS = 30

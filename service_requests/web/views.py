@@ -24,6 +24,7 @@ from core.masking import mask_name
 from core.once import once_token
 from core.pagination import paginate, search_term
 from core.roles import Role
+from core.time_format import waited
 from people.models import Resident
 from people.selectors import LIVING, access_resident, resident_list
 from service_requests import selectors
@@ -37,7 +38,6 @@ from service_requests.models import (
 )
 from service_requests.policies import FILE_ROLES, may
 from service_requests.web.forms import RequestFileForm
-from triage.web.case_views import waited
 
 
 def _int(value: str | None) -> int | None:

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from accounts.selectors import actor_for_user
 from core.models import AuditEvent
+from core.time_format import waited
 from health.models import FlagStatus, HealthFlag
 from people.models import Person, Relation, Resident
 from people.search import person_search_fields
@@ -43,7 +44,6 @@ from triage.models import (
     SiteKind,
     TriageCase,
 )
-from triage.web.case_views import waited
 
 MORNING = datetime.datetime(2026, 11, 24, 1, 0, tzinfo=datetime.UTC)  # 09:00 in Beijing
 CASE_ROLES = [

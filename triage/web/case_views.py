@@ -1,16 +1,15 @@
 """The triage case pages: the health centre's queue, the case list, opening a case, the case
 itself (assessment, disposition, transport, close contacts, follow-ups, timeline) and the grid
 worker's follow-up list. Each view parses, calls the selectors and one service, and renders;
-who may do what is decided in triage/ (the services check the policies)."""
+who may do what is decided in triage/ (the services check the policies). Reads are in
+triage/selectors.py, what the templates show is shaped in triage/web/presenters.py."""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, QuerySet
 from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.actor import Actor
 from core.audit import audit_record
@@ -28,31 +28,28 @@ from core.masking import mask_name, mask_phone
 from core.once import once_token
 from core.pagination import paginate, search_term
 from core.roles import Role
+from core.time_format import waited
 from core.validators import normalize_text
-from health.models import Slot
-from health.rules import current_slot, symptom_bits, symptom_labels
-from people.selectors import LIVING, access_resident, resident_list
+from health.rules import symptom_bits, symptom_labels
+from people.models import Resident
+from people.selectors import access_resident
 from places.selectors import place_breadcrumbs
 from triage import cases as case_services
 from triage import contacts as contact_services
 from triage import decisions, selectors
 from triage import follow_ups as follow_up_services
 from triage.models import (
-    CaseEvent,
     CaseStatus,
     Category,
-    CloseReason,
     Disposition,
-    EventKind,
-    FollowUp,
     FollowUpLevel,
     FollowUpStatus,
     Origin,
+    Site,
     SiteKind,
-    Transport,
     TriageCase,
 )
-from triage.policies import CONTACT_ROLES, FOLLOW_UP_ROLES, OPEN_ROLES, may, names_person
+from triage.policies import CONTACT_ROLES, OPEN_ROLES, may, names_person
 from triage.querysets import CASE_ROLES
 from triage.rules import CATEGORY_NEXT, DISPOSITIONS_FOR
 from triage.stats import access_stats_place
@@ -64,35 +61,22 @@ from triage.web.case_forms import (
     FollowUpForm,
     TransportForm,
 )
-
-# A person waiting this long for triage is shown as late in the queue.
-QUEUE_LATE_AFTER = datetime.timedelta(hours=2)
-
+from triage.web.presenters import (
+    category_counts,
+    communities,
+    follow_up_grid,
+    follow_up_row,
+    queue_row,
+    shown_name,
+    timeline_rows,
+)
 
 # ---- small helpers ----------------------------------------------------------------------------
-
-
-def waited(since: datetime.datetime | None, now: datetime.datetime) -> str:
-    """ "2小时15分": how long since `since`, to the minute (days and hours past a day)."""
-    if since is None:
-        return ""
-    minutes = max(int((now - since).total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)s min") % {"minutes": minutes}
 
 
 def _require_case_role(actor: Actor) -> None:
     if not (actor.is_superuser or actor.has_role(CASE_ROLES)):
         raise NotAllowed(_("Your role does not see triage cases."))
-
-
-def _shown_name(actor: Actor, row: TriageCase | FollowUp, name: str) -> str:
-    return name if names_person(actor, row) else mask_name(name)
 
 
 def _int(value: str | None) -> int | None:
@@ -116,41 +100,6 @@ def _back(request: HttpRequest, fallback: str) -> str:
 # ---- the health centre's queue ----------------------------------------------------------------
 
 
-@dataclass
-class QueueRow:
-    case: TriageCase
-    name: str
-    waited: str
-    late: bool
-    temperature: Any
-    symptoms: list[str]
-
-
-def release_check(actor: Actor) -> QuerySet[TriageCase]:
-    """Home observations whose last day has come and that the periodic release did not close
-    (a follow-up missing or abnormal, a category that may not go home, or today is day 14 and
-    the afternoon check is still to come)."""
-    return (
-        TriageCase.objects.for_actor(actor)
-        .filter(
-            status=CaseStatus.OPEN,
-            disposition=Disposition.HOME_OBSERVATION,
-            observation_end__lte=timezone.localdate(),
-        )
-        .select_related(*selectors.CASE_RELATED)
-        .order_by("observation_end", "pk")
-    )
-
-
-def _communities(actor: Actor) -> list[tuple[int, str]]:
-    """The communities the actor serves as a health centre (from the grants: no query)."""
-    out: dict[int, str] = {}
-    for g in actor.place_grants(Role.HEALTH_WORKER):
-        assert g.place_id is not None
-        out[g.place_id] = g.label.split(" · ")[-1] if g.label else str(g.place_id)
-    return sorted(out.items(), key=lambda item: item[1])
-
-
 QUEUE_TABS = ("queue", "overdue", "release")
 
 
@@ -161,9 +110,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not (actor.is_superuser or selectors.is_health_centre(actor)):
         return redirect("triage:cases")
     q = search_term(request)
-    communities = _communities(actor)
+    served = communities(actor)
     community_id = _int(request.GET.get("community"))
-    if community_id not in {pk for pk, _name in communities}:
+    if community_id not in {pk for pk, _name in served}:
         community_id = None
     tab = request.GET.get("tab", "queue")
     if tab not in QUEUE_TABS:
@@ -173,17 +122,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     overdue = selectors.follow_ups_overdue(
         actor, level=FollowUpLevel.HEALTH_CENTRE, q=q
     ).select_related("case__household")
-    ended = release_check(actor)
+    ended = selectors.release_check(actor)
     counts = {"queue": waiting.count(), "overdue": overdue.count(), "release": ended.count()}
     lists: dict[str, Any] = {"queue": waiting, "overdue": overdue, "release": ended}
     page = paginate(request, lists[tab])
     rows: list[Any] = list(page.object_list)
     if tab == "queue":
-        rows = [_queue_row(actor, c, now) for c in rows]
+        rows = [queue_row(actor, c, now) for c in rows]
     elif tab == "overdue":
-        rows = [_follow_up_row(actor, f, now) for f in rows]
+        rows = [follow_up_row(actor, f, now) for f in rows]
     else:
-        rows = [(c, _shown_name(actor, c, c.resident.person.name)) for c in rows]
+        rows = [(c, shown_name(actor, c, c.resident.person.name)) for c in rows]
     context = {
         "tab": tab,
         "tabs": [
@@ -194,30 +143,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "q": q,
-        "communities": communities if len(communities) > 1 else [],
+        "communities": served if len(served) > 1 else [],
         "community_id": community_id,
         "today": timezone.localdate(),
     }
     return render(request, "triage/queue.html", context)
-
-
-def _queue_row(actor: Actor, case: TriageCase, now: datetime.datetime) -> QueueRow:
-    flag = case.flag
-    temperature = case.temperature
-    symptoms = case.symptoms
-    if temperature is None and flag is not None:
-        temperature = flag.max_temperature
-    if not symptoms and flag is not None:
-        symptoms = flag.symptoms
-    since = case.triage_due_since
-    return QueueRow(
-        case=case,
-        name=mask_name(case.resident.person.name),
-        waited=waited(since, now),
-        late=since is not None and now - since >= QUEUE_LATE_AFTER,
-        temperature=temperature,
-        symptoms=symptom_labels(symptoms),
-    )
 
 
 # ---- the case list ----------------------------------------------------------------------------
@@ -251,23 +181,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         disposition=disposition,
         place_id=place_id,
     )
-    # How many of each category the other filters find (one grouped count).
-    by_category = dict(
-        selectors.case_list(
-            actor, q=q, status=shown_status, disposition=disposition, place_id=place_id
-        )
-        .prefetch_related(None)
-        .order_by()
-        .values_list("category")
-        .annotate(n=Count("pk"))
-        .values_list("category", "n")
+    by_category = selectors.case_category_counts(
+        actor, q=q, status=shown_status, disposition=disposition, place_id=place_id
     )
     page = paginate(request, cases)
     rows = [(c, mask_name(c.resident.person.name)) for c in page.object_list]
-    category_counts = [
-        ("none", _("Not triaged yet"), by_category.get("", 0)),
-        *[(value, label, by_category.get(value, 0)) for value, label in Category.choices],
-    ]
     context = {
         "page": page,
         "rows": rows,
@@ -276,7 +194,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "category": category,
         "disposition": disposition,
         "statuses": [*STATUS_FILTERS, ("all", _("All"))],
-        "category_counts": category_counts,
+        "category_counts": category_counts(by_category),
         "total": sum(by_category.values()),
         "found": page.paginator.count,
         "dispositions": [("none", _("None yet")), *Disposition.choices],
@@ -298,11 +216,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     q = search_term(request)
     resident_id = _int(request.GET.get("resident"))
     resident = access_resident(actor, resident_id) if resident_id else None
-    found = (
-        list(resident_list(actor, q=q, status=LIVING).select_related("building", "household")[:20])
-        if q and not resident
-        else []
-    )
+    found = selectors.residents_to_open(actor, q=q) if q and not resident else []
     form = CaseOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if resident is None:
@@ -341,167 +255,87 @@ def case_open(request: HttpRequest) -> HttpResponse:
 # ---- the case ---------------------------------------------------------------------------------
 
 
-@dataclass
-class GridCell:
-    slot: str
-    state: str  # done, abnormal, due, late, centre, none
-    follow_up: FollowUp | None = None
-
-
-@dataclass
-class GridDay:
-    day: datetime.date
-    number: int
-    cells: list[GridCell] = field(default_factory=list)
-
-
-def follow_up_grid(case: TriageCase, rows: list[FollowUp], today: datetime.date) -> list[GridDay]:
-    """The observation as days × (morning, afternoon): what each slot holds."""
-    by_key = {(f.day, f.slot): f for f in rows}
-    days = {f.day for f in rows}
-    if case.observation_start and case.observation_end:
-        day = case.observation_start
-        while day <= case.observation_end:
-            days.add(day)
-            day += datetime.timedelta(days=1)
-    if not days:
-        return []
-    first = min(days)
-    out = []
-    for day in sorted(days):
-        grid_day = GridDay(day=day, number=(day - first).days + 1)
-        for slot in (Slot.MORNING, Slot.AFTERNOON):
-            f = by_key.get((day, slot))
-            grid_day.cells.append(GridCell(slot=slot, state=_cell_state(f), follow_up=f))
-        out.append(grid_day)
-    return out
-
-
-def _cell_state(f: FollowUp | None) -> str:
-    if f is None:
-        return "none"
-    if f.status == FollowUpStatus.DONE:
-        return "abnormal" if f.abnormal else "done"
-    if f.level == FollowUpLevel.HEALTH_CENTRE:
-        return "centre"
-    if f.level == FollowUpLevel.GRID_WORKER:
-        return "late"
-    return "due"
-
-
-@dataclass
-class TimelineRow:
-    event: CaseEvent
-    label: str
-    by: str
-    change: str
-    details: list[str]
-    link_case: int | None = None
-
-
-def _value_label(kind: str, value: str, data: dict[str, Any]) -> str:
-    if not value:
-        return ""
-    choices: dict[str, Any] = {
-        EventKind.CATEGORY: Category,
-        EventKind.DISPOSITION: Disposition,
-        EventKind.BED_QUEUED: Disposition,
-        EventKind.OPENED: Origin,
-        EventKind.FLAG_JOINED: Origin,
-        EventKind.TRANSPORT: Transport,
-        EventKind.CLOSED: CloseReason,
-    }
-    enum = choices.get(kind)
-    if enum is not None:
-        try:
-            return str(enum(value).label)
-        except ValueError:
-            return value
-    if kind == EventKind.BED_ASSIGNED:
-        return str(data.get("site") or "")
-    if kind == EventKind.CONTACT_LINKED:
-        return f"#{value}"
-    if kind == EventKind.FOLLOW_UP:
-        day, _sep, slot = value.partition(" ")
-        label = Slot(slot).label if slot in Slot.values else slot
-        return f"{day[5:]} {label}"
-    return ""
-
-
-def timeline_rows(events: list[CaseEvent]) -> list[TimelineRow]:
-    rows = []
-    for e in events:
-        data = e.data or {}
-        before = _value_label(e.kind, e.from_value, data)
-        after = _value_label(e.kind, e.to_value, data)
-        change = f"{before} → {after}" if before and after else after or before
-        details: list[str] = []
-        if data.get("temperature"):
-            details.append(f"{data['temperature']} °C")
-        if data.get("symptoms"):
-            details.append("、".join(symptom_labels(int(data["symptoms"]))))
-        if data.get("test_result"):
-            details.append(_("Test: %(result)s") % {"result": data["test_result"]})
-        if data.get("last_contact_on"):
-            details.append(_("last contact %(day)s") % {"day": data["last_contact_on"]})
-        if data.get("abnormal"):
-            details.append(_("abnormal"))
-        rows.append(
-            TimelineRow(
-                event=e,
-                label=str(EventKind(e.kind).label) if e.kind in EventKind.values else e.kind,
-                by=str(e.by) if e.by_id else _("System"),
-                change=change,
-                details=details,
-                link_case=int(e.to_value)
-                if e.kind == EventKind.CONTACT_LINKED and e.to_value.isdigit()
-                else None,
-            )
-        )
-    return rows
-
-
-CASE_ACTIONS = ("assess", "dispose", "transport", "contact")
-
-
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case page. Its forms post to one view each; a post here still reaches the view its
+    `action` field names (the page's forms posted here with one before)."""
+    if request.method == "POST":
+        view = CASE_ACTIONS.get(request.POST.get("action", ""))
+        if view is not None:
+            return view(request, case_id)
+        selectors.access_case(actor_of(request), case_id)  # an unseen case stays a 404
+        raise NotAllowed(_("Your role may not do this to a case."))
     actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
-    is_open = case.status == CaseStatus.OPEN
-    may_assess = is_open and decisions.may_assess(actor)
-    may_dispose = is_open and decisions.may_dispose(actor)
-    may_contact = is_open and may(actor, CONTACT_ROLES)
-    sites = (
-        selectors.sites_with_room(actor, SiteKind.HOSPITAL)
-        + selectors.sites_with_room(actor, SiteKind.ISOLATION)
-        if may_dispose and case.category
-        else []
+    return _case_page(request, actor, case)
+
+
+def _allowed(actor: Actor, case: TriageCase) -> set[str]:
+    """The case forms the actor is offered (the services check the policies again)."""
+    if case.status != CaseStatus.OPEN:
+        return set()
+    allowed = set()
+    if decisions.may_assess(actor):
+        allowed.add("assess")
+    if decisions.may_dispose(actor):
+        allowed.add("transport")
+        if case.category:  # the health centre triages first
+            allowed.add("dispose")
+    if may(actor, CONTACT_ROLES):
+        allowed.add("contact")
+    return allowed
+
+
+def _sites(actor: Actor, allowed: set[str]) -> list[Site]:
+    """The sites with a free bed, offered by the disposition form only."""
+    if "dispose" not in allowed:
+        return []
+    return selectors.sites_with_room(actor, SiteKind.HOSPITAL) + selectors.sites_with_room(
+        actor, SiteKind.ISOLATION
     )
+
+
+def _case_to_change(
+    request: HttpRequest, case_id: int, action: str
+) -> tuple[Actor, TriageCase, set[str]]:
+    """The case a form posts to, refused unless the actor is offered that form."""
+    actor = actor_of(request)
+    case = selectors.access_case(actor, case_id)
+    allowed = _allowed(actor, case)
+    if action not in allowed:
+        raise NotAllowed(_("Your role may not do this to a case."))
+    return actor, case, allowed
+
+
+def _case_page(
+    request: HttpRequest,
+    actor: Actor,
+    case: TriageCase,
+    *,
+    sites: list[Site] | None = None,
+    posted: tuple[str, Any] | None = None,
+) -> HttpResponse:
+    """The case with the forms the actor is offered; `posted` is the form sent back with its
+    errors (then the page is a 400 and the contact search is not repeated)."""
+    allowed = _allowed(actor, case)
+    if sites is None:
+        sites = _sites(actor, allowed)
     forms: dict[str, Any] = {
-        "assess": _assess_form(case, None) if may_assess else None,
-        "dispose": _dispose_form(case, None, sites) if may_dispose and case.category else None,
-        "transport": _transport_form(None) if may_dispose else None,
-        "contact": _contact_form(None) if may_contact else None,
+        "assess": _assess_form(case, None) if "assess" in allowed else None,
+        "dispose": _dispose_form(case, None, sites) if "dispose" in allowed else None,
+        "transport": _transport_form(None) if "transport" in allowed else None,
+        "contact": _contact_form(None) if "contact" in allowed else None,
     }
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in CASE_ACTIONS or forms.get(action) is None:
-            raise NotAllowed(_("Your role may not do this to a case."))
-        done = _case_post(request, actor, case, action, forms, sites)
-        if done:
-            return done
-    contact_q = _search(request, "contact_q") if may_contact and not _posted(forms) else ""
-    contact_found = (
-        list(
-            resident_list(actor, q=contact_q, status=LIVING)
-            .exclude(pk=case.resident_id)
-            .select_related("building", "household")[:10]
-        )
-        if contact_q
-        else []
-    )
-    if may_contact and request.method == "POST" and request.POST.get("action") == "contact":
-        contact_found = _chosen_contact(actor, request)
+    contact_q = ""
+    contact_found: list[Resident] = []
+    if posted is not None:
+        action, form = posted
+        forms[action] = form
+        if action == "contact":
+            contact_found = _chosen_contact(actor, request)
+    elif "contact" in allowed:
+        contact_q = _search(request, "contact_q")
+        if contact_q:
+            contact_found = selectors.contact_candidates(actor, case, q=contact_q)
     today = timezone.localdate()
     follow_ups = list(selectors.case_follow_ups(case))
     named = names_person(actor, case)
@@ -514,7 +348,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "crumbs": place_breadcrumbs(actor, case.building, include_self=True),
         "symptoms": symptom_labels(case.symptoms),
         "contacts": [
-            (c, _shown_name(actor, c, c.resident.person.name))
+            (c, shown_name(actor, c, c.resident.person.name))
             for c in selectors.case_contacts(actor, case)
         ],
         "reports": list(selectors.case_reports(actor, case)),
@@ -526,17 +360,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "contact_found": contact_found,
         "waited": waited(case.triage_due_since, timezone.now()),
         "bed_waited": waited(case.bed_wanted_since, timezone.now()),
-        "untriaged_note": may_dispose and not case.category,
+        "untriaged_note": "transport" in allowed and not case.category,
     }
     status = 400 if any(f is not None and f.is_bound and f.errors for f in forms.values()) else 200
     return render(request, "triage/case_detail.html", context, status=status)
 
 
-def _posted(forms: dict[str, Any]) -> bool:
-    return any(f is not None and f.is_bound for f in forms.values())
-
-
-def _chosen_contact(actor: Actor, request: HttpRequest) -> list[Any]:
+def _chosen_contact(actor: Actor, request: HttpRequest) -> list[Resident]:
     """The person chosen in a contact form that came back with an error, to keep them chosen."""
     resident_id = _int(request.POST.get("resident"))
     if resident_id is None:
@@ -565,7 +395,7 @@ def _assess_form(case: TriageCase, data: Any) -> AssessForm:
     return form
 
 
-def _dispose_form(case: TriageCase, data: Any, sites: list[Any]) -> DispositionForm:
+def _dispose_form(case: TriageCase, data: Any, sites: list[Site]) -> DispositionForm:
     form = DispositionForm(data, sites=sites, initial={"once": once_token()}, auto_id="dispose_%s")
     allowed = DISPOSITIONS_FOR[case.category] - {case.disposition}
     _choice_field(form, "disposition").choices = [
@@ -583,123 +413,101 @@ def _contact_form(data: Any) -> ContactForm:
     return ContactForm(data, initial={"once": once_token()}, auto_id="contact_%s")
 
 
-def _case_post(
-    request: HttpRequest,
-    actor: Actor,
-    case: TriageCase,
-    action: str,
-    forms: dict[str, Any],
-    sites: list[Any],
-) -> HttpResponse | None:
+@require_POST
+def case_assess(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor, case, _allowed_forms = _case_to_change(request, case_id, "assess")
+    form = _assess_form(case, request.POST)
     url = reverse("triage:case", args=[case.pk])
-    post = request.POST
-    if action == "assess":
-        form: Any = _assess_form(case, post)
 
-        def handle(d: dict[str, Any]) -> str:
-            decisions.case_assess(
-                actor=actor,
-                case=case,
-                category=d["category"],
-                temperature=d["temperature"] or None,
-                symptoms=symptom_bits(d["symptoms"]),
-                test_result=d["test_result"],
-                notes=d["notes"],
-                reason=d["reason"],
-            )
-            return url
+    def handle(d: dict[str, Any]) -> str:
+        decisions.case_assess(
+            actor=actor,
+            case=case,
+            category=d["category"],
+            temperature=d["temperature"] or None,
+            symptoms=symptom_bits(d["symptoms"]),
+            test_result=d["test_result"],
+            notes=d["notes"],
+            reason=d["reason"],
+        )
+        return url
 
-        message = _("Assessment saved.")
-    elif action == "dispose":
-        form = _dispose_form(case, post, sites)
+    done = run_once(request, form, handle, _("Assessment saved."))
+    return done or _case_page(request, actor, case, posted=("assess", form))
 
-        def handle(d: dict[str, Any]) -> str:
-            decisions.case_disposition_set(
-                actor=actor,
-                case=case,
-                disposition=d["disposition"],
-                reason=d["reason"],
-                site=form.chosen_site(),
-            )
-            return url
 
-        message = _("Disposition saved.")
-    elif action == "transport":
-        form = _transport_form(post)
+@require_POST
+def case_dispose(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor, case, allowed = _case_to_change(request, case_id, "dispose")
+    sites = _sites(actor, allowed)
+    form = _dispose_form(case, request.POST, sites)
+    url = reverse("triage:case", args=[case.pk])
 
-        def handle(d: dict[str, Any]) -> str:
-            decisions.transport_set(
-                actor=actor, case=case, transport=d["transport"], note=d["note"]
-            )
-            return url
+    def handle(d: dict[str, Any]) -> str:
+        decisions.case_disposition_set(
+            actor=actor,
+            case=case,
+            disposition=d["disposition"],
+            reason=d["reason"],
+            site=form.chosen_site(),
+        )
+        return url
 
-        message = _("Transport saved.")
-    else:
-        form = _contact_form(post)
+    done = run_once(request, form, handle, _("Disposition saved."))
+    return done or _case_page(request, actor, case, sites=sites, posted=("dispose", form))
 
-        def handle(d: dict[str, Any]) -> str:
-            try:
-                resident = access_resident(actor, d["resident"])
-            except Http404:
-                raise field_error(
-                    "resident", _("Choose the person from the search results."), "invalid"
-                ) from None
-            contact = contact_services.contact_link(
-                actor=actor,
-                index_case=case,
-                resident=resident,
-                last_contact_on=d["last_contact_on"],
-                note=d["note"],
-            )
-            messages.success(request, _("Close contact linked: case #%(id)s.") % {"id": contact.pk})
-            return url
 
-        message = ""
-    done = run_once(request, form, handle, message)
-    forms[action] = form
-    return done
+@require_POST
+def case_transport(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor, case, _allowed_forms = _case_to_change(request, case_id, "transport")
+    form = _transport_form(request.POST)
+    url = reverse("triage:case", args=[case.pk])
+
+    def handle(d: dict[str, Any]) -> str:
+        decisions.transport_set(actor=actor, case=case, transport=d["transport"], note=d["note"])
+        return url
+
+    done = run_once(request, form, handle, _("Transport saved."))
+    return done or _case_page(request, actor, case, posted=("transport", form))
+
+
+@require_POST
+def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor, case, _allowed_forms = _case_to_change(request, case_id, "contact")
+    form = _contact_form(request.POST)
+    url = reverse("triage:case", args=[case.pk])
+
+    def handle(d: dict[str, Any]) -> str:
+        try:
+            resident = access_resident(actor, d["resident"])
+        except Http404:
+            raise field_error(
+                "resident", _("Choose the person from the search results."), "invalid"
+            ) from None
+        contact = contact_services.contact_link(
+            actor=actor,
+            index_case=case,
+            resident=resident,
+            last_contact_on=d["last_contact_on"],
+            note=d["note"],
+        )
+        messages.success(request, _("Close contact linked: case #%(id)s.") % {"id": contact.pk})
+        return url
+
+    done = run_once(request, form, handle, "")
+    return done or _case_page(request, actor, case, posted=("contact", form))
+
+
+# The case page's `action` field → the view of that form (see case_detail).
+CASE_ACTIONS: dict[str, Callable[[HttpRequest, int], HttpResponse]] = {
+    "assess": case_assess,
+    "dispose": case_dispose,
+    "transport": case_transport,
+    "contact": case_contact,
+}
 
 
 # ---- follow-ups -------------------------------------------------------------------------------
-
-
-@dataclass
-class FollowUpRow:
-    follow_up: FollowUp
-    name: str
-    phone: str
-    named: bool
-    started: bool
-    waited: str
-    form: FollowUpForm | None = None
-
-
-def _started(f: FollowUp, today: datetime.date, slot: str) -> bool:
-    if f.day != today:
-        return f.day < today
-    return f.slot == Slot.MORNING or slot == Slot.AFTERNOON
-
-
-def _follow_up_row(
-    actor: Actor, f: FollowUp, now: datetime.datetime, next_url: str = ""
-) -> FollowUpRow:
-    today, slot = current_slot(now)
-    named = names_person(actor, f)
-    person = f.resident.person
-    started = _started(f, today, slot)
-    form = None
-    if f.status == FollowUpStatus.DUE and started and may(actor, FOLLOW_UP_ROLES):
-        form = FollowUpForm(initial={"once": once_token(), "next": next_url})
-        form.auto_id = f"f{f.pk}_%s"
-    return FollowUpRow(
-        follow_up=f,
-        name=person.name if named else mask_name(person.name),
-        phone=person.phone if named else "",
-        named=named,
-        started=started,
-        waited=waited(f.due_at, now) if f.status == FollowUpStatus.DUE and f.level else "",
-        form=form,
-    )
 
 
 FOLLOW_UP_TABS = ("today", "overdue")
@@ -725,7 +533,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     }
     page = paginate(request, today_rows if tab == "today" else overdue)
     next_url = request.get_full_path()
-    rows = [_follow_up_row(actor, f, now, next_url) for f in page.object_list]
+    rows = [follow_up_row(actor, f, now, next_url) for f in page.object_list]
     phones = [r for r in rows if r.phone]
     if phones:
         _record_call_list(actor, len(phones))
@@ -761,7 +569,7 @@ def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     actor = actor_of(request)
     f = selectors.access_follow_up(actor, follow_up_id)
     now = timezone.now()
-    row = _follow_up_row(actor, f, now, _back(request, ""))
+    row = follow_up_row(actor, f, now, _back(request, ""))
     form = FollowUpForm(request.POST) if request.method == "POST" else row.form
     if request.method == "POST":
         assert form is not None
