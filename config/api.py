@@ -17,7 +17,6 @@ install_error_handlers(api)
 from accounts.api.routes import router as accounts_router  # noqa: E402
 from care.api.routes import router as care_router  # noqa: E402
 from duty.api.routes import router as duty_router  # noqa: E402
-from health.api.daily_routes import router as daily_router  # noqa: E402
 from health.api.routes import router as health_router  # noqa: E402
 from health.api.screening_routes import router as screening_router  # noqa: E402
 from notices.api.guide_routes import router as guide_router  # noqa: E402
@@ -31,6 +30,7 @@ from party.api.study_routes import router as study_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
 from places.api.routes import router as places_router  # noqa: E402
+from reports.api.routes import router as daily_router  # noqa: E402
 from service_requests.api.routes import router as requests_router  # noqa: E402
 from triage.api.routes import router as triage_router  # noqa: E402
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "care",
     "duty",
     "notices",
+    "reports",
     "demo",
 ]
 

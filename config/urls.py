@@ -28,7 +28,7 @@ urlpatterns = [
     path("health/", include("health.web.urls")),
     path("screening/", include("health.web.screening_urls")),
     path("sweeps/", include("health.web.sweep_urls")),
-    path("daily/", include("health.web.daily_urls")),
+    path("daily/", include("reports.web.urls")),
     path("workers/", include("health.web.worker_urls")),
     path("triage/", include("triage.web.urls")),
     path("care/", include("care.web.urls")),

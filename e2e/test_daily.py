@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import granted_place, login, url_path
-from health.daily_selectors import HAND_MARK, REQUEST_KEYS, day_bounds
 from health.models import DailyReport, WorkerHealth
 from places.models import Place
+from reports.selectors import HAND_MARK, REQUEST_KEYS, day_bounds
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,6 @@ SCREEN_ROLES = frozenset(
 FLAG_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.HEALTH_WORKER})
 # Who opens and closes a sweep campaign.
 SWEEP_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})
-# Who reviews and submits the community's daily report; who sets the street's deadline.
-DAILY_SUBMIT_ROLES = frozenset({Role.COMMUNITY_ADMIN})
-DEADLINE_ROLES = frozenset({Role.STREET_ADMIN})
 # Community workers who report their own health every day (防止带病上岗).
 WORKER_ROLES = frozenset(
     {

@@ -16,14 +16,14 @@ from openpyxl import load_workbook
 
 from accounts.selectors import actor_for_user
 from core.spreadsheets import is_risky_text, new_workbook, workbook_bytes
-from health import daily
-from health.daily_export import daily_report_export
 from health.models import SweepCampaign
 from people.models import Resident
 from people.registry_import import rejects, services
 from people.registry_import.template import build_template
 from people.registry_import.xlsx import COLUMNS
 from places.models import Place
+from reports import services as daily
+from reports.export import daily_report_export
 from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db

@@ -19,12 +19,12 @@ from django.test import Client
 
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from health import daily
-from health.daily_selectors import HAND_MARK, figure_sections, triage_figures
 from health.models import DailyReport, HealthFlag
 from people.models import Person, Relation, Resident
 from places import services as place_services
 from places.models import Place
+from reports import services as daily
+from reports.selectors import HAND_MARK, figure_sections, triage_figures
 from testkit import ROOT, Chain, TinyCity, synthetic_id_number
 from triage import stats
 from triage.cases import case_open, case_open_from_flag
@@ -508,7 +508,7 @@ def test_daily_report_triage_figures(city: TinyCity, clock: Any) -> None:
     assert {k: report.figures[k] for k in got} == got
     assert report.figures[HAND_MARK] == []
     report = daily.daily_report_submit(actor=actor, report=report, hand_kept={"requests_open": 0})
-    from health.daily_selectors import daily_overview
+    from reports.selectors import daily_overview
 
     overview = daily_overview(_actor(city, "street_admin"), inside.street, DAY)
     assert overview.total.sums["new_confirmed"] == 2
@@ -563,7 +563,7 @@ def test_a_report_stored_before_the_triage_figures_renders_and_is_regenerated(
     )
     assert report.figures["new_confirmed"] == 0 and report.figures["home_observation"] == 2
     # The requests figure is computed now (issue 6): regenerating drops its by-hand mark.
-    from health.daily_selectors import request_figures
+    from reports.selectors import request_figures
 
     computed = request_figures(admin, city.inside.community, report.day)
     assert report.figures["requests_open"] == computed["requests_open"]
@@ -573,6 +573,6 @@ def test_a_report_stored_before_the_triage_figures_renders_and_is_regenerated(
 
 
 def stats_keys() -> set[str]:
-    from health.daily_selectors import FIGURES
+    from reports.selectors import FIGURES
 
     return {f.key for f in FIGURES if f.section == "triage"}

@@ -26,27 +26,21 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_paragraphs, normalize_text
-from health.daily_selectors import (
+from health.models import DailyReport, DailyReportStatus, ReportDeadline
+from places.models import Place, PlaceKind
+from reports.policies import check_submitter, may_set_deadline
+from reports.selectors import (
     GENERATED_KEYS,
     HAND_KEPT,
     HAND_MARK,
     community_deadline,
     daily_figures,
     deadline_at,
-    may_set_deadline,
-    may_submit_for,
 )
-from health.models import DailyReport, DailyReportStatus, ReportDeadline
-from places.models import Place, PlaceKind
 
 # A hand-kept figure is a count of people or requests in one community on one day.
 HAND_KEPT_MAX = 100_000
 NOTE_MAX = 1000
-
-
-def _check_submitter(actor: Actor, community_path: str) -> None:
-    if not may_submit_for(actor, community_path):
-        raise NotAllowed(_("Only the community's admin reviews and submits its daily report."))
 
 
 def _check_draft(report: DailyReport) -> None:
@@ -69,7 +63,7 @@ def daily_report_generate(
     and remarks stay). A submitted report is returned unchanged."""
     if community.kind != PlaceKind.COMMUNITY:
         raise field_error("community", _("Choose a community."), code="invalid")
-    _check_submitter(actor, community.path)
+    check_submitter(actor, community.path)
     today = timezone.localdate()
     day = day or today
     if day > today:
@@ -187,7 +181,7 @@ def daily_report_save(
     note: str | None = None,
 ) -> DailyReport:
     """The community admin's review of a draft: remarks, and the hand-kept figures if any."""
-    _check_submitter(actor, report.community_path)
+    check_submitter(actor, report.community_path)
     report = _locked(report)
     _check_draft(report)
     _apply(report, hand_kept, note)
@@ -205,7 +199,7 @@ def daily_report_submit(
 ) -> DailyReport:
     """Submit the report to the street (with the review's last changes, if given). Every
     hand-kept figure, if any, must be filled in (0 if none). Submitting twice changes nothing."""
-    _check_submitter(actor, report.community_path)
+    check_submitter(actor, report.community_path)
     report = _locked(report)
     if report.status == DailyReportStatus.SUBMITTED:
         return report

@@ -1,7 +1,7 @@
 """The community daily report pages (日报): the community admin's report of the day (review,
 remarks, hand-kept figures if any, submit), the overview of a street, district or city (who
 submitted, who is late, the roll-up), the street's deadline, and the .xlsx exports. Each view
-parses, calls one selector or service, and renders; who may do what is decided in health.daily."""
+parses, calls one selector or service, and renders; who may do what: reports.policies."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ from core.errors import NotAllowed
 from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
-from health import daily, daily_export
-from health import daily_selectors as sel
 from health.models import DailyReportStatus
-from health.web.daily_forms import DailyReviewForm, DeadlineForm
+from reports import export as daily_export
+from reports import policies
+from reports import selectors as sel
+from reports import services as daily
+from reports.web.forms import DailyReviewForm, DeadlineForm
 
 
 def _day(request: HttpRequest) -> tuple[datetime.date, str]:
@@ -57,7 +59,7 @@ def daily_home(request: HttpRequest) -> HttpResponse:
     if not communities and not offices:
         raise NotAllowed(_("Your role neither submits nor receives daily reports."))
     context = {"communities": communities, "offices": offices, "day": day, "error": error}
-    return render(request, "health/daily_home.html", context)
+    return render(request, "reports/daily_home.html", context)
 
 
 # ---- one community's report -----------------------------------------------------------------
@@ -76,7 +78,7 @@ def _report_context(request: HttpRequest, report: Any, form: Any) -> dict[str, A
         "status": status,
         "status_label": sel.STATUS_LABELS[status],
         "submitted": submitted,
-        "editable": not submitted and sel.may_submit_for(actor, report.community_path),
+        "editable": not submitted and policies.may_submit_for(actor, report.community_path),
         "form": form,
         "street": street,
         "generated": "am_expected" in report.figures,
@@ -91,7 +93,7 @@ def daily_report(request: HttpRequest, daily_report_id: int) -> HttpResponse:
     url = reverse("daily:report", kwargs={"daily_report_id": report.pk})
     form: Any = None
     if request.method == "POST":
-        if not sel.may_submit_for(actor, report.community_path):
+        if not policies.may_submit_for(actor, report.community_path):
             raise NotAllowed(_("Only the community's admin reviews and submits its report."))
         action = request.POST.get("action", "save")
         if report.status == DailyReportStatus.SUBMITTED:
@@ -124,14 +126,14 @@ def daily_report(request: HttpRequest, daily_report_id: int) -> HttpResponse:
         if done:
             return done
         report.refresh_from_db()
-    elif report.status == DailyReportStatus.DRAFT and sel.may_submit_for(
+    elif report.status == DailyReportStatus.DRAFT and policies.may_submit_for(
         actor, report.community_path
     ):
         initial: dict[str, Any] = {k: report.figures.get(k, "") for k in sel.HAND_KEPT}
         form = DailyReviewForm(initial={**initial, "note": report.note, "once": once_token()})
     context = _report_context(request, report, form)
     status = 400 if form is not None and form.errors else 200
-    return render(request, "health/daily_report.html", context, status=status)
+    return render(request, "reports/daily_report.html", context, status=status)
 
 
 def daily_report_export(request: HttpRequest, daily_report_id: int) -> HttpResponse:
@@ -160,9 +162,9 @@ def daily_place(request: HttpRequest, place_id: int) -> HttpResponse:
         "crumbs": crumbs,
         "summary_labels": [sel.FIGURES_BY_KEY[k].label for k in sel.SUMMARY_KEYS],
         "is_street": place.kind == "street",
-        "may_set_deadline": sel.may_set_deadline(actor, place),
+        "may_set_deadline": policies.may_set_deadline(actor, place),
     }
-    return render(request, "health/daily_place.html", context, status=400 if error else 200)
+    return render(request, "reports/daily_place.html", context, status=400 if error else 200)
 
 
 def daily_place_export(request: HttpRequest, place_id: int) -> HttpResponse:
@@ -185,7 +187,7 @@ def _xlsx(export: daily_export.DailyExport) -> HttpResponse:
 def daily_deadline(request: HttpRequest, place_id: int) -> HttpResponse:
     actor = actor_of(request)
     street, at, is_default = sel.access_deadline_street(actor, place_id)
-    may_set = sel.may_set_deadline(actor, street)
+    may_set = policies.may_set_deadline(actor, street)
     back = reverse("daily:place", kwargs={"place_id": street.pk})
     form = None
     if request.method == "POST":
@@ -210,4 +212,4 @@ def daily_deadline(request: HttpRequest, place_id: int) -> HttpResponse:
         "back": back,
     }
     status = 400 if form is not None and form.errors else 200
-    return render(request, "health/daily_deadline.html", context, status=status)
+    return render(request, "reports/daily_deadline.html", context, status=status)

@@ -13,9 +13,9 @@ from ninja.pagination import paginate
 from core.api import ErrorOut
 from core.http import actor_of
 from core.pagination import ApiPagination
-from health import daily
-from health import daily_selectors as sel
 from health.models import DailyReport, DailyReportStatus
+from reports import selectors as sel
+from reports import services as daily
 
 router = Router(tags=["health"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

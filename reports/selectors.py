@@ -45,9 +45,9 @@ from health.models import (
     Slot,
     VisitOutcome,
 )
-from health.policies import DAILY_SUBMIT_ROLES, DEADLINE_ROLES
 from health.querysets import REPORT_OFFICE_ROLES
 from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
+from reports.policies import DAILY_SUBMIT_ROLES, may_open_overview
 
 # When a street has set no deadline of its own, its communities report by this time (Beijing).
 DEFAULT_DEADLINE = datetime.time(18, 0)
@@ -470,31 +470,6 @@ def office_places(actor: Actor) -> list[Place]:
         if not any(p.path.startswith(r.path) for r in roots):
             roots.append(p)
     return roots
-
-
-def may_submit_for(actor: Actor, community_path: str) -> bool:
-    if actor.is_superuser:
-        return True
-    return any(
-        community_path.startswith(g.place_path) for g in actor.place_grants(DAILY_SUBMIT_ROLES)
-    )
-
-
-def may_set_deadline(actor: Actor, street: Place) -> bool:
-    if street.kind != PlaceKind.STREET:
-        return False
-    if actor.is_superuser:
-        return True
-    return any(street.path.startswith(g.place_path) for g in actor.place_grants(DEADLINE_ROLES))
-
-
-def may_open_overview(actor: Actor, place_path: str) -> bool:
-    if actor.is_superuser:
-        return True
-    return any(
-        place_path.startswith(g.place_path)
-        for g in actor.place_grants(REPORT_OFFICE_ROLES - DAILY_SUBMIT_ROLES)
-    )
 
 
 def parse_day(value: str | None) -> datetime.date:

@@ -1,4 +1,4 @@
-"""Forms of the daily report pages. They carry shapes; health.daily validates for real (a
+"""Forms of the daily report pages. They carry shapes; reports.services validates for real (a
 service's field-named error lands on the field it names)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from health.daily_selectors import FIGURES_BY_KEY, HAND_KEPT
 from people.web.forms import OnceTokenMixin
+from reports.selectors import FIGURES_BY_KEY, HAND_KEPT
 
 
 class DailyReviewForm(OnceTokenMixin):

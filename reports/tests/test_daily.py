@@ -23,8 +23,12 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
 from core.roles import Role
-from health import daily
-from health.daily_selectors import (
+from health.models import DailyReport, HealthFlag, ReportDeadline
+from health.reporting import health_reports_submit, report_input
+from health.workers import worker_health_report
+from places.models import Place
+from reports import services as daily
+from reports.selectors import (
     DEFAULT_DEADLINE,
     FIGURES_BY_KEY,
     HAND_KEPT,
@@ -40,10 +44,6 @@ from health.daily_selectors import (
     figure_sections,
     request_figures,
 )
-from health.models import DailyReport, HealthFlag, ReportDeadline
-from health.reporting import health_reports_submit, report_input
-from health.workers import worker_health_report
-from places.models import Place
 from testkit import TinyCity
 
 # Tuesday 24 November 2026 in Beijing (UTC+8).

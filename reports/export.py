@@ -17,7 +17,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.spreadsheets import SafeWorkbook, new_workbook
-from health.daily_selectors import (
+from health.models import DailyReport, DailyReportStatus
+from places.models import PlaceKind
+from reports.selectors import (
     FIGURES,
     HAND_MARK,
     SECTIONS,
@@ -25,8 +27,6 @@ from health.daily_selectors import (
     Overview,
     report_status,
 )
-from health.models import DailyReport, DailyReportStatus
-from places.models import PlaceKind
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
