@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error, field_errors
 from core.roles import Role
-from health import rules
+from health import flows, rules
 from health.models import (
     ACTIVE_FLAG_STATUSES,
     CoverageCount,
@@ -326,9 +326,7 @@ def _store(
         raised += [{**r, "id": result.report_id} for r, result in amendments if r["abnormal"]]
         _raise_flags(actor, raised)
         # A report of a person in home observation fills that slot's follow-up.
-        from triage.follow_ups import follow_ups_fill_from_reports
-
-        follow_ups_fill_from_reports(actor, all_inserted)
+        flows.reports_stored(actor, all_inserted)
     return stored, inserted_ids, amended
 
 

@@ -26,6 +26,7 @@ from core.validators import (
     validate_id_number,
     validate_phone,
 )
+from people import flows
 from people.models import (
     VULNERABILITY_FIELDS,
     ChangeAction,
@@ -359,9 +360,7 @@ def resident_set_status(
     residents_placed_in([resident.grid_id])
     if status in (ResidentStatus.MOVED_OUT, ResidentStatus.DECEASED):
         # Their open triage case closes with that reason.
-        from triage.cases import cases_close_for_resident
-
-        cases_close_for_resident(actor=actor, resident=resident)
+        flows.resident_left(actor=actor, resident=resident)
     return resident
 
 
@@ -390,11 +389,8 @@ def resident_move(
         fields=[{"field": "household", "old": str(old), "new": str(household)}],
     )
     residents_placed_in([old_grid, resident.grid_id])
-    # An open triage case and its due follow-ups move with the person (to the new community's
-    # health centre and grid worker).
-    from triage.cases import cases_follow_resident
-
-    cases_follow_resident(resident)
+    # An open triage case and its due follow-ups move with the person.
+    flows.resident_moved(resident)
     return resident
 
 

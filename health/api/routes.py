@@ -318,18 +318,6 @@ def get_flag(request: HttpRequest, flag_id: int) -> HealthFlag:
     return selectors.access_flag(actor_of(request), flag_id)
 
 
-@router.post("/health-flags/{flag_id}/handover", response={200: FlagOut, **ERRORS})
-def hand_over_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
-    """Hand the person over to triage: their case opens in the health centre's queue (or the
-    open case takes the flag); GET /api/triage/cases?q=… finds it."""
-    from triage.cases import case_open_from_flag
-
-    actor = actor_of(request)
-    flag = selectors.access_flag(actor, flag_id)
-    case_open_from_flag(actor=actor, flag=flag, note=payload.note)
-    return selectors.access_flag(actor, flag_id)
-
-
 @router.post("/health-flags/{flag_id}/dismiss", response={200: FlagOut, **ERRORS})
 def dismiss_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
     """Dismiss a flag, with the reason (e.g. re-measured 36.6 °C)."""

@@ -11,5 +11,4 @@ urlpatterns = [
     path("coverage/<int:place_id>/missing/", views.not_reported_page, name="not_reported"),
     path("coverage/<int:place_id>/missing/call/", views.call_result, name="call_result"),
     path("flags/", views.flag_list, name="flags"),
-    path("flags/<int:flag_id>/", views.flag_detail, name="flag"),
 ]

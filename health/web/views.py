@@ -1,5 +1,6 @@
 """The health pages: a resident's report for the household, coverage per place, the grid's
-"not reported yet" call list, and the abnormal-report flags. Each view parses, calls one
+"not reported yet" call list, and the list of abnormal-report flags (one flag's page, where it is
+handed over to triage or dismissed, is triage's: triage.web.flag_views). Each view parses, calls one
 selector or service, and renders; who may do what is decided in the services and selectors."""
 
 from __future__ import annotations
@@ -18,24 +19,20 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import NotAllowed, field_errors
-from core.forms import run_once
 from core.http import actor_of
 from core.once import once_claim, once_done, once_release, once_token
 from core.pagination import paginate
 from core.roles import Role
-from health import flags as flag_services
 from health import selectors, worker_selectors
 from health.call_results import call_result_record, latest_call_results
 from health.models import CallOutcome, FlagStatus, Slot
 from health.policies import SCREEN_ROLES, WORKER_ROLES, calls_residents
 from health.querysets import HEALTH_ROLES, REPORT_OFFICE_ROLES
 from health.reporting import ReportInput, health_reports_submit, report_input
-from health.rules import TEMPERATURE_HELP, current_slot, slot_closes_at, symptom_labels
-from health.web.forms import FlagNoteForm, symptom_choices
+from health.rules import TEMPERATURE_HELP, current_slot, slot_closes_at
+from health.web.forms import symptom_choices
 from places.models import PlaceKind
 from places.selectors import place_breadcrumbs
-from triage import selectors as triage_selectors
-from triage.cases import case_open_from_flag
 
 # ---- the health home ------------------------------------------------------------------------
 
@@ -355,56 +352,3 @@ def flag_list(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "health/flags.html", context)
-
-
-def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
-    actor = actor_of(request)
-    flag = selectors.access_flag(actor, flag_id)
-    form = FlagNoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "handover":
-
-            def handle(d: dict[str, Any]) -> str:
-                # The person's triage case opens (or the open one takes the flag).
-                case, created = case_open_from_flag(actor=actor, flag=flag, note=d["note"])
-                messages.success(
-                    request,
-                    _("Handed over to triage: case #%(id)s opened.") % {"id": case.pk}
-                    if created
-                    else _("Handed over to triage: joined the open case #%(id)s.")
-                    % {"id": case.pk},
-                )
-                try:
-                    triage_selectors.access_case(actor, case.pk)
-                except Http404:
-                    return reverse("health:flags")
-                return reverse("triage:case", args=[case.pk])
-
-            done = run_once(request, form, handle, "")
-            if done:
-                return done
-        elif action == "dismiss":
-
-            def dismiss(d: dict[str, Any]) -> str:
-                flag_services.health_flag_dismiss(actor=actor, flag=flag, note=d["note"])
-                return request.path
-
-            done = run_once(request, form, dismiss, _("Flag dismissed."))
-            if done:
-                return done
-        else:
-            form.add_error(None, _("Choose hand over or dismiss."))
-    else:
-        form.initial["once"] = once_token()
-    context = {
-        "flag": flag,
-        "form": form,
-        "reports": selectors.flag_reports(actor, flag),
-        "symptoms": symptom_labels(flag.symptoms),
-        "may_handle": flag_services.may_handle_flags(actor) and flag.status == FlagStatus.OPEN,
-        "crumbs": place_breadcrumbs(actor, flag.building, include_self=True),
-        "coverage_url": reverse("health:coverage", args=[flag.grid_id]),
-        "open_case": triage_selectors.open_case_for(actor, flag.resident_id),
-    }
-    return render(request, "health/flag.html", context, status=400 if form.errors else 200)

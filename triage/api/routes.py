@@ -30,6 +30,9 @@ from core.http import actor_of
 from core.masking import mask_name, mask_phone
 from core.pagination import PageQuery
 from core.validators import normalize_text
+from health import selectors as health_selectors
+from health.api.routes import FlagNoteIn, FlagOut
+from health.models import HealthFlag
 from health.rules import symptom_bits, symptom_codes
 from people.selectors import access_resident
 from triage import cases as case_services
@@ -493,3 +496,17 @@ def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpI
 
     api_once(request, actor, payload.idempotency_key, action)
     return follow_up_row(selectors.access_follow_up(actor, follow_up_id))
+
+
+# The hand-over of an abnormal-report flag: its path is health's, the case it opens triage's.
+@router.post(
+    "/health-flags/{flag_id}/handover",
+    response={200: FlagOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def hand_over_flag(request: HttpRequest, flag_id: int, payload: FlagNoteIn) -> HealthFlag:
+    """Hand the person over to triage: their case opens in the health centre's queue (or the
+    open case takes the flag); GET /api/triage/cases?q=… finds it."""
+    actor = actor_of(request)
+    flag = health_selectors.access_flag(actor, flag_id)
+    case_services.case_open_from_flag(actor=actor, flag=flag, note=payload.note)
+    return health_selectors.access_flag(actor, flag_id)
