@@ -28,8 +28,8 @@ from party.api.recognition_routes import router as recognition_router  # noqa: E
 from party.api.routes import router as party_router  # noqa: E402
 from party.api.study_routes import router as study_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
+from people.api.place_routes import router as places_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402
-from places.api.routes import router as places_router  # noqa: E402
 from reports.api.routes import router as daily_router  # noqa: E402
 from service_requests.api.routes import router as requests_router  # noqa: E402
 from triage.api.routes import router as triage_router  # noqa: E402

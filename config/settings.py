@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "duty",
     "notices",
     "reports",
+    "home",
     "demo",
 ]
 
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.actor",
+                "home.context_processors.actor",
             ],
         },
     }
@@ -145,7 +146,7 @@ AUTH_USER_MODEL = "accounts.User"
 # The session's user and their actor come from one cache entry (accounts.backends).
 AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

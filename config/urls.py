@@ -19,8 +19,9 @@ for pattern in api_patterns:
         pattern.callback = login_not_required(pattern.callback)
 
 urlpatterns = [
+    path("", include("home.web.urls")),
     path("", include("accounts.web.urls")),
-    path("", include("places.web.urls")),
+    path("", include("people.web.place_urls")),
     path("", include("people.web.urls")),
     path("registry/", include("people.web.registry_urls")),
     path("registry/imports/", include("people.web.import_urls")),

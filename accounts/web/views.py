@@ -4,35 +4,13 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import LoginForm
-from accounts.selectors import home_redirect, home_scopes
 from core.http import actor_of
-from notices.notice_selectors import notices_for_home, unread_count
-from party.study_selectors import my_reminders
-from triage.disclosure_selectors import resident_marked_buildings
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    target = home_redirect(actor)
-    if target:
-        return redirect(target)
-    context = {
-        "scopes": home_scopes(actor),
-        # A resident's notice board: the buildings of their community marked as having cases.
-        "marked_buildings": resident_marked_buildings(actor),
-        # The command's notices for this user's places, and a party member's study reminders.
-        "home_notices": notices_for_home(actor),
-        "notices_unread": unread_count(actor),
-        "study_reminders": my_reminders(actor),
-    }
-    return render(request, "accounts/home.html", context)
 
 
 class LoginView(auth_views.LoginView):

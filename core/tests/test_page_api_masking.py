@@ -159,7 +159,7 @@ CADRE_PHONE = "13347370003"
 PAIRS: dict[str, Pair] = {
     "/api/residents": Pair(
         lambda tc: f"/api/residents?household={tc.inside.household.pk}",
-        lambda tc: reverse("places:household", args=[tc.inside.household.pk]),
+        lambda tc: reverse("home:household", args=[tc.inside.household.pk]),
         _people,
     ),
     "/api/residents/{resident_id}": Pair(
@@ -169,12 +169,12 @@ PAIRS: dict[str, Pair] = {
     ),
     "/api/households": Pair(
         lambda tc: f"/api/households?place={tc.inside.building.pk}",
-        lambda tc: reverse("places:household", args=[tc.inside.household.pk]),
+        lambda tc: reverse("home:household", args=[tc.inside.household.pk]),
         lambda tc: [HOUSEHOLD_PHONE],
     ),
     "/api/households/{household_id}": Pair(
         lambda tc: f"/api/households/{tc.inside.household.pk}",
-        lambda tc: reverse("places:household", args=[tc.inside.household.pk]),
+        lambda tc: reverse("home:household", args=[tc.inside.household.pk]),
         lambda tc: [HOUSEHOLD_PHONE],
     ),
     "/api/triage/cases/{case_id}": Pair(

@@ -16,10 +16,10 @@ from accounts.models import Grant, User
 from core.errors import NotAllowed
 from people import services
 from people.models import ChangeAction, Person, RegistryChange, Resident, ResidentStatus
+from people.place_selectors import place_counts
 from people.tests.registry_helpers import actor, client_for, id_number, register
 from places import services as place_services
 from places.models import Household, PlaceKind
-from places.selectors import place_counts
 from testkit import ROOT, TinyCity
 
 pytestmark = pytest.mark.django_db

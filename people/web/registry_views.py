@@ -153,7 +153,7 @@ def household_add(request: HttpRequest) -> HttpResponse:
             household = services.household_register(
                 actor=actor, building=d["building"], room=d["room"], phone=d["phone"]
             )
-            return reverse("places:household", args=[household.pk])
+            return reverse("home:household", args=[household.pk])
 
         done = run_once(request, form, add, _("Household added."))
         if done:
@@ -179,7 +179,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     form = HouseholdEditForm(
         _posted(request), initial={"room": household.room}, household=household
     )
-    back = reverse("places:household", args=[household.pk])
+    back = reverse("home:household", args=[household.pk])
     if request.method == "POST":
 
         def edit(d: dict[str, Any]) -> str:
@@ -206,7 +206,7 @@ def household_move(request: HttpRequest, household_id: int) -> HttpResponse:
     actor, household = _editable_household(request, household_id)
     buildings = selectors.editable_buildings(actor).exclude(pk=household.building_id)
     form = HouseholdMoveForm(_posted(request), buildings=buildings)
-    back = reverse("places:household", args=[household.pk])
+    back = reverse("home:household", args=[household.pk])
     if request.method == "POST":
 
         def move(d: dict[str, Any]) -> str:
@@ -250,7 +250,7 @@ def resident_add(request: HttpRequest, household_id: int) -> HttpResponse:
         form,
         title=_("Add a resident"),
         submit=_("Add resident"),
-        back=reverse("places:household", args=[household.pk]),
+        back=reverse("home:household", args=[household.pk]),
         subject=str(household),
         crumbs=place_breadcrumbs(actor, household.building, include_self=True),
     )

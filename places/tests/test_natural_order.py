@@ -17,6 +17,7 @@ from core.sorting import SEPARATOR, natural_key, sort_path
 from health.models import Slot
 from health.selectors import not_reported
 from people.exports import registry_export
+from people.place_selectors import building_households, place_children
 from people.registry_import.selectors import community_building_names
 from people.selectors import (
     RegistryFilters,
@@ -27,7 +28,6 @@ from people.selectors import (
 from people.tests.registry_helpers import actor, client_for, register
 from places import services
 from places.models import Household, Place, PlaceKind
-from places.selectors import building_households, place_children
 from testkit import ROOT, TinyCity
 
 BUILDINGS = ["10栋", "9栋", "1栋", "2栋"]  # created in this (text-like) order

@@ -1,5 +1,6 @@
-"""The home page's mobilisation counts (issue 7): deployments, the roster, worker needs and the
-deployment call, per role. A few counting queries each, all through for_actor."""
+"""The home page's mobilisation counts: deployments, the roster, worker needs, per role; and a
+resident's way to who answers for their building. A few counting queries, all through
+for_actor."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import HomeCount
-from core.actor import Actor
+from core.actor import Actor, ScopeGrant
+from core.home import HomeCount
 from core.roles import HELPER_ROLES, Role
+from duty.models import Shift, ShiftAssignment, WorkerNeed
+from health.models import WorkerHealth
+from party.models import Deployment, DeploymentStatus
 
 OFFICES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN}
 WORKERS = {*HELPER_ROLES, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.HEALTH_WORKER}
@@ -23,13 +27,16 @@ def _today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
     return start, start + datetime.timedelta(days=1)
 
 
-def duty_counts(actor: Actor, role: str, place_path: str) -> list[HomeCount]:
+def home_counts(actor: Actor, grant: ScopeGrant) -> list[HomeCount]:
     """For a grant on a place: the office's waiting check-ins, today's roster gaps, unwell
-    people on today's shifts and workers' needs; a worker's shifts today."""
-    from duty.models import Shift, ShiftAssignment, WorkerNeed
-    from health.models import WorkerHealth
-    from party.models import Deployment, DeploymentStatus
-
+    people on today's shifts and workers' needs; a worker's shifts today. For a resident: who
+    answers for their building."""
+    if grant.household_id is not None:
+        url = reverse("duty:my_zone")
+        return [HomeCount(_("Who is responsible for my building"), None, url)]
+    if grant.place_id is None:
+        return []
+    role, place_path = grant.role, grant.place_path
     start, end = _today_bounds()
     if role in WORKERS and actor.user_id:
         mine = ShiftAssignment.objects.filter(
@@ -87,32 +94,3 @@ def duty_counts(actor: Actor, role: str, place_path: str) -> list[HomeCount]:
             HomeCount(_("Workers' needs waiting"), needs.count(), reverse("duty:wellbeing"))
         )
     return counts
-
-
-def unit_counts(actor: Actor, unit_id: int) -> list[HomeCount]:
-    """The unit admin's 应下尽下 at a glance: should deploy, deployed, not yet."""
-    from party.models import DeployCall, Deployment, DeploymentStatus, PartyMember
-
-    members = PartyMember.objects.for_actor(actor).filter(unit_id=unit_id)
-    deployed = Deployment.objects.filter(status=DeploymentStatus.ACTIVE, member_id__isnull=False)
-    should = members.filter(deploy_call=DeployCall.SHOULD)
-    done = should.filter(pk__in=deployed.values("member_id")).count()
-    url = reverse("party:unit_deploy", args=[unit_id])
-    return [
-        HomeCount(_("Should deploy"), should.count(), url),
-        HomeCount(_("Deployed"), done, url + "?show=deployed"),
-        HomeCount(_("Not yet deployed"), should.count() - done, url + "?show=not_yet"),
-    ]
-
-
-def deployment_link(actor: Actor) -> list[HomeCount]:
-    """Someone checked in (accepted or not) finds their deployment from the home page, even
-    before the community has given them a role."""
-    from party.models import Deployment
-
-    if not actor.user_id:
-        return []
-    mine = Deployment.objects.filter(user_id=actor.user_id).holding().first()
-    if mine is None:
-        return []
-    return [HomeCount(_("My deployment"), None, reverse("party:my_deployment"))]

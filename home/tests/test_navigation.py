@@ -1,4 +1,4 @@
-"""The main navigation comes from one list (accounts.navigation): the tab bar and the phone menu
+"""The main navigation comes from one list (home.navigation): the tab bar and the phone menu
 show the same destinations, every destination of the role (issue 15, item 15)."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from accounts.navigation import DESTINATIONS, destinations
 from accounts.selectors import actor_for_user
 from core.actor import Actor, ScopeGrant
 from core.roles import Role
 from demo.city import DEMO_USERNAMES, build_demo_city
+from home.navigation import DESTINATIONS, destinations
 
 
 def _links(html: str, testid: str) -> list[tuple[str, str]]:

@@ -1,3 +1,5 @@
+"""The actor and the main navigation, in every page's context."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,11 +8,10 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from core.actor import Actor
+from home.navigation import destinations
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
-    from accounts.navigation import destinations
-
     current = getattr(request, "actor", Actor.anonymous())
     return {
         "actor": current,

@@ -106,7 +106,7 @@ DESTINATIONS: tuple[Destination, ...] = (
     Destination("units", "party:units", _("Units"), SETUP_ROLES),
     Destination("setup", "admin:index", _("Setup"), SETUP_ROLES),
 )
-HOME = Destination("home", "accounts:home", _("Home"))
+HOME = Destination("home", "home:home", _("Home"))
 
 
 @dataclass(frozen=True)

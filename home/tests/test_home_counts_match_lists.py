@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.test import Client
 
-from accounts.selectors import actor_for_user, home_scopes
+from accounts.selectors import actor_for_user
 from care.tests.helpers import assign, household_with
+from home.scopes import home_scopes
 from testkit import TinyCity
 
 # Rows of each list a home count may open, by the list's path.
