@@ -24,7 +24,7 @@ class User(AbstractUser):
     )
     # A person already on record this account says it is (registered from a check-in link with
     # their ID number). Not bound, and so none of their views, until the community admin
-    # confirms it when accepting the check-in (party.deployments.deployment_accept).
+    # confirms it when accepting the check-in (mobilisation.deployments.deployment_accept).
     claimed_person = models.ForeignKey(
         "people.Person",
         verbose_name=_("person claimed, not yet confirmed"),

@@ -88,9 +88,9 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.utils import timezone
 
+    from outreach.study_seed import programme_from_seed
     from party import services as party_services
     from party.models import PartyMember, PartyOrgKind, StudyRecord
-    from party.study_seed import programme_from_seed
     from people.models import Person
     from places.models import PlaceKind
     from places.services import place_create

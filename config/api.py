@@ -19,14 +19,14 @@ from care.api.routes import router as care_router  # noqa: E402
 from duty.api.routes import router as duty_router  # noqa: E402
 from health.api.routes import router as health_router  # noqa: E402
 from health.api.screening_routes import router as screening_router  # noqa: E402
+from mobilisation.api.deployment_routes import router as deployment_router  # noqa: E402
 from notices.api.guide_routes import router as guide_router  # noqa: E402
 from notices.api.notice_routes import router as notice_router  # noqa: E402
 from notices.api.opinion_routes import router as opinion_router  # noqa: E402
 from notices.api.supervision_routes import router as supervision_router  # noqa: E402
-from party.api.deployment_routes import router as deployment_router  # noqa: E402
-from party.api.recognition_routes import router as recognition_router  # noqa: E402
+from outreach.api.recognition_routes import router as recognition_router  # noqa: E402
+from outreach.api.study_routes import router as study_router  # noqa: E402
 from party.api.routes import router as party_router  # noqa: E402
-from party.api.study_routes import router as study_router  # noqa: E402
 from people.api.import_routes import router as registry_import_router  # noqa: E402
 from people.api.place_routes import router as places_router  # noqa: E402
 from people.api.routes import router as people_router  # noqa: E402

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "care",
     "duty",
     "notices",
+    "mobilisation",
+    "outreach",
     "reports",
     "home",
     "demo",

@@ -25,7 +25,7 @@ urlpatterns = [
     path("", include("people.web.urls")),
     path("registry/", include("people.web.registry_urls")),
     path("registry/imports/", include("people.web.import_urls")),
-    path("", include("party.web.urls")),
+    path("", include("config.party_urls")),
     path("health/flags/", include("triage.web.flag_urls")),
     path("health/", include("health.web.urls")),
     path("screening/", include("health.web.screening_urls")),

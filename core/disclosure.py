@@ -3,7 +3,7 @@
 Personal identifiers are shown masked (core.masking) unless the reader's job needs the number:
 the carer phoning their households, the office handling a resident's request, the community
 admin who calls a cadre. Each such rule is one policy function of its app (care.policies,
-service_requests.selectors.names_resident, party.deployment_selectors.calls_cadre), and the
+service_requests.selectors.names_resident, mobilisation.deployment_selectors.calls_cadre), and the
 page and the API of that resource both pass its answer to `shown_phone` — so they cannot differ.
 Everything else is one audited reveal away: the resident page's "show in full" and
 POST /api/residents/{resident_id}/reveal, both people.services.resident_reveal (same roles, same

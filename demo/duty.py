@@ -20,7 +20,7 @@ from accounts.selectors import actor_for_user
 from core.roles import Role
 from duty import activities, patrols, posts, roster, wellbeing
 from duty.models import Shift
-from party import deployments
+from mobilisation import deployments
 from party.models import DeployCall, Deployment, DeploymentStatus, ExemptReason, PartyMember
 from people.models import Resident, ResidentStatus
 

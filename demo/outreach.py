@@ -22,9 +22,9 @@ from notices.guide_seed import guide_seed
 from notices.models import IncidentKind, IncidentStatus, NoticeKind, RectificationStatus, Urgency
 from notices.publishing import notice_publish
 from notices.relays import notice_relay_save
-from party import recognition, study
+from outreach import recognition, study
+from outreach.study_seed import programme_from_seed, read_seed
 from party.models import PartyMember, PartyOrg
-from party.study_seed import programme_from_seed, read_seed
 from people.models import Resident
 from places.models import Place, PlaceKind
 

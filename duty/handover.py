@@ -18,8 +18,8 @@ def duties_hand_over(
 ) -> dict[str, int]:
     """Remove the person from the community's posts and zones (leaderships become vacant) and
     from shifts not yet started. Returns counts: {"posts": n, "zones": n, "led": n, "shifts": n}.
-    Called by party.deployments.deployment_end inside its transaction (which checked who may end
-    the deployment): shifts already started stay, with their check-in and hours."""
+    Called by mobilisation.deployments.deployment_end inside its transaction (which checked who
+    may end the deployment): shifts already started stay, with their check-in and hours."""
     posts = PostMember.objects.filter(
         post__community_id=community.pk, user_id=user_id, removed_at__isnull=True
     ).update(removed_at=now)

@@ -23,7 +23,7 @@ from duty import posts, roster
 from duty.models import PostKind, PostMember, ShiftAssignment
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import login, url_path
-from party.deployments import checkin_link_create
+from mobilisation.deployments import checkin_link_create
 from party.models import Deployment, DeploymentStatus, PartyMember
 from people.models import Person
 from testkit import PASSWORD, build_tiny_city, synthetic_id_number

@@ -1,5 +1,5 @@
 """Recognition and accountability (M17): a person's frontline record (entries by their
-organisation; the figures the system already knows are read live, party.frontline), nominations
+organisation; the figures the system already knows are read live, outreach.frontline), nominations
 and commendation decisions, accountability records (问责) and activists found on the front line
 (入党积极分子). Imported by party.models.
 

@@ -327,7 +327,7 @@ def dispatches_release_person(
     """A helper leaves the community (their deployment ended): each active person-dispatch of
     theirs for an open request of that community is cancelled with a timeline event, and a
     request left with nothing sent goes back to "accepted", so its office sees it needs someone
-    else. The caller checked the permission (party.deployments.deployment_end). Returns how
+    else. The caller checked the permission (mobilisation.deployments.deployment_end). Returns how
     many were released."""
     rows = list(
         Dispatch.objects.filter(

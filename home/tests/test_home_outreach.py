@@ -70,8 +70,8 @@ def test_street_home_counts_rumours_being_handled(tiny_city: TinyCity) -> None:
 
 
 def test_a_reminded_member_sees_it_on_the_home_page_until_they_study(tiny_city: TinyCity) -> None:
-    from party import study
-    from party.tests.test_study_helpers import build_study_world, study_all
+    from outreach import study
+    from outreach.tests.test_study_helpers import build_study_world, study_all
 
     world = build_study_world(tiny_city)
     study.reminder_send(

@@ -13,7 +13,7 @@ from core.roles import REGISTRY_ROLES
 from health.selectors import household_report_status
 from home.scopes import home_redirect, home_scopes
 from notices.notice_selectors import notices_for_home, unread_count
-from party.study_selectors import my_reminders
+from outreach.study_selectors import my_reminders
 from people.selectors import access_household, household_history, household_residents
 from people.services import may_edit_household
 from places import selectors
