@@ -16,6 +16,7 @@ from core.roles import Role
 from core.scoping import place_columns_q
 from core.validators import normalize_line, normalize_text
 from people.models import Resident, ResidentStatus
+from people.querysets import cares_for
 from places.models import household_columns
 from service_requests.models import (
     EventKind,
@@ -85,11 +86,7 @@ def _source_for(actor: Actor, resident: Resident) -> str:
     area = place_columns_q(actor, FILE_ROLES)
     if area is not None and Resident.objects.filter(area, pk=resident.pk).exists():
         return Source.GRID_WORKER if actor.has_role(Role.GRID_WORKER) else Source.STAFF
-    from care.models import CareAssignment
-
-    if CareAssignment.objects.filter(
-        carer_id=actor.user_id, household_id=resident.household_id, ended_at__isnull=True
-    ).exists():
+    if cares_for(actor, resident.household_id):
         return Source.CARER
     raise field_error(
         "resident",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+from testkit import summary_line
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECT_QUERY = re.compile(r"\.objects\.(get|filter|all|exclude|create|update|delete)\(")
@@ -32,3 +36,145 @@ def test_pages_and_endpoints_never_query_models_directly() -> None:
 def test_the_rule_catches_a_direct_query() -> None:
     assert DIRECT_QUERY.search("x = Resident.objects.filter(pk=1)")
     assert not DIRECT_QUERY.search("x = Resident.objects.for_actor(actor)")
+
+
+# --- floors ----------------------------------------------------------------------------------
+# The house's floors, lowest first (docs/structure.md): an app imports only from its own floor
+# or below, at module level or inside a function. Tests and migrations are not part of the house.
+FLOORS: dict[str, int] = {
+    "core": 0,  # actor, scoping, roles, errors, validators, masking, audit, once, pagination
+    "places": 1,  # the tree only
+    "accounts": 2,  # users, grants, tokens, login, the actor cache, middleware, API auth
+    "people": 3,
+    "supplies": 3,
+    "party": 3,  # organisation tree, members, units (and, for now, the models of 7 and 8)
+    "health": 4,
+    "service_requests": 4,
+    "triage": 5,
+    "care": 6,
+    "notices": 6,
+    "reports": 6,
+    "duty": 7,  # mobilisation: the roster, posts, patrols, activities
+    "mobilisation": 7,  # deployments, check-in links, coverage
+    "outreach": 8,
+    "home": 9,
+    "demo": 9,
+    "testkit": 9,
+    "config": 10,
+}
+# The named doors up (move 5 of the house's redesign): the only modules allowed to call a higher
+# floor, each for one reason said in its docstring.
+DOORS = {
+    "health/flows.py": "a stored report fills its follow-up in triage, in the same transaction",
+    "people/flows.py": "a resident who moves, moves out or dies: their triage case follows",
+}
+# Known exceptions: helper visibility (a helper sees the households they care for and the
+# residents of requests they were sent to) reads the care and request tables from the registry's
+# and the tree's querysets; a later step gives it a table of its own.
+KNOWN_EXCEPTIONS = {
+    ("people/querysets.py", "care.models"),
+    ("people/querysets.py", "service_requests.models"),
+    ("places/querysets.py", "people.querysets"),
+}
+
+
+@dataclass(frozen=True)
+class Import:
+    path: str  # relative to the repository
+    line: int
+    module: str
+
+    @property
+    def app(self) -> str:
+        return self.path.split("/", 1)[0]
+
+    @property
+    def target(self) -> str:
+        return self.module.split(".", 1)[0]
+
+
+def imports_in(path: str, source: str) -> list[Import]:
+    """Every absolute import of one module, wherever it stands in the file."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [Import(path, node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append(Import(path, node.lineno, node.module))
+    return found
+
+
+def house_imports() -> list[Import]:
+    found = []
+    for p in sorted(ROOT.glob("*/**/*.py")):
+        rel = p.relative_to(ROOT)
+        if rel.parts[0] not in FLOORS or {"tests", "migrations"} & set(rel.parts):
+            continue
+        found += imports_in(rel.as_posix(), p.read_text())
+    return [i for i in found if i.target in FLOORS and i.target != i.app]
+
+
+def upward(imports: list[Import]) -> list[Import]:
+    return [
+        i
+        for i in imports
+        if FLOORS[i.target] > FLOORS[i.app]
+        and i.path not in DOORS
+        and (i.path, i.module) not in KNOWN_EXCEPTIONS
+    ]
+
+
+def circles(imports: list[Import]) -> list[list[str]]:
+    """Groups of apps that import each other, directly or round a loop (strongly connected)."""
+    edges: dict[str, set[str]] = {}
+    for i in imports:
+        edges.setdefault(i.app, set()).add(i.target)
+
+    def reach(a: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [a]
+        while todo:
+            for b in edges.get(todo.pop(), set()) - seen:
+                seen.add(b)
+                todo.append(b)
+        return seen
+
+    groups = {frozenset({a, *(b for b in reach(a) if a in reach(b))}) for a in edges}
+    return sorted(sorted(g) for g in groups if len(g) > 1)
+
+
+def test_every_app_has_a_floor() -> None:
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    assert apps - FLOORS.keys() == set(), "a new app needs a floor in FLOORS and structure.md"
+
+
+def test_no_import_runs_from_a_lower_floor_to_a_higher_one() -> None:
+    imports = house_imports()
+    assert len(imports) > 500, "the rule must be reading the real modules"
+    offenders = [f"{i.path}:{i.line} {i.app} → {i.module}" for i in upward(imports)]
+    summary_line(f"house floors: {len(imports)} imports between apps, 0 upward beyond doors")
+    assert not offenders, "imports up a floor:\n" + "\n".join(offenders)
+
+
+def test_no_import_circle_between_apps_besides_the_doors() -> None:
+    allowed = {(i.path, i.module) for i in house_imports() if i.path in DOORS} | KNOWN_EXCEPTIONS
+    rest = [i for i in house_imports() if (i.path, i.module) not in allowed]
+    assert circles(rest) == []
+
+
+def test_the_doors_and_exceptions_are_still_needed() -> None:
+    """A door or exception nobody uses any more is taken off the list."""
+    imports = house_imports()
+    for path in DOORS:
+        assert any(i.path == path and FLOORS[i.target] > FLOORS[i.app] for i in imports), path
+    for path, module in KNOWN_EXCEPTIONS:
+        assert any(i.path == path and i.module == module for i in imports), (path, module)
+
+
+def test_the_floor_rules_catch_an_upward_import_and_a_circle() -> None:
+    inside_a_function = "def f():\n    from triage.cases import case_open\n"
+    found = imports_in("health/anything.py", inside_a_function)
+    assert [i.module for i in upward(found)] == ["triage.cases"]
+    back = imports_in("triage/x.py", "from health.models import HealthFlag\n")
+    assert circles(found + back) == [["health", "triage"]]
+    assert upward(imports_in("triage/y.py", "import health.models\n")) == []

@@ -43,7 +43,7 @@ def test_seed_has_the_notice_and_eight_attachments_without_the_guide() -> None:
 
 
 def test_the_shipped_seed_is_the_shared_document() -> None:
-    """`make run` reads the copy under party/seed/; it must be the source document itself (the
+    """`make run` reads the copy under outreach/seed/; it must be the source document itself (the
     repository's neighbour ../shared/seed/ in development and CI)."""
     from django.conf import settings
 
