@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line
+from duty.cancellation import cancel_shifts
 from duty.models import Post, PostKind, PostMember, Shift, Zone, ZoneMember, ZonePlace
 from duty.policies import manages
 from duty.workers import is_community_worker
@@ -168,8 +169,6 @@ def post_save(
 def post_close(*, actor: Actor, post: Post, now: datetime.datetime | None = None) -> Post:
     """Close a post: its members are removed and its future shifts cancelled (with the people
     on them)."""
-    from duty.roster import cancel_shifts
-
     now = now or timezone.now()
     require_manager(actor, post.community_id)
     post = _locked_post(post)
