@@ -16,8 +16,6 @@ from accounts.models import Grant
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from places.models import Place
-from service_requests.filing import clean_text, event_add
-from service_requests.handling import request_lock, responded
 from service_requests.models import (
     Dispatch,
     DispatchKind,
@@ -29,6 +27,7 @@ from service_requests.models import (
 )
 from service_requests.policies import DISPATCHABLE_ROLES, handles
 from service_requests.rules import BOOK_AHEAD_MAX, SLOT_MAX, SUPPLIES_PER_DISPATCH_MAX
+from service_requests.timeline import clean_text, event_add, request_lock, responded
 from supplies.models import MovementKind, Stock
 
 NOTE_MAX = 200

@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from service_requests.filing import clean_text, event_add
-from service_requests.handling import request_lock
 from service_requests.models import (
     OPEN_STATUSES,
     Escalation,
@@ -25,6 +23,7 @@ from service_requests.models import (
 )
 from service_requests.policies import handles
 from service_requests.rules import CONFIRM_WINDOW, NEXT_LEVEL
+from service_requests.timeline import clean_text, event_add, request_lock
 
 REASON_MAX = 300
 

@@ -1,10 +1,9 @@
-"""Filing a request (by the resident, a grid worker, a carer, the office or the hotline), the
-time targets it starts with, and the timeline every other write adds to."""
+"""Filing a request (by the resident, a grid worker, a carer, the office or the hotline) and the
+time targets it starts with. The timeline every write adds to: service_requests.timeline."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,28 +13,26 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.scoping import place_columns_q
-from core.validators import normalize_line, normalize_text
+from core.validators import normalize_text
 from people.models import Resident, ResidentStatus
 from places.models import household_columns
+from service_requests.dispatching import dispatch_release
 from service_requests.models import (
+    Dispatch,
+    DispatchStatus,
     EventKind,
     RequestCategory,
-    RequestEvent,
+    RequestStatus,
     ServiceRequest,
     SlaTarget,
     Source,
     Urgency,
 )
-from service_requests.policies import FILE_ROLES
+from service_requests.policies import FILE_ROLES, handles, is_residents_household
 from service_requests.rules import DEFAULT_TARGETS
+from service_requests.timeline import NOTE_MAX, clean_text, event_add, request_lock
 
 DETAILS_MAX = 500
-NOTE_MAX = 500
-
-
-def clean_text(value: Any, limit: int = NOTE_MAX) -> str:
-    """Free text (details, notes, reasons, names) as typed: "，（）；" stay (core.validators)."""
-    return normalize_line(value)[:limit]
 
 
 def targets_for(city_id: int, category: str) -> tuple[datetime.timedelta, datetime.timedelta]:
@@ -52,26 +49,6 @@ def clocks_start(request: ServiceRequest, now: datetime.datetime) -> None:
     respond, done = targets_for(request.city_id, request.category)
     request.respond_due_at = now + respond
     request.done_due_at = now + done
-
-
-def event_add(
-    request: ServiceRequest,
-    kind: str,
-    actor: Actor | None,
-    *,
-    text: str = "",
-    public: bool = True,
-    at: datetime.datetime | None = None,
-) -> RequestEvent:
-    """One line of the timeline; `actor` None is the system (a periodic job)."""
-    return RequestEvent.objects.create(
-        request=request,
-        kind=kind,
-        at=at or timezone.now(),
-        by_id=actor.user_id if actor is not None and actor.user_id else None,
-        text=text,
-        public=public,
-    )
 
 
 def _source_for(actor: Actor, resident: Resident) -> str:
@@ -161,11 +138,6 @@ def request_file(
 def request_cancel(*, actor: Actor, request: ServiceRequest, reason: str) -> ServiceRequest:
     """The resident withdraws a request that is still open (or the office does, with a reason);
     active dispatches are released with it."""
-    from service_requests.dispatching import dispatch_release
-    from service_requests.handling import request_lock
-    from service_requests.models import Dispatch, DispatchStatus, RequestStatus
-    from service_requests.policies import handles, is_residents_household
-
     now = timezone.now()
     request_lock(request)
     if not (is_residents_household(actor, request) or handles(actor, request)):

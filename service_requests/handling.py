@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from people.models import Resident
-from service_requests.filing import clean_text, clocks_start, event_add
+from service_requests.filing import clocks_start
 from service_requests.models import (
     Dispatch,
     DispatchStatus,
@@ -23,17 +23,9 @@ from service_requests.models import (
 )
 from service_requests.policies import confirms_for, handles, is_residents_household
 from service_requests.rules import REOPEN_WINDOW
+from service_requests.timeline import clean_text, event_add, request_lock, responded
 
 COMMENT_MAX = 300
-
-
-def request_lock(request: ServiceRequest) -> ServiceRequest:
-    """Lock the request's row (inside the caller's transaction) and bring the caller's object up
-    to date with it, so every check below reads the row as it is now."""
-    locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    for f in ServiceRequest._meta.concrete_fields:
-        setattr(request, f.attname, getattr(locked, f.attname))
-    return request
 
 
 def is_dispatched_person(actor: Actor, request: ServiceRequest) -> bool:
@@ -42,14 +34,6 @@ def is_dispatched_person(actor: Actor, request: ServiceRequest) -> bool:
             request_id=request.pk, person_id=actor.user_id, status=DispatchStatus.ACTIVE
         ).exists()
     )
-
-
-def responded(request: ServiceRequest, now: datetime.datetime) -> list[str]:
-    """The first response stops the respond clock; the fields to save."""
-    if request.responded_at is None:
-        request.responded_at = now
-        return ["responded_at"]
-    return []
 
 
 def _check_handles(actor: Actor, request: ServiceRequest) -> None:

@@ -13,9 +13,9 @@ from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import normalize_text, validate_phone
 from places.models import Place, PlaceKind
-from service_requests.filing import clean_text
 from service_requests.models import RequestCategory, SlaTarget, Vehicle
 from service_requests.policies import TARGET_ROLES, VEHICLE_ROLES, may
+from service_requests.timeline import clean_text
 
 SEATS_MAX = 60
 # A target is at most a week (respond) and 30 days (done), in minutes.
