@@ -13,7 +13,7 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.scoping import place_columns_q
-from core.validators import normalize_text
+from core.validators import clean_text, normalize_text
 from people.models import Resident, ResidentStatus
 from places.models import household_columns
 from service_requests.dispatching import dispatch_release
@@ -30,7 +30,7 @@ from service_requests.models import (
 )
 from service_requests.policies import FILE_ROLES, handles, is_residents_household
 from service_requests.rules import DEFAULT_TARGETS
-from service_requests.timeline import NOTE_MAX, clean_text, event_add, request_lock
+from service_requests.timeline import NOTE_MAX, event_add, request_lock
 
 DETAILS_MAX = 500
 
@@ -111,7 +111,7 @@ def request_file(
         raise field_error("category", _("Choose what kind of help is needed."), "invalid")
     if urgency not in Urgency.values:
         raise field_error("urgency", _("Choose how urgent it is."), "invalid")
-    details = clean_text(details, DETAILS_MAX)
+    details = clean_text(details, max_length=DETAILS_MAX, truncate=True)
     if not details:
         raise field_error("details", _("Say what is needed."), "required")
     if needed_by is not None and needed_by < now - datetime.timedelta(hours=1):
@@ -144,7 +144,7 @@ def request_cancel(*, actor: Actor, request: ServiceRequest, reason: str) -> Ser
         raise NotAllowed(_("Only the resident or the office that holds it cancels a request."))
     if not request.is_open:
         raise field_error("status", _("This request is no longer open."), "wrong_status")
-    reason = clean_text(reason, NOTE_MAX)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
         raise field_error("reason", _("Say why the request is cancelled."), "required")
     active = (

@@ -1,24 +1,18 @@
-"""What every write on a request shares: the row lock, the text cleaner, the first-response
-stamp and the timeline's one line (event_add). Filing, handling, dispatching and escalation
-import these from here, so none of them imports another for them."""
+"""What every write on a request shares: the row lock, the first-response stamp, the timeline's
+one line (event_add) and the length of its notes (typed text is cleaned by
+core.validators.clean_text). Filing, handling, dispatching and escalation import these from
+here, so none of them imports another for them."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.utils import timezone
 
 from core.actor import Actor
-from core.validators import normalize_line
 from service_requests.models import RequestEvent, ServiceRequest
 
 NOTE_MAX = 500
-
-
-def clean_text(value: Any, limit: int = NOTE_MAX) -> str:
-    """Free text (details, notes, reasons, names) as typed: "，（）；" stay (core.validators)."""
-    return normalize_line(value)[:limit]
 
 
 def request_lock(request: ServiceRequest) -> ServiceRequest:
