@@ -20,16 +20,12 @@ from care.policies import COMMUNITY_CARER_ROLES, assigns_in
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_line
+from core.validators import clean_text
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
 from places.models import Household, Place, household_columns
 
 LIVING_STATUSES = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
 NOTE_MAX = 200
-
-
-def _text(value: Any, limit: int = NOTE_MAX) -> str:
-    return normalize_line(value)[:limit]
 
 
 def vulnerable_q(prefix: str = "") -> Q:
@@ -122,7 +118,7 @@ def _end(
 ) -> None:
     assignment.ended_at = now
     assignment.end_reason = reason
-    assignment.end_note = _text(note)
+    assignment.end_note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     assignment.ended_by_id = by_id
     assignment.save(update_fields=["ended_at", "end_reason", "end_note", "ended_by"])
 
@@ -193,7 +189,7 @@ def care_assign(
         carer=carer,
         phone_every_days=phone,
         visit_every_days=visit,
-        plan_note=_text(plan_note),
+        plan_note=clean_text(plan_note, max_length=NOTE_MAX, truncate=True),
         phone_due_on=rules.first_due(today, phone),
         visit_due_on=rules.first_due(today, visit),
         assigned_by_id=actor_user_id(actor),
@@ -233,7 +229,7 @@ def care_plan_set(
     assignment.visit_due_on = due(assignment.visit_due_on, visit)
     assignment.phone_every_days = phone
     assignment.visit_every_days = visit
-    assignment.plan_note = _text(plan_note)
+    assignment.plan_note = clean_text(plan_note, max_length=NOTE_MAX, truncate=True)
     assignment.save(
         update_fields=[
             "phone_due_on",

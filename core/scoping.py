@@ -32,6 +32,12 @@ class ScopedQuerySet(models.QuerySet):
         return self.none() if q is None else self.filter(q)
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """ "/1/4/19/" → ["/1/", "/1/4/", "/1/4/19/"]: the path and every path above it."""
+    ids = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
+
+
 def any_of(qs: Iterable[Q]) -> Q | None:
     """OR of the given conditions, or None when there are none (deny by default)."""
     result: Q | None = None

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import field_error
+
 __all__ = [
     "DASHES",
     "EARLIEST_BIRTH_DATE",
@@ -29,6 +31,7 @@ __all__ = [
     "ID_WEIGHTS",
     "NAME_MAX_LENGTH",
     "PROVINCE_CODES",
+    "clean_text",
     "id_check_digit",
     "id_number_birth_date",
     "id_number_sex",
@@ -114,6 +117,39 @@ def normalize_text(value: object) -> str:
     space, stripped. Never for free text: NFKC also turns "，（）；：" into ASCII."""
     text = _visible(unicodedata.normalize("NFKC", _text(value)))
     return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def clean_text(
+    value: object,
+    *,
+    field: str = "",
+    max_length: int | None = None,
+    required: bool = False,
+    multiline: bool = False,
+    truncate: bool = False,
+    required_message: object = None,
+) -> str:
+    """Free text a person typed, cleaned by the one rule above: normalize_paragraphs when
+    `multiline` (paragraphs and indents kept, blank lines around gone), else normalize_line
+    (one line: whitespace runs, line breaks included, made one space, stripped).
+
+    - `required`: empty text (after cleaning) is `field`'s error, code "required", with
+      `required_message` (default "This field is required.").
+    - `max_length`: longer text is `field`'s error "At most N characters.", code "too_long";
+      with `truncate` it is cut to `max_length` silently instead (the services' notes, reasons
+      and names, whose forms already bound the length).
+
+    `field` names the error; it must be given whenever an error can be raised."""
+    if not field and (required or (max_length is not None and not truncate)):
+        raise TypeError("clean_text: name the field whose error this can be")
+    text = normalize_paragraphs(value) if multiline else normalize_line(value)
+    if required and not text:
+        raise field_error(field, required_message or _("This field is required."), "required")
+    if max_length is not None and len(text) > max_length:
+        if truncate:
+            return text[:max_length]
+        raise field_error(field, _("At most %(n)s characters.") % {"n": max_length}, "too_long")
+    return text
 
 
 # Every dash people type inside a number: ASCII, Unicode hyphens and dashes, minus signs, the

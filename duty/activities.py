@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import clean_text
 from duty.crew import clean_ids, crew_ids_among
 from duty.models import Activity, ActivityKind, ActivityParticipant, Post
 from duty.policies import manages, works_in
@@ -26,10 +25,6 @@ TITLE_MAX = 120
 WHERE_MAX = 120
 OUTCOME_MAX = 500
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-
-
-def _text(value: Any, limit: int) -> str:
-    return normalize_line(value)[:limit]
 
 
 def parse_local(value: object, field: str) -> datetime.datetime:
@@ -91,7 +86,7 @@ def activity_record(
         raise NotAllowed(_("Log in first."))
     if kind not in ActivityKind.values:
         raise field_error("kind", _("Choose the kind of activity."), "invalid")
-    title = _text(title, TITLE_MAX)
+    title = clean_text(title, max_length=TITLE_MAX, truncate=True)
     if not title:
         raise field_error("title", _("Give the activity a title."), "required")
     start = parse_local(started_at, "started_at")
@@ -124,10 +119,10 @@ def activity_record(
         **at_c,
         kind=kind,
         title=title,
-        where=_text(where, WHERE_MAX),
+        where=clean_text(where, max_length=WHERE_MAX, truncate=True),
         started_at=start,
         ended_at=end,
-        outcome=_text(outcome, OUTCOME_MAX),
+        outcome=clean_text(outcome, max_length=OUTCOME_MAX, truncate=True),
         post=post,
         created_by_id=actor.user_id,
         created_at=now,

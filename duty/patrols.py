@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import clean_text, normalize_line
 from duty.crew import clean_ids, crew_ids_among
 from duty.models import FindingKind, Patrol, PatrolFinding, PatrolRoute
 from duty.policies import manages, works_in
@@ -29,10 +29,6 @@ NOTE_MAX = 200
 PATROL_NOTE_MAX = 300
 DETAILS_MAX = 400
 WHERE_MAX = 120
-
-
-def _text(value: Any, limit: int) -> str:
-    return normalize_line(value)[:limit]
 
 
 def _user_id(actor: Actor) -> int:
@@ -72,7 +68,7 @@ def route_save(
             raise NotAllowed(_("This route belongs to another community."))
     if community.kind != PlaceKind.COMMUNITY or not manages(actor, community.pk):
         raise NotAllowed(_("Only the community's admin sets up its patrol routes."))
-    name = _text(name, NAME_MAX)
+    name = clean_text(name, max_length=NAME_MAX, truncate=True)
     if not name:
         raise field_error("name", _("Give the route a name."), "required")
     cleaned = _checkpoints(checkpoints)
@@ -85,7 +81,7 @@ def route_save(
         )
     route.name = name
     route.checkpoints = cleaned
-    route.note = _text(note, NOTE_MAX)
+    route.note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     route.save()
     return route
 
@@ -171,7 +167,7 @@ def patrol_end(
     now = now or timezone.now()
     patrol = _locked_open(actor, patrol, _("Only the patrollers end their round."))
     patrol.ended_at = now
-    patrol.note = _text(note, PATROL_NOTE_MAX)
+    patrol.note = clean_text(note, max_length=PATROL_NOTE_MAX, truncate=True)
     patrol.save(update_fields=["ended_at", "note"])
     return patrol
 
@@ -286,10 +282,10 @@ def finding_record(
     patrol = _locked_open(actor, patrol, _("Only the patrollers record findings on a round."))
     if kind not in FindingKind.values:
         raise field_error("kind", _("Choose what was found."), "invalid")
-    details = _text(details, DETAILS_MAX)
+    details = clean_text(details, max_length=DETAILS_MAX, truncate=True)
     if not details:
         raise field_error("details", _("Say what was seen."), "required")
-    where = _text(where, WHERE_MAX)
+    where = clean_text(where, max_length=WHERE_MAX, truncate=True)
     building = _building(patrol, building_id)
     resident = _resident(patrol, resident_id)
     to_request = str(to_request or "")

@@ -13,17 +13,14 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import clean_text
+from duty.cancellation import cancel_shifts
 from duty.models import Post, PostKind, PostMember, Shift, Zone, ZoneMember, ZonePlace
 from duty.policies import manages
 from duty.workers import is_community_worker
 from places.models import Place, PlaceKind
 
 NEEDED_MAX = 50
-
-
-def _text(value: object, limit: int) -> str:
-    return normalize_line(value)[:limit]
 
 
 def _id(value: object, field: str) -> int | None:
@@ -95,7 +92,7 @@ def _needed(value: object) -> int:
 
 
 def _name(value: object) -> str:
-    name = _text(value, 80)
+    name = clean_text(value, max_length=80, truncate=True)
     if not name:
         raise field_error("name", _("Enter a name."), "required")
     return name
@@ -156,10 +153,10 @@ def post_save(
     post.name = clean_name
     post.kind = kind
     post.place = place
-    post.location = _text(location, 120)
+    post.location = clean_text(location, max_length=120, truncate=True)
     post.leader_id = leader
     post.needed_per_shift = needed
-    post.duties = _text(duties, 300)
+    post.duties = clean_text(duties, max_length=300, truncate=True)
     post.save()
     return post
 
@@ -168,8 +165,6 @@ def post_save(
 def post_close(*, actor: Actor, post: Post, now: datetime.datetime | None = None) -> Post:
     """Close a post: its members are removed and its future shifts cancelled (with the people
     on them)."""
-    from duty.roster import cancel_shifts
-
     now = now or timezone.now()
     require_manager(actor, post.community_id)
     post = _locked_post(post)
@@ -256,7 +251,7 @@ def zone_save(
         zone = _locked_zone(zone)
     zone.name = clean_name
     zone.leader_id = leader
-    zone.duties = _text(duties, 300)
+    zone.duties = clean_text(duties, max_length=300, truncate=True)
     zone.save()
     ZonePlace.objects.filter(zone_id=zone.pk).exclude(place_id__in=list(places)).delete()
     have = set(ZonePlace.objects.filter(zone_id=zone.pk).values_list("place_id", flat=True))

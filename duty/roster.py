@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from accounts.models import User
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line
+from duty.cancellation import cancel_shifts
 from duty.models import Post, Shift, ShiftAssignment
 from duty.posts import check_worker, require_manager
 from health.worker_selectors import worker_fit_for_duty
@@ -114,16 +114,6 @@ def _open_post(post: Post) -> Post:
     if locked.closed_at is not None:
         raise field_error("post", _("This post is closed."), "closed")
     return locked
-
-
-def cancel_shifts(shifts: QuerySet[Shift], *, now: datetime.datetime, note: str) -> int:
-    """Cancel the shifts and take the people off them (no permission check: the callers'
-    services check it). Returns how many shifts."""
-    ids = list(shifts.select_for_update().values_list("pk", flat=True))
-    ShiftAssignment.objects.filter(shift_id__in=ids, removed_at__isnull=True).update(
-        removed_at=now, removed_note=note[:200]
-    )
-    return Shift.objects.filter(pk__in=ids).update(cancelled_at=now, note=note[:200])
 
 
 # --- shifts ---------------------------------------------------------------------------------

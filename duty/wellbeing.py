@@ -4,7 +4,6 @@ by the worker or their community admin, answered by the street."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line
+from core.validators import clean_text
 from duty.crew import clean_ids, crew_ids_among
 from duty.models import NeedKind, NeedStatus, WorkerNeed
 from duty.policies import answers_in, managed_communities, manages
@@ -20,10 +19,6 @@ from duty.querysets import worker_community_paths
 from places.models import PLACE_ORDER, Place
 
 TEXT_MAX = 500
-
-
-def _text(value: Any) -> str:
-    return normalize_line(value)[:TEXT_MAX]
 
 
 def _community_of_worker(actor: Actor, worker_id: int) -> Place:
@@ -67,7 +62,7 @@ def need_file(
     community = _community_of_worker(actor, worker)
     if kind not in NeedKind.values:
         raise field_error("kind", _("Choose what the difficulty is about."), "invalid")
-    details = _text(details)
+    details = clean_text(details, max_length=TEXT_MAX, truncate=True)
     if not details:
         raise field_error("details", _("Say what the difficulty is."), "required")
     assert community.parent_id is not None
@@ -94,7 +89,7 @@ def need_answer(
     need = WorkerNeed.objects.select_for_update().get(pk=need.pk)
     if need.status == NeedStatus.CLOSED:
         raise field_error("answer", _("This need is closed."), "closed")
-    answer = _text(answer)
+    answer = clean_text(answer, max_length=TEXT_MAX, truncate=True)
     if not answer:
         raise field_error("answer", _("Say what the street will do."), "required")
     need.answer = answer

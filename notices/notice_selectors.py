@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.actor import Actor
 from core.roles import Role
+from core.scoping import ancestor_paths
 from notices.models import Notice, NoticeKind, NoticeRead, NoticeRelay, NoticeTarget
 from notices.querysets import OFFICE_ROLES, actor_place_paths
 from notices.reads import resident_community
@@ -313,8 +314,6 @@ def relay_choices(actor: Actor, notice: Notice) -> list[Place]:
 def notices_to_relay(actor: Actor, community: Place) -> QuerySet[Notice]:
     """Notices addressed to the community or a place above it, not yet relayed by it: the
     community admin's home count and the list it opens (?relay=<community>)."""
-    from party.study_querysets import ancestor_paths
-
     return (
         Notice.objects.for_actor(actor)
         .live()

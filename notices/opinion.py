@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
+from core.scoping import ancestor_paths
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import (
     IncidentAction,
@@ -25,7 +26,6 @@ from notices.models import (
     Urgency,
 )
 from notices.publishing import notice_publish
-from party.study_querysets import ancestor_paths
 from places.models import Place, PlaceKind
 
 # Every staff role with a place grant reports (not residents; a unit's admin has no place).

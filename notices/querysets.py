@@ -12,8 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from core.actor import Actor
 from core.roles import Role
-from core.scoping import ScopedQuerySet, any_of, path_prefix_q
-from party.study_querysets import ancestor_paths
+from core.scoping import ScopedQuerySet, ancestor_paths, any_of, path_prefix_q
 
 OFFICE_ROLES = frozenset(
     {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN}

@@ -18,6 +18,7 @@ from core.masking import mask_id_number, mask_phone
 from core.roles import EXPORT_FULL_ROLES, REVEAL_ROLES, Role
 from core.scoping import place_columns_q
 from core.validators import (
+    clean_text,
     id_number_birth_date,
     id_number_sex,
     normalize_line,
@@ -71,6 +72,8 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
 
 # Who keeps the registry right: the community and its grid workers (street and above read it).
 REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.GRID_WORKER})
+# A care or status note, as typed (core.validators.clean_text), cut to this length.
+NOTE_MAX = 200
 # How history keeps personal data: ID and phone masked, the birth date as its year (the full
 # date is the masked middle of the ID number).
 _MASKED = {"id_number": mask_id_number, "phone": mask_phone, "birth_date": lambda v: v[:4]}
@@ -177,11 +180,6 @@ def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> d
     return out
 
 
-def clean_note(value: str) -> str:
-    """Free text (a care or status note) as typed: Chinese punctuation kept (core.validators)."""
-    return normalize_line(value)[:200]
-
-
 def clean_flags(flags: Iterable[str]) -> set[str]:
     """The vulnerability flags asked for; an unknown one is an error naming the field."""
     wanted = set(flags)
@@ -263,7 +261,7 @@ def resident_register(
         person=person,
         household=household,
         relation=relation,
-        care_note=clean_note(care_note),
+        care_note=clean_text(care_note, max_length=NOTE_MAX, truncate=True),
         **flag_values,
         **columns,
     )
@@ -302,7 +300,7 @@ def resident_update(
             after[f] = f in wanted
     if care_note is not None:
         before["care_note"] = resident.care_note
-        after["care_note"] = clean_note(care_note)
+        after["care_note"] = clean_text(care_note, max_length=NOTE_MAX, truncate=True)
     changes = _diff(before, after)
     if not changes:
         return resident, False
@@ -348,7 +346,7 @@ def resident_set_status(
         "status_since": resident.status_since,
         "status_note": resident.status_note,
     }
-    status_note = clean_note(note)
+    status_note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     after = {"status": status, "status_since": since, "status_note": status_note}
     changes = _diff(before, after)
     if not changes:  # the same form sent twice: nothing new to record

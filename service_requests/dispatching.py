@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Grant
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
+from core.validators import clean_text
 from places.models import Place
-from service_requests.filing import clean_text, event_add
-from service_requests.handling import request_lock, responded
 from service_requests.models import (
     Dispatch,
     DispatchKind,
@@ -29,6 +28,7 @@ from service_requests.models import (
 )
 from service_requests.policies import DISPATCHABLE_ROLES, handles
 from service_requests.rules import BOOK_AHEAD_MAX, SLOT_MAX, SUPPLIES_PER_DISPATCH_MAX
+from service_requests.timeline import event_add, request_lock, responded
 from supplies.models import MovementKind, Stock
 
 NOTE_MAX = 200
@@ -141,10 +141,10 @@ def dispatch_vehicle(
         kind=DispatchKind.VEHICLE,
         level=request.level,
         vehicle=locked,
-        driver_name=clean_text(driver_name, 50) or locked.driver_name,
+        driver_name=clean_text(driver_name, max_length=50, truncate=True) or locked.driver_name,
         slot_start=slot_start,
         slot_end=slot_end,
-        note=clean_text(note, NOTE_MAX),
+        note=clean_text(note, max_length=NOTE_MAX, truncate=True),
         at=now,
         by_id=_by(actor),
     )
@@ -192,7 +192,7 @@ def dispatch_people(
         kind=DispatchKind.PEOPLE,
         level=request.level,
         person_id=user_id,
-        note=clean_text(note, NOTE_MAX),
+        note=clean_text(note, max_length=NOTE_MAX, truncate=True),
         at=now,
         by_id=_by(actor),
     )
@@ -240,7 +240,7 @@ def dispatch_supplies(
         kind=DispatchKind.SUPPLIES,
         level=request.level,
         movement=movement,
-        note=clean_text(note, NOTE_MAX),
+        note=clean_text(note, max_length=NOTE_MAX, truncate=True),
         at=now,
         by_id=_by(actor),
     )
@@ -303,7 +303,7 @@ def dispatch_cancel(*, actor: Actor, dispatch: Dispatch, reason: str) -> Dispatc
     locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if locked.status != DispatchStatus.ACTIVE:
         raise field_error("status", _("This dispatch is already cancelled."), "wrong_status")
-    reason = clean_text(reason, NOTE_MAX)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
         raise field_error("reason", _("Say why it is cancelled."), "required")
     dispatch_release(actor=actor, request=request, dispatch=locked, reason=reason, now=now)
@@ -337,7 +337,7 @@ def dispatches_release_person(
             request__community_id=community_id,
         ).values_list("pk", "request_id")
     )
-    reason = clean_text(note, NOTE_MAX)
+    reason = clean_text(note, max_length=NOTE_MAX, truncate=True)
     released = 0
     for dispatch_id, request_id in rows:
         request = request_lock(ServiceRequest(pk=request_id))

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from service_requests.filing import clean_text, event_add
-from service_requests.handling import request_lock
+from core.validators import clean_text
 from service_requests.models import (
     OPEN_STATUSES,
     Escalation,
@@ -25,6 +24,7 @@ from service_requests.models import (
 )
 from service_requests.policies import handles
 from service_requests.rules import CONFIRM_WINDOW, NEXT_LEVEL
+from service_requests.timeline import event_add, request_lock
 
 REASON_MAX = 300
 
@@ -83,7 +83,7 @@ def request_escalate(
         raise field_error(
             "level", _("The district is the top level; it cannot be passed further."), "top"
         )
-    reason = clean_text(reason, REASON_MAX)
+    reason = clean_text(reason, max_length=REASON_MAX, truncate=True)
     if not reason:
         raise field_error(
             "reason", _("Say why this level cannot solve it (e.g. no vehicle)."), "required"

@@ -1,10 +1,9 @@
-"""Filing a request (by the resident, a grid worker, a carer, the office or the hotline), the
-time targets it starts with, and the timeline every other write adds to."""
+"""Filing a request (by the resident, a grid worker, a carer, the office or the hotline) and the
+time targets it starts with. The timeline every write adds to: service_requests.timeline."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,29 +13,27 @@ from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.scoping import place_columns_q
-from core.validators import normalize_line, normalize_text
+from core.validators import clean_text, normalize_text
 from people.models import Resident, ResidentStatus
 from people.querysets import cares_for
 from places.models import household_columns
+from service_requests.dispatching import dispatch_release
 from service_requests.models import (
+    Dispatch,
+    DispatchStatus,
     EventKind,
     RequestCategory,
-    RequestEvent,
+    RequestStatus,
     ServiceRequest,
     SlaTarget,
     Source,
     Urgency,
 )
-from service_requests.policies import FILE_ROLES
+from service_requests.policies import FILE_ROLES, handles, is_residents_household
 from service_requests.rules import DEFAULT_TARGETS
+from service_requests.timeline import NOTE_MAX, event_add, request_lock
 
 DETAILS_MAX = 500
-NOTE_MAX = 500
-
-
-def clean_text(value: Any, limit: int = NOTE_MAX) -> str:
-    """Free text (details, notes, reasons, names) as typed: "，（）；" stay (core.validators)."""
-    return normalize_line(value)[:limit]
 
 
 def targets_for(city_id: int, category: str) -> tuple[datetime.timedelta, datetime.timedelta]:
@@ -53,26 +50,6 @@ def clocks_start(request: ServiceRequest, now: datetime.datetime) -> None:
     respond, done = targets_for(request.city_id, request.category)
     request.respond_due_at = now + respond
     request.done_due_at = now + done
-
-
-def event_add(
-    request: ServiceRequest,
-    kind: str,
-    actor: Actor | None,
-    *,
-    text: str = "",
-    public: bool = True,
-    at: datetime.datetime | None = None,
-) -> RequestEvent:
-    """One line of the timeline; `actor` None is the system (a periodic job)."""
-    return RequestEvent.objects.create(
-        request=request,
-        kind=kind,
-        at=at or timezone.now(),
-        by_id=actor.user_id if actor is not None and actor.user_id else None,
-        text=text,
-        public=public,
-    )
 
 
 def _source_for(actor: Actor, resident: Resident) -> str:
@@ -131,7 +108,7 @@ def request_file(
         raise field_error("category", _("Choose what kind of help is needed."), "invalid")
     if urgency not in Urgency.values:
         raise field_error("urgency", _("Choose how urgent it is."), "invalid")
-    details = clean_text(details, DETAILS_MAX)
+    details = clean_text(details, max_length=DETAILS_MAX, truncate=True)
     if not details:
         raise field_error("details", _("Say what is needed."), "required")
     if needed_by is not None and needed_by < now - datetime.timedelta(hours=1):
@@ -158,18 +135,13 @@ def request_file(
 def request_cancel(*, actor: Actor, request: ServiceRequest, reason: str) -> ServiceRequest:
     """The resident withdraws a request that is still open (or the office does, with a reason);
     active dispatches are released with it."""
-    from service_requests.dispatching import dispatch_release
-    from service_requests.handling import request_lock
-    from service_requests.models import Dispatch, DispatchStatus, RequestStatus
-    from service_requests.policies import handles, is_residents_household
-
     now = timezone.now()
     request_lock(request)
     if not (is_residents_household(actor, request) or handles(actor, request)):
         raise NotAllowed(_("Only the resident or the office that holds it cancels a request."))
     if not request.is_open:
         raise field_error("status", _("This request is no longer open."), "wrong_status")
-    reason = clean_text(reason, NOTE_MAX)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
         raise field_error("reason", _("Say why the request is cancelled."), "required")
     active = (

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
+from core.validators import clean_text
 from people.models import Resident
-from service_requests.filing import clean_text, clocks_start, event_add
+from service_requests.filing import clocks_start
 from service_requests.models import (
     Dispatch,
     DispatchStatus,
@@ -23,17 +24,9 @@ from service_requests.models import (
 )
 from service_requests.policies import confirms_for, handles, is_residents_household
 from service_requests.rules import REOPEN_WINDOW
+from service_requests.timeline import NOTE_MAX, event_add, request_lock, responded
 
 COMMENT_MAX = 300
-
-
-def request_lock(request: ServiceRequest) -> ServiceRequest:
-    """Lock the request's row (inside the caller's transaction) and bring the caller's object up
-    to date with it, so every check below reads the row as it is now."""
-    locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    for f in ServiceRequest._meta.concrete_fields:
-        setattr(request, f.attname, getattr(locked, f.attname))
-    return request
 
 
 def is_dispatched_person(actor: Actor, request: ServiceRequest) -> bool:
@@ -42,14 +35,6 @@ def is_dispatched_person(actor: Actor, request: ServiceRequest) -> bool:
             request_id=request.pk, person_id=actor.user_id, status=DispatchStatus.ACTIVE
         ).exists()
     )
-
-
-def responded(request: ServiceRequest, now: datetime.datetime) -> list[str]:
-    """The first response stops the respond clock; the fields to save."""
-    if request.responded_at is None:
-        request.responded_at = now
-        return ["responded_at"]
-    return []
 
 
 def _check_handles(actor: Actor, request: ServiceRequest) -> None:
@@ -82,7 +67,8 @@ def request_accept(
         request,
         EventKind.ACCEPTED,
         actor,
-        text=clean_text(note) or _("Your request was accepted; help is being arranged."),
+        text=clean_text(note, max_length=NOTE_MAX, truncate=True)
+        or _("Your request was accepted; help is being arranged."),
         at=now,
     )
     return request
@@ -96,7 +82,7 @@ def request_note(
     dispatched person, or the resident. The first office note also counts as the response."""
     now = timezone.now()
     request_lock(request)
-    text = clean_text(text)
+    text = clean_text(text, max_length=NOTE_MAX, truncate=True)
     office = handles(actor, request)
     if not office:
         if is_dispatched_person(actor, request):
@@ -132,7 +118,8 @@ def request_done(
         request,
         EventKind.DONE,
         actor,
-        text=clean_text(note) or _("Done. Please confirm that you received the help."),
+        text=clean_text(note, max_length=NOTE_MAX, truncate=True)
+        or _("Done. Please confirm that you received the help."),
         at=now,
     )
     return request
@@ -149,7 +136,7 @@ def request_close(
     _check_handles(actor, request)
     if request.status != RequestStatus.DONE:
         raise _wrong_status(_("Only a request marked done can be closed."))
-    note = clean_text(note)
+    note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if not note:
         raise field_error("note", _("Say why it is closed without the resident."), "required")
     request.status = RequestStatus.CLOSED
@@ -210,7 +197,7 @@ def request_confirm(
             )
         raise _wrong_status(_("Only a request marked done can be confirmed."))
     value = _rating(rating)
-    comment = clean_text(comment, COMMENT_MAX)
+    comment = clean_text(comment, max_length=COMMENT_MAX, truncate=True)
     request.status = RequestStatus.CLOSED
     request.closed_at = now
     request.confirmed = True
@@ -248,7 +235,7 @@ def request_not_solved(
         raise NotAllowed(_("Only the resident confirms the outcome of their request."))
     if request.status != RequestStatus.DONE:
         raise _wrong_status(_("Only a request marked done can be confirmed."))
-    note = clean_text(note)
+    note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if not note:
         raise field_error("note", _("Say what is still wrong."), "required")
     _reopen(request, now)
@@ -312,7 +299,7 @@ def request_reopen(
             % {"hours": hours},
             "too_late",
         )
-    reason = clean_text(reason)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
         raise field_error("reason", _("Say what is still wrong."), "required")
     _reopen(request, now)

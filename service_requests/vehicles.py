@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_text, validate_phone
+from core.validators import clean_text, normalize_text, validate_phone
 from places.models import Place, PlaceKind
-from service_requests.filing import clean_text
 from service_requests.models import RequestCategory, SlaTarget, Vehicle
 from service_requests.policies import TARGET_ROLES, VEHICLE_ROLES, may
 
@@ -72,7 +71,7 @@ def vehicle_save(
         raise field_error(
             "place", _("A vehicle that was booked keeps the place it belongs to."), "booked"
         )
-    name = clean_text(name, 60)
+    name = clean_text(name, max_length=60, truncate=True)
     if not name:
         raise field_error("name", _("Enter the vehicle's name or plate."), "required")
     seats_n = _whole(seats, "seats", 1, SEATS_MAX)
@@ -95,9 +94,9 @@ def vehicle_save(
     row.place_path = place.path
     row.name = name
     row.seats = seats_n
-    row.driver_name = clean_text(driver_name, 50)
+    row.driver_name = clean_text(driver_name, max_length=50, truncate=True)
     row.driver_phone = phone
-    row.note = clean_text(note, 200)
+    row.note = clean_text(note, max_length=200, truncate=True)
     row.is_active = bool(is_active)
     try:
         with transaction.atomic():

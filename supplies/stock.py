@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Grant
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
-from core.validators import normalize_line, normalize_text
+from core.validators import clean_text, normalize_line, normalize_text
 from places.models import Place, PlaceKind
 from supplies.models import MovementKind, Stock, StockMovement, SupplyItem
 from supplies.policies import STOCK_PLACE_KINDS, WORKER_ROLES, may_move, may_read_place
@@ -41,10 +41,6 @@ def _number(value: Any, field: str, *, minimum: int = 1) -> int:
             "out_of_range",
         )
     return number
-
-
-def _note(value: str, field: str = "note") -> str:
-    return normalize_line(value)[:200]
 
 
 def _check_move(actor: Actor, stock: Stock) -> None:
@@ -154,7 +150,7 @@ def stock_receive(
         delta=number,
         kind=MovementKind.RECEIPT,
         source=normalize_line(source)[:100],
-        note=_note(note),
+        note=clean_text(note, max_length=200, truncate=True),
     )
     _sync(stock, locked)
     return movement
@@ -195,7 +191,7 @@ def stock_issue(
         delta=-number,
         kind=MovementKind.ISSUE,
         worker_id=worker_id,
-        note=_note(note),
+        note=clean_text(note, max_length=200, truncate=True),
     )
     _sync(stock, locked)
     return movement
@@ -212,7 +208,13 @@ def stock_take(
         raise field_error("kind", _("Choose what the goods are taken for."), "invalid")
     number = _number(quantity, "quantity")
     locked = _lock(stock)
-    movement = _book(actor=actor, stock=locked, delta=-number, kind=kind, note=_note(note))
+    movement = _book(
+        actor=actor,
+        stock=locked,
+        delta=-number,
+        kind=kind,
+        note=clean_text(note, max_length=200, truncate=True),
+    )
     _sync(stock, locked)
     return movement
 
@@ -237,7 +239,8 @@ def stock_return(*, actor: Actor, movement: StockMovement, note: str = "") -> St
         kind=movement.kind,
         worker_id=movement.worker_id,
         source=mark,
-        note=_note(note) or _("Return of #%(id)s") % {"id": movement.pk},
+        note=clean_text(note, max_length=200, truncate=True)
+        or _("Return of #%(id)s") % {"id": movement.pk},
     )
     _sync(stock, locked)
     return back
@@ -264,7 +267,7 @@ def stock_transfer(
     }
     here, there = locked[stock.pk], locked[target.pk]
     now = timezone.now()
-    text = _note(note)
+    text = clean_text(note, max_length=200, truncate=True)
     out = _book(
         actor=actor,
         stock=here,
@@ -293,7 +296,7 @@ def stock_count(*, actor: Actor, stock: Stock, counted: int, note: str) -> Stock
     is required); None when they agree."""
     _check_move(actor, stock)
     number = _number(counted, "counted", minimum=0)
-    text = _note(note)
+    text = clean_text(note, max_length=200, truncate=True)
     if not text:
         raise field_error(
             "note", _("Say why the count differs (who counted, what was found)."), "required"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
-from core.validators import normalize_line
+from core.validators import clean_text
 from health.models import FlagStatus, HealthFlag, Symptom
 from people.models import Resident, ResidentStatus
 from places.models import household_columns
@@ -40,10 +40,6 @@ GONE: dict[str, str] = {
     ResidentStatus.MOVED_OUT: CloseReason.MOVED_OUT,
     ResidentStatus.DECEASED: CloseReason.DECEASED,
 }
-
-
-def clean_note(value: Any) -> str:
-    return normalize_line(value)[:NOTE_MAX]
 
 
 ALL_SYMPTOMS = sum(Symptom.values)
@@ -124,7 +120,7 @@ def case_open(
         raise NotAllowed(_("Only grid workers, community admins and health workers open cases."))
     if origin not in Origin.values:
         raise field_error("origin", _("Choose how the person came to notice."), code="invalid")
-    note = clean_note(note)
+    note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if origin in (Origin.CALL, Origin.WALK_IN, Origin.SCREENING) and not note:
         raise field_error("note", _("Say what was found (temperature, symptoms)."), "required")
     _check_resident(actor, resident, roles)

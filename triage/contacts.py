@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import field_error
+from core.validators import clean_text
 from people.models import Resident
 from triage import follow_ups as follow_up_services
-from triage.cases import case_open, clean_note, event_add, locked_case
+from triage.cases import NOTE_MAX, case_open, event_add, locked_case
 from triage.models import Category, Disposition, EventKind, Origin, TriageCase
 from triage.policies import CATEGORY_ROLES, CONTACT_ROLES
 from triage.rules import CONTACT_MAX_AGE, observation_end
@@ -77,7 +78,7 @@ def contact_link(
         actor,
         at=now,
         to_value=str(index_case.pk),
-        reason=clean_note(note),
+        reason=clean_text(note, max_length=NOTE_MAX, truncate=True),
         data={"last_contact_on": last.isoformat()},
     )
     if not contact.category and (actor.is_superuser or actor.has_role(CATEGORY_ROLES)):

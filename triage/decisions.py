@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
+from core.validators import clean_text
 from health.rules import parse_temperature
 from triage import follow_ups as follow_up_services
 from triage.cases import (
+    NOTE_MAX,
     bed_release,
     case_close,
-    clean_note,
     clean_symptoms,
     event_add,
     locked_case,
@@ -58,7 +59,7 @@ def case_assess(
     case = locked_case(actor, case, CATEGORY_ROLES)
     if category not in Category.values:
         raise field_error("category", _("Choose a category."), code="invalid")
-    reason = clean_note(reason)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     changed = category != case.category
     if changed and category not in CATEGORY_NEXT[case.category]:
         raise field_error(
@@ -73,8 +74,8 @@ def case_assess(
     if temperature not in (None, ""):
         temp = parse_temperature(temperature)
     symptoms = clean_symptoms(symptoms)
-    test_result = clean_note(test_result)[:RESULT_MAX]
-    notes = clean_note(notes)
+    test_result = clean_text(test_result, max_length=RESULT_MAX, truncate=True)
+    notes = clean_text(notes, max_length=NOTE_MAX, truncate=True)
     now = timezone.now()
     event_add(
         case,
@@ -140,7 +141,7 @@ def case_disposition_set(
             },
             code="transition",
         )
-    reason = clean_note(reason)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if case.disposition and not reason:
         raise field_error("reason", _("Say why the disposition changes."), code="required")
     now = timezone.now()
@@ -264,7 +265,7 @@ def transport_set(*, actor: Actor, case: TriageCase, transport: str, note: str =
         actor,
         from_value=case.transport,
         to_value=transport,
-        reason=clean_note(note),
+        reason=clean_text(note, max_length=NOTE_MAX, truncate=True),
     )
     case.transport = transport
     case.save(update_fields=["transport"])

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
+from core.validators import clean_text
 from health.models import Presence, Slot
 from health.models import Source as ReportSource
 from health.rules import current_slot, is_abnormal, parse_temperature, slot_closes_at
-from triage.cases import case_close, clean_note, clean_symptoms, event_add
+from triage.cases import case_close, clean_symptoms, event_add
 from triage.models import (
     CaseStatus,
     Category,
@@ -160,7 +161,7 @@ def follow_up_record(
         source=source,
         actor=actor,
         now=now,
-        note=clean_note(note)[:200],
+        note=clean_text(note, max_length=200, truncate=True),
     )
     return locked
 

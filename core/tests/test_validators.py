@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from core.validators import (
     PROVINCE_CODES,
+    clean_text,
     id_check_digit,
     id_number_birth_date,
     id_number_sex,
@@ -118,6 +119,49 @@ def test_normalize_text_is_for_what_the_machine_reads() -> None:
     # The same typed text through the code normaliser loses its Chinese punctuation: that is why
     # free text must not use it.
     assert normalize_text("（３栋）１０１，") == "(3栋)101,"
+
+
+def _error(exc: pytest.ExceptionInfo[ValidationError]) -> tuple[str, str]:
+    """(field, code) of a one-field error."""
+    [(field, errors)] = exc.value.error_dict.items()
+    return field, errors[0].code or ""
+
+
+def test_clean_text_required_empty_is_the_fields_error() -> None:
+    with pytest.raises(ValidationError) as exc:
+        clean_text(" \u200b\n ", field="name", required=True)
+    assert _error(exc) == ("name", "required")
+    with pytest.raises(ValidationError) as exc:
+        clean_text(None, field="title", required=True, required_message="Enter a title.")
+    assert exc.value.error_dict["title"][0].messages == ["Enter a title."]
+    assert clean_text("", field="note") == ""  # not required: empty is fine
+
+
+def test_clean_text_too_long_is_an_error_or_cut() -> None:
+    assert clean_text("买药，谢谢", field="note", max_length=5) == "买药，谢谢"
+    with pytest.raises(ValidationError) as exc:
+        clean_text("买药，谢谢！", field="note", max_length=5)
+    assert _error(exc) == ("note", "too_long")
+    # truncate: cut silently, as the services' notes always were (normalize_line(v)[:n])
+    assert clean_text("  买药，\n 谢谢！ ", max_length=5, truncate=True) == "买药， 谢"
+
+
+def test_clean_text_multiline_keeps_paragraphs() -> None:
+    raw = "\n　　一、关于封控：  \r\n\n\n\n二、请居民理解。\n"
+    assert clean_text(raw, field="body", multiline=True) == "　　一、关于封控：\n\n二、请居民理解。"
+
+
+def test_clean_text_single_line_collapses() -> None:
+    assert clean_text("  一、关于封控：\r\n\t二、请\x00居民理解。 ", field="x") == (
+        "一、关于封控： 二、请居民理解。"
+    )
+
+
+def test_clean_text_needs_a_field_to_name_in_errors() -> None:
+    with pytest.raises(TypeError):
+        clean_text("x", required=True)
+    with pytest.raises(TypeError):
+        clean_text("x", max_length=3)
 
 
 # --- ID numbers: accepted forms ------------------------------------------------------------------
