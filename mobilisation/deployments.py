@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import secrets
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -33,7 +32,12 @@ from accounts.selectors import actor_forget
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
 from core.roles import Role
-from core.validators import normalize_line, normalize_name, validate_id_number, validate_phone
+from core.validators import (
+    clean_text,
+    normalize_name,
+    validate_id_number,
+    validate_phone,
+)
 from party.models import (
     HOLDING_STATUSES,
     CheckInLink,
@@ -55,10 +59,6 @@ LINK_VALID_DAYS = 30
 REGISTRATIONS_PER_HOUR = 60
 LINK_VALID_DAYS_MAX = 180
 NOTE_MAX = 200
-
-
-def _text(value: Any, limit: int = NOTE_MAX) -> str:
-    return normalize_line(value)[:limit]
 
 
 def _user_id(actor: Actor) -> int:
@@ -339,7 +339,7 @@ def deployment_check_in(
                 community=community,
                 community_path=community.path,
                 link=link,
-                note=_text(note),
+                note=clean_text(note, max_length=NOTE_MAX, truncate=True),
                 requested_at=now,
             )
     except IntegrityError:
@@ -425,7 +425,7 @@ def deployment_decline(
     now = now or timezone.now()
     if not accepts_in(actor, deployment.community_id):
         raise NotAllowed(_("Only the community's admin declines check-ins there."))
-    reason = _text(reason)
+    reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
         raise field_error("reason", _("Say why the check-in is declined."), "required")
     _lock(deployment)
@@ -477,7 +477,7 @@ def deployment_end(
     own = actor.user_id is not None and actor.user_id == deployment.user_id
     if not (own or accepts_in(actor, deployment.community_id)):
         raise NotAllowed(_("Only the community's admin or the cadre ends a deployment."))
-    note = _text(note)
+    note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if not note:
         raise field_error("note", _("Say why the deployment ends."), "required")
     _lock(deployment)
@@ -533,7 +533,7 @@ def member_deploy_mark(
     locked = PartyMember.objects.select_for_update().get(pk=member.pk)
     locked.deploy_call = call
     locked.exempt_reason = reason
-    locked.deploy_note = _text(note) if call else ""
+    locked.deploy_note = clean_text(note, max_length=NOTE_MAX, truncate=True) if call else ""
     locked.deploy_marked_at = now
     locked.deploy_marked_by_id = _user_id(actor)
     locked.save(

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from core.actor import Actor
 from core.roles import Role
-from core.scoping import any_of
+from core.scoping import ancestor_paths, any_of
 from core.validators import normalize_name, validate_id_number
 from party.models import (
     Accountability,
@@ -27,7 +27,6 @@ from party.models import (
     PartyOrg,
 )
 from party.recognition_querysets import ORG_DEPARTMENT_ROLES, recognition_q
-from party.study_querysets import ancestor_paths
 from people.models import Person
 from places.models import PLACE_ORDER, Place, PlaceKind
 

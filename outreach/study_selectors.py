@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
-from core.scoping import any_of
+from core.scoping import ancestor_paths, any_of
 from party.models import (
     DiscussionPost,
     PartyMember,
@@ -29,7 +29,6 @@ from party.models import (
     StudyRecord,
     StudyReminder,
 )
-from party.study_querysets import ancestor_paths
 from places.models import PLACE_ORDER, Place, PlaceKind
 
 # ---- who is who -------------------------------------------------------------------------------

@@ -11,9 +11,6 @@ from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
 from core.scoping import ScopedQuerySet, ancestor_paths, any_of, path_prefix_q
 
-# ancestor_paths lives in core.scoping; party.study_selectors and party.recognition_selectors
-# (being moved by someone else) still import it from here.
-
 
 def member_orgs(actor: Actor) -> list[tuple[int, str, int | None]]:
     """The actor's party membership: (organisation id, its scope path, unit id), or nothing."""
