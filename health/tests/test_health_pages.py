@@ -126,13 +126,13 @@ def test_flag_page_hands_over_once_with_a_note(tiny_city: TinyCity, morning: Any
     import re
 
     once = re.search(r'name="once" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    missing_note = gw.post(f"/health/flags/{flag.pk}/", {"once": once, "action": "handover"})
+    missing_note = gw.post(f"/health/flags/{flag.pk}/handover/", {"once": once})
     assert missing_note.status_code == 400
     flag.refresh_from_db()
     assert flag.status == FlagStatus.OPEN
     r = gw.post(
-        f"/health/flags/{flag.pk}/",
-        {"once": once, "action": "handover", "note": "已电话告知卫生服务中心"},
+        f"/health/flags/{flag.pk}/handover/",
+        {"once": once, "note": "已电话告知卫生服务中心"},
     )
     assert r.status_code == 302
     flag.refresh_from_db()

@@ -156,7 +156,7 @@ def test_pages_for_case_roles_and_refused_to_others(tc: TinyCity) -> None:
         assert c.get(f"/triage/cases/{inside.pk}/").status_code == 404, role
         assert c.get(f"/triage/follow-ups/{follow_up.pk}/").status_code == 404, role
         # A write to what the role cannot see is refused and changes nothing.
-        r = c.post(f"/triage/cases/{inside.pk}/", {"action": "assess", "category": "cleared"})
+        r = c.post(f"/triage/cases/{inside.pk}/assess/", {"category": "cleared"})
         assert r.status_code == 404
     inside.refresh_from_db()
     assert inside.category == Category.CLOSE_CONTACT
@@ -352,37 +352,37 @@ def test_assessment_names_wrong_fields_needs_a_reason_to_change_and_counts_once(
     c = _client(tc, "health_worker")
     page = c.get(url).content.decode()
     assert 'data-testid="assess-form"' in page and 'data-testid="dispose-form"' not in page
-    form = {"once": _token(page, "assess-form"), "action": "assess", "category": "febrile"}
-    bad = c.post(url, form | {"temperature": "3.79"})
+    form = {"once": _token(page, "assess-form"), "category": "febrile"}
+    bad = c.post(url + "assess/", form | {"temperature": "3.79"})
     assert bad.status_code == 400 and 'data-testid="error-temperature"' in bad.content.decode()
     case.refresh_from_db()
     assert case.category == ""
     assert not CaseEvent.objects.filter(case=case, kind=EventKind.ASSESSED).exists()
     good = form | {"temperature": "37.9", "symptoms": ["cough"], "test_result": "CT 未见异常"}
-    r = c.post(url, good)
+    r = c.post(url + "assess/", good)
     assert r.status_code == 302 and r["Location"] == url
     case.refresh_from_db()
     assert case.category == Category.FEBRILE and str(case.temperature) == "37.9"
     assert case.symptoms == 2 and case.triage_due_since is None
-    c.post(url, good)  # a double tap
+    c.post(url + "assess/", good)  # a double tap
     assert CaseEvent.objects.filter(case=case, kind=EventKind.ASSESSED).count() == 1
     # Changing the category needs a reason, named on its field.
     page = c.get(url).content.decode()
-    change = {"once": _token(page, "assess-form"), "action": "assess", "category": "cleared"}
-    no_reason = c.post(url, change)
+    change = {"once": _token(page, "assess-form"), "category": "cleared"}
+    no_reason = c.post(url + "assess/", change)
     assert (
         no_reason.status_code == 400 and 'data-testid="error-reason"' in no_reason.content.decode()
     )
     case.refresh_from_db()
     assert case.category == Category.FEBRILE
-    c.post(url, change | {"reason": "复测体温正常排除"})
+    c.post(url + "assess/", change | {"reason": "复测体温正常排除"})
     case.refresh_from_db()
     assert case.category == Category.CLEARED
     timeline = c.get(url).content.decode()
     assert timeline.count('data-kind="category"') == 2 and "复测体温正常排除" in timeline
     # The community does not set a category: refused, nothing changed.
     admin = _client(tc, "community_admin")
-    r = admin.post(url, {"action": "assess", "category": "confirmed", "reason": "x"})
+    r = admin.post(url + "assess/", {"category": "confirmed", "reason": "x"})
     assert r.status_code == 403
     case.refresh_from_db()
     assert case.category == Category.CLEARED
@@ -404,29 +404,35 @@ def test_disposition_with_a_site_then_home_observation_and_transport(tc: TinyCit
     page = admin.get(url).content.decode()
     assert f'<option value="{site.pk}"' in page
     assert f'<option value="{hospital.pk}"' not in page  # full
-    form = {"once": _token(page, "dispose-form"), "action": "dispose"}
-    full = admin.post(url, form | {"disposition": "hospital", "site": str(hospital.pk)})
+    form = {"once": _token(page, "dispose-form")}
+    full = admin.post(
+        url + "dispose/", form | {"disposition": "hospital", "site": str(hospital.pk)}
+    )
     assert full.status_code == 400 and 'data-testid="error-site"' in full.content.decode()
     case.refresh_from_db()
     assert case.disposition == "" and case.site_id is None
-    r = admin.post(url, form | {"disposition": "isolation", "site": str(site.pk)})
+    r = admin.post(url + "dispose/", form | {"disposition": "isolation", "site": str(site.pk)})
     assert r.status_code == 302
     case.refresh_from_db()
     site.refresh_from_db()
     assert case.disposition == Disposition.ISOLATION and case.site_id == site.pk
     assert site.occupied == 1
-    admin.post(url, form | {"disposition": "isolation", "site": str(site.pk)})  # sent twice
+    admin.post(
+        url + "dispose/", form | {"disposition": "isolation", "site": str(site.pk)}
+    )  # sent twice
     site.refresh_from_db()
     assert site.occupied == 1
     # A change of disposition needs a reason.
     page = admin.get(url).content.decode()
     assert 'data-testid="case-site"' in page
-    form = {"once": _token(page, "dispose-form"), "action": "dispose"}
-    no_reason = admin.post(url, form | {"disposition": "home_observation"})
+    form = {"once": _token(page, "dispose-form")}
+    no_reason = admin.post(url + "dispose/", form | {"disposition": "home_observation"})
     assert (
         no_reason.status_code == 400 and 'data-testid="error-reason"' in no_reason.content.decode()
     )
-    r = admin.post(url, form | {"disposition": "home_observation", "reason": "隔离点转居家"})
+    r = admin.post(
+        url + "dispose/", form | {"disposition": "home_observation", "reason": "隔离点转居家"}
+    )
     assert r.status_code == 302
     case.refresh_from_db()
     site.refresh_from_db()
@@ -437,14 +443,12 @@ def test_disposition_with_a_site_then_home_observation_and_transport(tc: TinyCit
     assert page.count('data-testid="obs-day"') == 14
     assert page.count('data-testid="obs-slot"') == 28
     # Transport: done before needed is refused on its field; then needed, then done.
-    form = {"once": _token(page, "transport-form"), "action": "transport"}
-    early = admin.post(url, form | {"transport": "done"})
+    form = {"once": _token(page, "transport-form")}
+    early = admin.post(url + "transport/", form | {"transport": "done"})
     assert early.status_code == 400 and 'data-testid="error-transport"' in early.content.decode()
-    admin.post(url, form | {"transport": "needed"})
+    admin.post(url + "transport/", form | {"transport": "needed"})
     page = admin.get(url).content.decode()
-    admin.post(
-        url, {"once": _token(page, "transport-form"), "action": "transport", "transport": "done"}
-    )
+    admin.post(url + "transport/", {"once": _token(page, "transport-form"), "transport": "done"})
     case.refresh_from_db()
     assert case.transport == "done"
     assert CaseEvent.objects.filter(case=case, kind=EventKind.TRANSPORT).count() == 2
@@ -459,23 +463,28 @@ def test_link_a_close_contact_found_on_the_page(tc: TinyCity) -> None:
     c = _client(tc, "health_worker")
     page = c.get(url, {"contact_q": "李密接"}).content.decode()
     assert f'name="resident" value="{contact.pk}"' in page
-    form = {"once": _token(page, "contact-form"), "action": "contact", "resident": contact.pk}
-    future = c.post(url, form | {"last_contact_on": "2026-11-25"})
+    form = {"once": _token(page, "contact-form"), "resident": contact.pk}
+    future = c.post(url + "contact/", form | {"last_contact_on": "2026-11-25"})
     assert future.status_code == 400
     assert 'data-testid="error-last_contact_on"' in future.content.decode()
-    itself = c.post(url, form | {"resident": index.resident_id, "last_contact_on": "2026-11-22"})
+    itself = c.post(
+        url + "contact/", form | {"resident": index.resident_id, "last_contact_on": "2026-11-22"}
+    )
     assert itself.status_code == 400 and 'data-testid="error-resident"' in itself.content.decode()
     unseen = c.post(
-        url, form | {"resident": tc.other_district.residents[1].pk, "last_contact_on": "2026-11-22"}
+        url + "contact/",
+        form | {"resident": tc.other_district.residents[1].pk, "last_contact_on": "2026-11-22"},
     )
     assert unseen.status_code == 400 and 'data-testid="error-resident"' in unseen.content.decode()
     assert not TriageCase.objects.filter(resident=contact).exists()
-    r = c.post(url, form | {"last_contact_on": "2026-11-22", "note": "同桌吃饭"})
+    r = c.post(url + "contact/", form | {"last_contact_on": "2026-11-22", "note": "同桌吃饭"})
     assert r.status_code == 302
     linked = TriageCase.objects.get(resident=contact)
     assert linked.index_case_id == index.pk and linked.category == Category.CLOSE_CONTACT
     assert linked.last_contact_on == datetime.date(2026, 11, 22)
-    c.post(url, form | {"last_contact_on": "2026-11-22", "note": "同桌吃饭"})  # sent twice
+    c.post(
+        url + "contact/", form | {"last_contact_on": "2026-11-22", "note": "同桌吃饭"}
+    )  # sent twice
     assert CaseEvent.objects.filter(case=linked, kind=EventKind.CONTACT_LINKED).count() == 1
     shown = c.get(url).content.decode()
     assert shown.count('data-testid="contact-row"') == 1 and "李密接" in shown
@@ -579,14 +588,14 @@ def test_flag_hand_over_opens_the_case_and_goes_to_it(tc: TinyCity) -> None:
     c = _client(tc, "grid_worker")
     page = c.get(f"/health/flags/{flag.pk}/").content.decode()
     assert 'data-testid="flag-case"' not in page
-    form = {"once": _token(page, "flag-form"), "action": "handover", "note": "已电话告知"}
-    r = c.post(f"/health/flags/{flag.pk}/", form)
+    form = {"once": _token(page, "flag-form"), "note": "已电话告知"}
+    r = c.post(f"/health/flags/{flag.pk}/handover/", form)
     case = TriageCase.objects.get(resident=tc.inside.residents[1])
     assert r.status_code == 302 and r["Location"] == f"/triage/cases/{case.pk}/"
     assert case.origin == Origin.FLAG and case.flag_id == flag.pk
     flag.refresh_from_db()
     assert flag.status == FlagStatus.HANDED_OVER
-    c.post(f"/health/flags/{flag.pk}/", form)  # sent twice
+    c.post(f"/health/flags/{flag.pk}/handover/", form)  # sent twice
     assert TriageCase.objects.filter(resident=tc.inside.residents[1]).count() == 1
     assert CaseEvent.objects.filter(case=case).count() == 1
     shown = c.get(f"/health/flags/{flag.pk}/").content.decode()
@@ -600,8 +609,8 @@ def test_flag_dismiss_still_works(tc: TinyCity) -> None:
     flag = HealthFlag.objects.get(resident=tc.inside.residents[1])
     c = _client(tc, "community_admin")
     page = c.get(f"/health/flags/{flag.pk}/").content.decode()
-    form = {"once": _token(page, "flag-form"), "action": "dismiss", "note": "复测 36.5 °C"}
-    r = c.post(f"/health/flags/{flag.pk}/", form)
+    form = {"once": _token(page, "flag-form"), "note": "复测 36.5 °C"}
+    r = c.post(f"/health/flags/{flag.pk}/dismiss/", form)
     assert r.status_code == 302 and r["Location"] == f"/health/flags/{flag.pk}/"
     flag.refresh_from_db()
     assert flag.status == FlagStatus.DISMISSED

@@ -6,7 +6,6 @@ triage/selectors.py, what the templates show is shaped in triage/web/presenters.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.actor import Actor
 from core.audit import audit_record
@@ -255,15 +254,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
 # ---- the case ---------------------------------------------------------------------------------
 
 
+@require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The case page. Its forms post to one view each; a post here still reaches the view its
-    `action` field names (the page's forms posted here with one before)."""
-    if request.method == "POST":
-        view = CASE_ACTIONS.get(request.POST.get("action", ""))
-        if view is not None:
-            return view(request, case_id)
-        selectors.access_case(actor_of(request), case_id)  # an unseen case stays a 404
-        raise NotAllowed(_("Your role may not do this to a case."))
+    """The case page. Its forms post to one view each (case_assess, case_dispose, …)."""
     actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
     return _case_page(request, actor, case)
@@ -496,15 +489,6 @@ def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
 
     done = run_once(request, form, handle, "")
     return done or _case_page(request, actor, case, posted=("contact", form))
-
-
-# The case page's `action` field → the view of that form (see case_detail).
-CASE_ACTIONS: dict[str, Callable[[HttpRequest, int], HttpResponse]] = {
-    "assess": case_assess,
-    "dispose": case_dispose,
-    "transport": case_transport,
-    "contact": case_contact,
-}
 
 
 # ---- follow-ups -------------------------------------------------------------------------------
