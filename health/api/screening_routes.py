@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from core.api import ErrorOut
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.http import actor_of
 from health import rules
@@ -101,12 +102,12 @@ def record_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, obj
     actor = actor_of(request)
     check_may_screen(actor)
     if payload.household_id is None:
-        raise field_error("household_id", _("Choose a household."), "required")
+        raise field_error("household_id", _("Choose a household."), CoreError.REQUIRED)
     try:
         household = access_screening_household(actor, payload.household_id)
     except Http404:
         raise field_error(
-            "household_id", _("There is no such household in your area."), "not_found"
+            "household_id", _("There is no such household in your area."), CoreError.NOT_FOUND
         ) from None
     result = screening_visit_record(
         actor=actor,
