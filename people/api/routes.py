@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from core.api import ErrorOut
 from core.disclosure import MaskedIdNumber, MaskedPhone, RevealedIdNumber, RevealedPhone
+from core.error_codes import CoreError
 from core.errors import field_error, rename_fields
 from core.http import actor_of
 from core.pagination import ApiPagination
@@ -279,10 +280,10 @@ def get_resident_history(request: HttpRequest, resident_id: int) -> list[History
 
 def _household(request: HttpRequest, household_id: int | None):  # type: ignore[no-untyped-def]
     if household_id is None:
-        raise field_error("household_id", _("Choose a household."), "required")
+        raise field_error("household_id", _("Choose a household."), CoreError.REQUIRED)
     try:
         return access_household(actor_of(request), household_id)
     except Http404:
         raise field_error(
-            "household_id", _("There is no such household in your area."), "not_found"
+            "household_id", _("There is no such household in your area."), CoreError.NOT_FOUND
         ) from None
