@@ -7,7 +7,7 @@ bearer token.
 """
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -23,7 +23,7 @@ from core.http import actor_of
 from core.pagination import ApiPagination
 from core.validators import normalize_text
 from people import services
-from people.models import VULNERABILITY_FIELDS, Relation, Resident
+from people.models import VULNERABILITY_FIELDS, Resident
 from people.selectors import (
     HistoryRow,
     access_household,
@@ -99,7 +99,9 @@ class ResidentIn(Schema):
     name: str = ""
     id_number: str = ""
     phone: str = ""
-    relation: str = Relation.OTHER
+    relation: Literal["head", "spouse", "child", "parent", "grandchild", "other"] = (
+        "other"  # Relation
+    )
     flags: list[str] = []
     care_note: str = ""
 
@@ -110,13 +112,16 @@ class ResidentPatch(Schema):
     name: str | None = None
     id_number: str | None = None
     phone: str | None = None
-    relation: str | None = None
+    relation: Literal["head", "spouse", "child", "parent", "grandchild", "other"] | None = (
+        None  # Relation
+    )
     flags: list[str] | None = None
     care_note: str | None = None
 
 
 class StatusIn(Schema):
-    status: str = ""
+    # ResidentStatus; "" is "not sent" and the service answers that it is not valid.
+    status: Literal["", "present", "away", "moved_out", "deceased"] = ""
     since: datetime.date | None = None
     note: str = ""
 
@@ -135,7 +140,8 @@ class RevealOut(Schema):
 
 class ResidentMoveIn(Schema):
     household_id: int | None = None
-    relation: str | None = None
+    # Relation; left out (or "") keeps the one the resident has.
+    relation: Literal["", "head", "spouse", "child", "parent", "grandchild", "other"] | None = None
 
 
 class FieldChangeOut(Schema):
