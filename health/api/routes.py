@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -40,10 +40,11 @@ class ReportIn(Schema):
     temperature: str | float | None = None
     symptoms: list[str] | str = []
     contact: bool | str = False
-    presence: str = "present"
-    declared: str = ""
+    presence: Literal["", "present", "away"] = "present"  # "" is present
+    # Declared: one of the four categories, or "" (none).
+    declared: Literal["", "confirmed", "suspected", "febrile", "close_contact"] = ""
     day: str | None = None
-    slot: str | None = None
+    slot: str | None = None  # loose: a wrong slot is the service's "invalid", as tests read
     idempotency_key: str | None = None
     recorded_at: str | None = None
 

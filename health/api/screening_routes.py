@@ -7,6 +7,7 @@ stored once: the second answer is 200 with the first visit."""
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from core.error_codes import CoreError
 from core.errors import field_error
 from core.http import actor_of
 from health import rules
-from health.models import ScreeningVisit, VisitOutcome
+from health.models import ScreeningVisit
 from health.screening import (
     access_screening_household,
     check_may_screen,
@@ -42,7 +43,7 @@ class MemberIn(Schema):
 
 class VisitIn(Schema):
     household_id: int | None = None
-    outcome: str = VisitOutcome.SCREENED  # screened | nobody_home
+    outcome: Literal["screened", "nobody_home"] = "screened"  # VisitOutcome
     members: list[MemberIn] = []
     note: str = ""
     idempotency_key: str | None = None  # the phone's queue id: a resend is stored once
