@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.error_codes import AccountsError
 
 LOGIN_LOCKED = _(
     "Too many wrong passwords for this username. Wait 15 minutes or ask your "
@@ -28,7 +29,9 @@ class LockoutMessage:
             return super().clean()  # type: ignore[misc,no-any-return]
         except forms.ValidationError:
             if services.login_locked_for(self.request, self.data.get("username", "")):
-                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+                raise forms.ValidationError(
+                    self.error_messages["locked"], code=AccountsError.LOCKED
+                ) from None
             raise
 
 

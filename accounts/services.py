@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.error_codes import AccountsError
 from accounts.models import ApiToken, User
 from core.actor import Actor
 
@@ -63,22 +64,26 @@ def grant_check(*, role: str, place: object, unit: object, household: object) ->
     if kind == ScopeKind.UNIT:
         if unit is None or place is not None or household is not None:
             raise field_error(
-                "unit", _("This role is granted on a unit; choose only the unit."), "scope_kind"
+                "unit",
+                _("This role is granted on a unit; choose only the unit."),
+                AccountsError.SCOPE_KIND,
             )
     elif kind == ScopeKind.HOUSEHOLD:
         if household is None or place is not None or unit is not None:
             raise field_error(
-                "household", _("A resident is granted on one household."), "scope_kind"
+                "household", _("A resident is granted on one household."), AccountsError.SCOPE_KIND
             )
     else:
         if place is None or unit is not None or household is not None:
-            raise field_error("place", _("Choose the place this role is granted on."), "scope_kind")
+            raise field_error(
+                "place", _("Choose the place this role is granted on."), AccountsError.SCOPE_KIND
+            )
         if getattr(place, "kind", None) != kind:
             raise field_error(
                 "place",
                 _("This role is granted on a %(kind)s.")
                 % {"kind": str(ScopeKind(kind).label).lower()},
-                "scope_kind",
+                AccountsError.SCOPE_KIND,
             )
 
 

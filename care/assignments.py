@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Grant, User
 from care import rules
+from care.error_codes import CareError
 from care.models import CareAssignment, EndReason
 from care.policies import COMMUNITY_CARER_ROLES, assigns_in
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import clean_text
@@ -84,27 +86,33 @@ def _check_plan(phone_every_days: Any, visit_every_days: Any) -> tuple[int, int]
     try:
         phone = int(phone_every_days)
     except (TypeError, ValueError):
-        raise field_error("phone_every_days", _("Enter a number of days."), "invalid") from None
+        raise field_error(
+            "phone_every_days", _("Enter a number of days."), CoreError.INVALID
+        ) from None
     try:
         visit = int(visit_every_days)
     except (TypeError, ValueError):
-        raise field_error("visit_every_days", _("Enter a number of days."), "invalid") from None
+        raise field_error(
+            "visit_every_days", _("Enter a number of days."), CoreError.INVALID
+        ) from None
     if not 0 <= phone <= rules.PHONE_EVERY_MAX:
         raise field_error(
             "phone_every_days",
             _("Phone every 1 to %(max)s days, or 0 for no phone checks.")
             % {"max": rules.PHONE_EVERY_MAX},
-            "out_of_range",
+            CoreError.OUT_OF_RANGE,
         )
     if not 0 <= visit <= rules.VISIT_EVERY_MAX:
         raise field_error(
             "visit_every_days",
             _("Visit every 1 to %(max)s days, or 0 for no visits.")
             % {"max": rules.VISIT_EVERY_MAX},
-            "out_of_range",
+            CoreError.OUT_OF_RANGE,
         )
     if phone == 0 and visit == 0:
-        raise field_error("phone_every_days", _("Plan phone checks, visits or both."), "no_plan")
+        raise field_error(
+            "phone_every_days", _("Plan phone checks, visits or both."), CareError.NO_PLAN
+        )
     return phone, visit
 
 
@@ -152,7 +160,7 @@ def care_assign(
         raise field_error(
             "household",
             _("No one in this household is marked vulnerable or in home observation."),
-            "not_vulnerable",
+            CareError.NOT_VULNERABLE,
         )
     phone, visit = _check_plan(phone_every_days, visit_every_days)
     if not carer_user_id or not is_carer_at(
@@ -164,7 +172,7 @@ def care_assign(
                 "Choose a cadre or volunteer deployed to this community, or the grid worker "
                 "of this household's grid."
             ),
-            "not_carer",
+            CareError.NOT_CARER,
         )
     carer = User.objects.get(pk=carer_user_id)
     current = (
@@ -213,7 +221,7 @@ def care_plan_set(
         raise NotAllowed(_("Only the community's admin changes a care plan."))
     assignment = CareAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_at is not None:
-        raise field_error("assignment", _("This assignment has ended."), "ended")
+        raise field_error("assignment", _("This assignment has ended."), CoreError.ENDED)
     phone, visit = _check_plan(phone_every_days, visit_every_days)
     today = timezone.localdate(now)
     base = timezone.localdate(assignment.last_success_at) if assignment.last_success_at else today
@@ -255,10 +263,10 @@ def care_end(
     if not assigns_in(actor, assignment.community_id):
         raise NotAllowed(_("Only the community's admin ends a care assignment."))
     if reason not in EndReason.values:
-        raise field_error("reason", _("Choose why the care ends."), "invalid")
+        raise field_error("reason", _("Choose why the care ends."), CoreError.INVALID)
     assignment = CareAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_at is not None:
-        raise field_error("assignment", _("This assignment has already ended."), "ended")
+        raise field_error("assignment", _("This assignment has already ended."), CoreError.ENDED)
     _end(assignment, by_id=actor.user_id, reason=reason, note=note, now=now)
     return assignment
 
@@ -278,7 +286,7 @@ def carer_leave(
     if not assigns_in(actor, community.pk):
         raise NotAllowed(_("Only the community's admin records a carer leaving."))
     if not carer_user_id:
-        raise field_error("carer", _("Choose the carer who leaves."), "required")
+        raise field_error("carer", _("Choose the carer who leaves."), CoreError.REQUIRED)
     rows = list(
         CareAssignment.objects.select_for_update().filter(
             carer_id=carer_user_id, community_id=community.pk, ended_at__isnull=True
@@ -286,7 +294,9 @@ def carer_leave(
     )
     if not rows:
         raise field_error(
-            "carer", _("This person cares for no household in this community."), "no_households"
+            "carer",
+            _("This person cares for no household in this community."),
+            CareError.NO_HOUSEHOLDS,
         )
     for row in rows:
         _end(row, by_id=actor.user_id, reason=EndReason.CARER_LEFT, note=note, now=now)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from care import rules
 from care.assignments import LIVING_STATUSES, actor_user_id, vulnerable_q
+from care.error_codes import CareError
 from care.models import CareAssignment, CareContact, ContactKind, HealthState
 from care.policies import logs_contact
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error, rename_fields
 from core.validators import normalize_line
 from people.models import Resident
@@ -63,16 +65,18 @@ def care_contact_log(
     assignment = CareAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_at is not None:
         raise field_error(
-            "assignment", _("This assignment has ended; contacts go to the new one."), "ended"
+            "assignment",
+            _("This assignment has ended; contacts go to the new one."),
+            CoreError.ENDED,
         )
     if kind not in ContactKind.values:
         raise field_error("kind", _("Choose a phone check, a visit or a failed attempt."))
     if health not in HealthState.values:
         raise field_error("health", _("Choose how the resident is."))
     if at > now + rules.FUTURE_TOLERANCE:
-        raise field_error("at", _("A contact cannot be in the future."), "future")
+        raise field_error("at", _("A contact cannot be in the future."), CoreError.FUTURE)
     if at < assignment.started_at - rules.FUTURE_TOLERANCE:
-        raise field_error("at", _("This is before the assignment started."), "too_early")
+        raise field_error("at", _("This is before the assignment started."), CoreError.TOO_EARLY)
     outcome = normalize_line(outcome)[:TEXT_MAX]
     needs = normalize_line(needs)[:TEXT_MAX]
     request = None
@@ -80,7 +84,9 @@ def care_contact_log(
         resident = request_resident(assignment.household_id)
         if resident is None:
             raise field_error(
-                "request_category", _("No one lives in this household any more."), "no_resident"
+                "request_category",
+                _("No one lives in this household any more."),
+                CareError.NO_RESIDENT,
             )
         from service_requests.filing import request_file
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.error_codes import CoreError
 
-def field_error(field: str, message: object, code: str = "invalid") -> ValidationError:
+
+def field_error(field: str, message: object, code: str = CoreError.INVALID) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})  # type: ignore[arg-type]
 
 
@@ -15,10 +17,14 @@ def field_errors(error: ValidationError) -> list[dict[str, str]]:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             for e in errors:
-                out.append({"field": field, "message": _text(e), "code": e.code or "invalid"})
+                out.append(
+                    {"field": field, "message": _text(e), "code": str(e.code or CoreError.INVALID)}
+                )
     else:
         for e in error.error_list:
-            out.append({"field": "__all__", "message": _text(e), "code": e.code or "invalid"})
+            out.append(
+                {"field": "__all__", "message": _text(e), "code": str(e.code or CoreError.INVALID)}
+            )
     return out
 
 

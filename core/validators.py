@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.error_codes import CoreError
 from core.errors import field_error
 
 __all__ = [
@@ -222,7 +223,7 @@ def normalize_name(value: str) -> str:
     """
     text = normalize_text(_text(value).translate(_DOT_VARIANTS).translate(_NAME_PUNCT))
     if not text:
-        raise ValidationError(_("Enter a name."), code="name_empty")
+        raise ValidationError(_("Enter a name."), code=CoreError.NAME_EMPTY)
     if _CJK_RE.search(text):
         # "阿依古丽.买买提" — an ASCII full stop between Han characters is a mistyped middle dot.
         text = _ASCII_DOT_BETWEEN_CJK.sub(MIDDLE_DOT, text)
@@ -241,14 +242,14 @@ def normalize_name(value: str) -> str:
                 "A name cannot contain the symbols %(symbols)s. Use letters only, with a middle "
                 "dot (·), a space, an apostrophe or a hyphen between parts."
             ),
-            code="name_symbols",
+            code=CoreError.NAME_SYMBOLS,
             params={"symbols": _shown(symbols)},
         )
     digits = [c for c in text if _is_digit(c)]
     if digits:
         raise ValidationError(
             _("A name cannot contain digits (%(digits)s)."),
-            code="name_digits",
+            code=CoreError.NAME_DIGITS,
             params={"digits": _shown(digits)},
         )
     scripts = {s for s in map(_script, text) if s}
@@ -260,7 +261,7 @@ def normalize_name(value: str) -> str:
                 "A name cannot mix Chinese characters with other letters (%(letters)s). Write it "
                 "in Chinese characters only or in letters only."
             ),
-            code="name_mixed_scripts",
+            code=CoreError.NAME_MIXED_SCRIPTS,
             params={"letters": _foreign_runs(text)},
         )
     if len(scripts - {"HAN", "KANA"}) > 1:
@@ -270,31 +271,31 @@ def normalize_name(value: str) -> str:
                 "A name cannot mix letters of different alphabets (such as Latin and Cyrillic "
                 "letters that look alike); type it again in one alphabet."
             ),
-            code="name_mixed_scripts",
+            code=CoreError.NAME_MIXED_SCRIPTS,
         )
     if not _is_name_letter(text[0]):
         raise ValidationError(
             _("A name cannot begin with “%(char)s”."),
-            code="name_edge",
+            code=CoreError.NAME_EDGE,
             params={"char": text[0]},
         )
     if not _is_name_letter(text[-1]):
         raise ValidationError(
             _("A name cannot end with “%(char)s”."),
-            code="name_edge",
+            code=CoreError.NAME_EDGE,
             params={"char": text[-1]},
         )
     double = _DOUBLE_SEPARATOR.search(text)
     if double:
         raise ValidationError(
             _("A name cannot have two separators in a row (“%(chars)s”)."),
-            code="name_double_separator",
+            code=CoreError.NAME_DOUBLE_SEPARATOR,
             params={"chars": double.group()},
         )
     if len(text) > NAME_MAX_LENGTH:
         raise ValidationError(
             _("A name can have at most %(limit)d characters; this one has %(count)d."),
-            code="name_too_long",
+            code=CoreError.NAME_TOO_LONG,
             params={"limit": NAME_MAX_LENGTH, "count": len(text)},
         )
     return text
@@ -365,14 +366,14 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
     """
     number = "".join(normalize_text(_text(value)).split()).translate(_NO_DASHES).upper()
     if not number:
-        raise ValidationError(_("Enter the ID number."), code="id_empty")
+        raise ValidationError(_("Enter the ID number."), code=CoreError.ID_EMPTY)
     if _ID_SCIENTIFIC.match(number):
         raise ValidationError(
             _(
                 "Excel has turned this ID number into a number (shown like 4.20106E+17) and its "
                 "last digits are lost. Format the cell as text and type the 18 characters again."
             ),
-            code="id_scientific_notation",
+            code=CoreError.ID_SCIENTIFIC_NOTATION,
         )
     strangers = [c for c in number if c not in _ID_CHARACTERS]
     if strangers:
@@ -380,7 +381,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
         # rather than count them as if the length were the problem.
         raise ValidationError(
             _("An ID number has only digits and possibly a final X; %(chars)s cannot be in it."),
-            code="id_format",
+            code=CoreError.ID_FORMAT,
             params={"chars": _shown(strangers)},
         )
     if _OLD_ID_SHAPE.match(number):
@@ -389,37 +390,37 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
                 "15-digit first-generation ID numbers are no longer valid; enter the 18-digit "
                 "number."
             ),
-            code="id_old_15_digit",
+            code=CoreError.ID_OLD_15_DIGIT,
         )
     if len(number) != 18:
         raise ValidationError(
             _("An ID number has 18 characters; this one has %(count)d."),
-            code="id_length",
+            code=CoreError.ID_LENGTH,
             params={"count": len(number)},
         )
     if not _ID_SHAPE.match(number):
         raise ValidationError(
-            _("Only the last character of an ID number can be X."), code="id_format"
+            _("Only the last character of an ID number can be X."), code=CoreError.ID_FORMAT
         )
     if not _id_region_ok(number):
         raise ValidationError(
-            _("The ID number does not start with a valid province code."), code="id_region"
+            _("The ID number does not start with a valid province code."), code=CoreError.ID_REGION
         )
     birth = _parse_compact_date(number[6:14])
     if birth is None:
         raise ValidationError(
             _("The birth date in the ID number (digits 7–14) is not a real date."),
-            code="id_birth_date",
+            code=CoreError.ID_BIRTH_DATE,
         )
     if birth < EARLIEST_BIRTH_DATE:
         raise ValidationError(
             _("The birth date in the ID number (digits 7–14) is before 1900."),
-            code="id_birth_date",
+            code=CoreError.ID_BIRTH_DATE,
         )
     if birth > _today(today):
         raise ValidationError(
             _("The birth date in the ID number (digits 7–14) is in the future."),
-            code="id_birth_date",
+            code=CoreError.ID_BIRTH_DATE,
         )
     # The expected digit is deliberately not shown: it would let anyone mint a "valid" number.
     if id_check_digit(number[:17]) != number[17]:
@@ -428,7 +429,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
                 "The check digit (last character) of the ID number is wrong; a digit was "
                 "probably mistyped."
             ),
-            code="id_check_digit",
+            code=CoreError.ID_CHECK_DIGIT,
         )
     return number
 
@@ -455,11 +456,11 @@ def validate_birth_date(
         value = value.date()
     if value > _today(today):
         raise ValidationError(
-            _("The birth date cannot be in the future."), code="birth_date_future"
+            _("The birth date cannot be in the future."), code=CoreError.BIRTH_DATE_FUTURE
         )
     if value < EARLIEST_BIRTH_DATE:
         raise ValidationError(
-            _("The birth date cannot be before 1900."), code="birth_date_too_early"
+            _("The birth date cannot be before 1900."), code=CoreError.BIRTH_DATE_TOO_EARLY
         )
     return value
 
@@ -514,7 +515,7 @@ def validate_phone(value: str) -> str:
     """
     text = normalize_text(_text(value)).translate(_ASCII_DASHES)
     if not text:
-        raise ValidationError(_("Enter a phone number."), code="phone_empty")
+        raise ValidationError(_("Enter a phone number."), code=CoreError.PHONE_EMPTY)
 
     ext: str | None = None
     match = _EXTENSION.match(text)
@@ -526,7 +527,7 @@ def validate_phone(value: str) -> str:
         text = text[prefix.end() :]
     if not international and (text.startswith("+") or text.startswith("00")):
         raise ValidationError(
-            _("Only numbers in mainland China (+86) can be entered."), code="phone_invalid"
+            _("Only numbers in mainland China (+86) can be entered."), code=CoreError.PHONE_INVALID
         )
     if not text or not _PHONE_CHARS.match(text):
         strangers = [c for c in text if not _PHONE_CHARS.match(c)]
@@ -540,7 +541,7 @@ def validate_phone(value: str) -> str:
                 "Enter an 11-digit mobile number or a landline number with its area code, "
                 "e.g. 13812345678 or 027-85551234."
             ),
-            code="phone_invalid",
+            code=CoreError.PHONE_INVALID,
             params={"chars": _shown(strangers)},
         )
 
@@ -557,17 +558,18 @@ def validate_phone(value: str) -> str:
     if not international and any(_LOCAL_NUMBER.match(d) for d, _e in candidates):
         raise ValidationError(
             _("Add the area code to this landline number, e.g. 027-85551234."),
-            code="phone_area_code_missing",
+            code=CoreError.PHONE_AREA_CODE_MISSING,
         )
     digits = candidates[0][0]
     if _MOBILE.match(digits) or (len(candidates) > 1 and _MOBILE.match(candidates[1][0])):
         raise ValidationError(
-            _("A mobile number has no extension; enter its 11 digits only."), code="phone_invalid"
+            _("A mobile number has no extension; enter its 11 digits only."),
+            code=CoreError.PHONE_INVALID,
         )
     if digits.startswith("1") and len(digits) != 11:
         raise ValidationError(
             _("A mobile number has 11 digits; this one has %(count)d."),
-            code="phone_invalid",
+            code=CoreError.PHONE_INVALID,
             params={"count": len(digits)},
         )
     raise ValidationError(
@@ -575,7 +577,7 @@ def validate_phone(value: str) -> str:
             "Enter an 11-digit mobile number or a landline number with its area code, "
             "e.g. 13812345678 or 027-85551234."
         ),
-        code="phone_invalid",
+        code=CoreError.PHONE_INVALID,
     )
 
 

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
 from duty.crew import clean_ids, crew_ids_among
+from duty.error_codes import DutyError
 from duty.models import Activity, ActivityKind, ActivityParticipant, Post
 from duty.policies import manages, works_in
 from places.models import Place, PlaceKind
@@ -38,7 +40,7 @@ def parse_local(value: object, field: str) -> datetime.datetime:
             return datetime.datetime.strptime(text, fmt).replace(tzinfo=LOCAL)
         except ValueError:
             continue
-    raise field_error(field, _("Enter a date and time."), "invalid")
+    raise field_error(field, _("Enter a date and time."), CoreError.INVALID)
 
 
 def hours_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
@@ -85,24 +87,28 @@ def activity_record(
     if actor.user_id is None:
         raise NotAllowed(_("Log in first."))
     if kind not in ActivityKind.values:
-        raise field_error("kind", _("Choose the kind of activity."), "invalid")
+        raise field_error("kind", _("Choose the kind of activity."), CoreError.INVALID)
     title = clean_text(title, max_length=TITLE_MAX, truncate=True)
     if not title:
-        raise field_error("title", _("Give the activity a title."), "required")
+        raise field_error("title", _("Give the activity a title."), CoreError.REQUIRED)
     start = parse_local(started_at, "started_at")
     end = parse_local(ended_at, "ended_at")
     if end <= start:
-        raise field_error("ended_at", _("The end must be after the start."), "before_start")
+        raise field_error("ended_at", _("The end must be after the start."), DutyError.BEFORE_START)
     if end > now:
-        raise field_error("ended_at", _("Record an activity once it has ended."), "future")
+        raise field_error("ended_at", _("Record an activity once it has ended."), CoreError.FUTURE)
     ids = clean_ids(participant_ids)
     if ids is None:
-        raise field_error("participants", _("Choose the participants from the list."), "invalid")
+        raise field_error(
+            "participants", _("Choose the participants from the list."), CoreError.INVALID
+        )
     if not ids:
-        raise field_error("participants", _("Choose who took part."), "required")
+        raise field_error("participants", _("Choose who took part."), CoreError.REQUIRED)
     if crew_ids_among(community.path, ids) != set(ids):
         raise field_error(
-            "participants", _("Every participant must work in this community."), "not_worker"
+            "participants",
+            _("Every participant must work in this community."),
+            DutyError.NOT_WORKER,
         )
     post = None
     if post_id not in (None, ""):
@@ -113,7 +119,9 @@ def activity_record(
             else None
         )
         if post is None:
-            raise field_error("post", _("Choose a post of this community."), "not_in_community")
+            raise field_error(
+                "post", _("Choose a post of this community."), DutyError.NOT_IN_COMMUNITY
+            )
     at_c = {"community_id": community.pk, "community_path": community.path}
     activity = Activity.objects.create(
         **at_c,
@@ -142,11 +150,13 @@ def _hours(value: object) -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise field_error("hours", _("Enter a number of hours."), "invalid") from None
+        raise field_error("hours", _("Enter a number of hours."), CoreError.INVALID) from None
     if hours.is_finite():
         hours = hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if not hours.is_finite() or not Decimal(0) < hours <= MAX_HOURS:
-        raise field_error("hours", _("Hours must be more than 0 and at most 24."), "out_of_range")
+        raise field_error(
+            "hours", _("Hours must be more than 0 and at most 24."), CoreError.OUT_OF_RANGE
+        )
     return hours
 
 
@@ -167,6 +177,6 @@ def activity_participant_set_hours(
         else None
     )
     if part is None:
-        raise field_error("user", _("This person did not take part."), "not_participant")
+        raise field_error("user", _("This person did not take part."), DutyError.NOT_PARTICIPANT)
     part.hours = value
     part.save(update_fields=["hours"])

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text, normalize_line
 from duty.crew import clean_ids, crew_ids_among
+from duty.error_codes import DutyError
 from duty.models import FindingKind, Patrol, PatrolFinding, PatrolRoute
 from duty.policies import manages, works_in
 from people.models import Resident
@@ -44,7 +46,7 @@ def _checkpoints(value: Any) -> str:
         raise field_error(
             "checkpoints",
             _("Keep the checkpoints under %(max)s characters.") % {"max": CHECKPOINTS_MAX},
-            "too_long",
+            CoreError.TOO_LONG,
         )
     return text
 
@@ -70,7 +72,7 @@ def route_save(
         raise NotAllowed(_("Only the community's admin sets up its patrol routes."))
     name = clean_text(name, max_length=NAME_MAX, truncate=True)
     if not name:
-        raise field_error("name", _("Give the route a name."), "required")
+        raise field_error("name", _("Give the route a name."), CoreError.REQUIRED)
     cleaned = _checkpoints(checkpoints)
     if route is None:
         route = PatrolRoute(
@@ -96,7 +98,7 @@ def route_close(
         raise NotAllowed(_("Only the community's admin closes its patrol routes."))
     route = PatrolRoute.objects.select_for_update().get(pk=route.pk)
     if route.closed_at is not None:
-        raise field_error("route", _("This route is already closed."), "closed")
+        raise field_error("route", _("This route is already closed."), CoreError.CLOSED)
     route.closed_at = now
     route.save(update_fields=["closed_at"])
     return route
@@ -117,14 +119,16 @@ def patrol_start(
     me = _user_id(actor)
     route = PatrolRoute.objects.select_for_update().get(pk=route.pk)
     if route.closed_at is not None:
-        raise field_error("route", _("This route is closed."), "closed")
+        raise field_error("route", _("This route is closed."), CoreError.CLOSED)
     others = clean_ids(patroller_ids)
     if others is None:
-        raise field_error("patrollers", _("Choose the patrollers from the list."), "invalid")
+        raise field_error(
+            "patrollers", _("Choose the patrollers from the list."), CoreError.INVALID
+        )
     others = [i for i in others if i != me]
     if others and crew_ids_among(route.community_path, others) != set(others):
         raise field_error(
-            "patrollers", _("Every patroller must work in this community."), "not_worker"
+            "patrollers", _("Every patroller must work in this community."), DutyError.NOT_WORKER
         )
     patrol = Patrol.objects.create(
         community_id=route.community_id,
@@ -155,7 +159,7 @@ def _locked_open(actor: Actor, patrol: Patrol, message: str) -> Patrol:
         raise NotAllowed(message)
     patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
     if patrol.ended_at is not None:
-        raise field_error("patrol", _("This round has ended."), "ended")
+        raise field_error("patrol", _("This round has ended."), CoreError.ENDED)
     return patrol
 
 
@@ -184,7 +188,9 @@ def _building(patrol: Patrol, building_id: object) -> Place | None:
         else None
     )
     if building is None:
-        raise field_error("building", _("Choose a building of this community."), "not_in_community")
+        raise field_error(
+            "building", _("Choose a building of this community."), DutyError.NOT_IN_COMMUNITY
+        )
     return building
 
 
@@ -201,7 +207,7 @@ def _resident(patrol: Patrol, resident_id: object) -> Resident | None:
     )
     if resident is None:
         raise field_error(
-            "resident", _("Choose a resident living in this community."), "not_in_community"
+            "resident", _("Choose a resident living in this community."), DutyError.NOT_IN_COMMUNITY
         )
     return resident
 
@@ -213,7 +219,7 @@ def _file_request(
     from service_requests.models import RequestCategory
 
     if category not in RequestCategory.values:
-        raise field_error("to_request", _("Choose what kind of help is needed."), "invalid")
+        raise field_error("to_request", _("Choose what kind of help is needed."), CoreError.INVALID)
     who = _(
         "Only the grid worker of the resident's grid, the community's admin or the street "
         "file a request for a resident; tell one of them."
@@ -223,14 +229,14 @@ def _file_request(
             actor=actor, resident=resident, category=category, details=details, now=now
         )
     except NotAllowed:
-        raise field_error("to_request", who, "not_allowed") from None
+        raise field_error("to_request", who, DutyError.NOT_ALLOWED) from None
     except ValidationError as e:
         codes = {f: [x.code for x in errs] for f, errs in getattr(e, "error_dict", {}).items()}
         if "out_of_scope" in codes.get("resident", []):
-            raise field_error("to_request", who, "not_allowed") from None
+            raise field_error("to_request", who, DutyError.NOT_ALLOWED) from None
         if "category" in codes:
             raise field_error(
-                "to_request", _("Choose what kind of help is needed."), "invalid"
+                "to_request", _("Choose what kind of help is needed."), CoreError.INVALID
             ) from None
         raise
 
@@ -245,18 +251,18 @@ def _open_case(actor: Actor, resident: Resident, note: str) -> Any:
         "worker open a triage case; tell one of them."
     )
     if not may(actor, OPEN_ROLES):
-        raise field_error("to_case", who, "not_allowed")
+        raise field_error("to_case", who, DutyError.NOT_ALLOWED)
     try:
         # Triage has no patrol origin: a patrol finding is a screening in the community.
         case, _created = case_open(
             actor=actor, resident=resident, origin=Origin.SCREENING, note=note
         )
     except NotAllowed:
-        raise field_error("to_case", who, "not_allowed") from None
+        raise field_error("to_case", who, DutyError.NOT_ALLOWED) from None
     except ValidationError as e:
         codes = {f: [x.code for x in errs] for f, errs in getattr(e, "error_dict", {}).items()}
         if "scope" in codes.get("resident", []):
-            raise field_error("to_case", who, "not_allowed") from None
+            raise field_error("to_case", who, DutyError.NOT_ALLOWED) from None
         raise
     return case
 
@@ -281,10 +287,10 @@ def finding_record(
     now = now or timezone.now()
     patrol = _locked_open(actor, patrol, _("Only the patrollers record findings on a round."))
     if kind not in FindingKind.values:
-        raise field_error("kind", _("Choose what was found."), "invalid")
+        raise field_error("kind", _("Choose what was found."), CoreError.INVALID)
     details = clean_text(details, max_length=DETAILS_MAX, truncate=True)
     if not details:
-        raise field_error("details", _("Say what was seen."), "required")
+        raise field_error("details", _("Say what was seen."), CoreError.REQUIRED)
     where = clean_text(where, max_length=WHERE_MAX, truncate=True)
     building = _building(patrol, building_id)
     resident = _resident(patrol, resident_id)
@@ -293,7 +299,7 @@ def finding_record(
         raise field_error(
             "resident",
             _("Choose the resident to make this a request or a triage case."),
-            "required",
+            CoreError.REQUIRED,
         )
     text = f"{details} · {where}" if where else details
     request = None

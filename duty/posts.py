@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
 from duty.cancellation import cancel_shifts
+from duty.error_codes import DutyError
 from duty.models import Post, PostKind, PostMember, Shift, Zone, ZoneMember, ZonePlace
 from duty.policies import manages
 from duty.workers import is_community_worker
@@ -30,7 +32,7 @@ def _id(value: object, field: str) -> int | None:
     try:
         return int(str(value))
     except (TypeError, ValueError):
-        raise field_error(field, _("Choose from the list."), "invalid") from None
+        raise field_error(field, _("Choose from the list."), CoreError.INVALID) from None
 
 
 def _by(actor: Actor) -> int:
@@ -48,17 +50,19 @@ def check_worker(user_id: object, community: Place, field: str = "user") -> int:
     """The id of a worker of the community, or the field's error."""
     uid = _id(user_id, field)
     if uid is None:
-        raise field_error(field, _("Choose a person."), "required")
+        raise field_error(field, _("Choose a person."), CoreError.REQUIRED)
     if not is_community_worker(uid, community.path):
         raise field_error(
-            field, _("Choose a worker of this community (staff, cadre or volunteer)."), "not_worker"
+            field,
+            _("Choose a worker of this community (staff, cadre or volunteer)."),
+            DutyError.NOT_WORKER,
         )
     return uid
 
 
 def _community(community: Place) -> Place:
     if community.kind != PlaceKind.COMMUNITY:
-        raise field_error("community", _("Choose a community."), "not_community")
+        raise field_error("community", _("Choose a community."), CoreError.NOT_COMMUNITY)
     return community
 
 
@@ -73,7 +77,9 @@ def _place_in(community: Place, place_id: object, field: str) -> Place | None:
         path__startswith=community.path,
     ).first()
     if place is None:
-        raise field_error(field, _("Choose a grid or building of this community."), "not_here")
+        raise field_error(
+            field, _("Choose a grid or building of this community."), DutyError.NOT_HERE
+        )
     return place
 
 
@@ -81,12 +87,12 @@ def _needed(value: object) -> int:
     try:
         n = int(str(value))
     except (TypeError, ValueError):
-        raise field_error("needed_per_shift", _("Enter a number."), "invalid") from None
+        raise field_error("needed_per_shift", _("Enter a number."), CoreError.INVALID) from None
     if not 1 <= n <= NEEDED_MAX:
         raise field_error(
             "needed_per_shift",
             _("From 1 to %(max)s people per shift.") % {"max": NEEDED_MAX},
-            "out_of_range",
+            CoreError.OUT_OF_RANGE,
         )
     return n
 
@@ -94,21 +100,21 @@ def _needed(value: object) -> int:
 def _name(value: object) -> str:
     name = clean_text(value, max_length=80, truncate=True)
     if not name:
-        raise field_error("name", _("Enter a name."), "required")
+        raise field_error("name", _("Enter a name."), CoreError.REQUIRED)
     return name
 
 
 def _locked_post(post: Post) -> Post:
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if locked.closed_at is not None:
-        raise field_error("post", _("This post is closed."), "closed")
+        raise field_error("post", _("This post is closed."), CoreError.CLOSED)
     return locked
 
 
 def _locked_zone(zone: Zone) -> Zone:
     locked = Zone.objects.select_for_update().get(pk=zone.pk)
     if locked.closed_at is not None:
-        raise field_error("zone", _("This zone is closed."), "closed")
+        raise field_error("zone", _("This zone is closed."), CoreError.CLOSED)
     return locked
 
 
@@ -138,7 +144,7 @@ def post_save(
     _community(community)
     clean_name = _name(name)
     if kind not in PostKind.values:
-        raise field_error("kind", _("Choose a kind of post."), "invalid")
+        raise field_error("kind", _("Choose a kind of post."), CoreError.INVALID)
     place = _place_in(community, place_id, "place")
     leader = None
     if _id(leader_id, "leader") is not None:
@@ -205,7 +211,7 @@ def post_member_remove(
         .first()
     )
     if member is None:
-        raise field_error("user", _("This person is not on the post."), "not_member")
+        raise field_error("user", _("This person is not on the post."), DutyError.NOT_MEMBER)
     member.removed_at = now
     member.save(update_fields=["removed_at"])
     return member
@@ -239,7 +245,7 @@ def zone_save(
         if place is not None:
             places[place.pk] = place
     if not places:
-        raise field_error("places", _("Choose at least one grid or building."), "required")
+        raise field_error("places", _("Choose at least one grid or building."), CoreError.REQUIRED)
     leader = None
     if _id(leader_id, "leader") is not None:
         leader = check_worker(leader_id, community, "leader")
@@ -303,7 +309,7 @@ def zone_member_remove(
         .first()
     )
     if member is None:
-        raise field_error("user", _("This person is not in the zone."), "not_member")
+        raise field_error("user", _("This person is not in the zone."), DutyError.NOT_MEMBER)
     member.removed_at = now
     member.save(update_fields=["removed_at"])
     return member

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line
 from duty.cancellation import cancel_shifts
+from duty.error_codes import DutyError
 from duty.models import Post, Shift, ShiftAssignment
 from duty.posts import check_worker, require_manager
 from health.worker_selectors import worker_fit_for_duty
@@ -63,9 +65,9 @@ def _aware(value: object, field: str) -> datetime.datetime:
         try:
             value = datetime.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise field_error(field, _("Enter a date and time."), "invalid") from None
+            raise field_error(field, _("Enter a date and time."), CoreError.INVALID) from None
     if not isinstance(value, datetime.datetime):
-        raise field_error(field, _("Enter a date and time."), "required")
+        raise field_error(field, _("Enter a date and time."), CoreError.REQUIRED)
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_current_timezone())
     return value
@@ -79,14 +81,16 @@ def _day(value: object, field: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value or "").strip())
     except ValueError:
-        raise field_error(field, _("Enter a date."), "invalid") from None
+        raise field_error(field, _("Enter a date."), CoreError.INVALID) from None
 
 
 def _clock(value: str, field: str = "pattern") -> datetime.time:
     try:
         return datetime.time.fromisoformat(str(value).strip())
     except ValueError:
-        raise field_error(field, _("Write times as HH:MM, e.g. 08:00-14:00."), "invalid") from None
+        raise field_error(
+            field, _("Write times as HH:MM, e.g. 08:00-14:00."), CoreError.INVALID
+        ) from None
 
 
 def _by(actor: Actor) -> int:
@@ -101,10 +105,10 @@ def _needed(value: object, default: int) -> int:
     try:
         n = int(str(value))
     except (TypeError, ValueError):
-        raise field_error("needed", _("Enter a number."), "invalid") from None
+        raise field_error("needed", _("Enter a number."), CoreError.INVALID) from None
     if not 1 <= n <= NEEDED_MAX:
         raise field_error(
-            "needed", _("From 1 to %(max)s people.") % {"max": NEEDED_MAX}, "out_of_range"
+            "needed", _("From 1 to %(max)s people.") % {"max": NEEDED_MAX}, CoreError.OUT_OF_RANGE
         )
     return n
 
@@ -112,7 +116,7 @@ def _needed(value: object, default: int) -> int:
 def _open_post(post: Post) -> Post:
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if locked.closed_at is not None:
-        raise field_error("post", _("This post is closed."), "closed")
+        raise field_error("post", _("This post is closed."), CoreError.CLOSED)
     return locked
 
 
@@ -138,15 +142,15 @@ def shift_create(
     start = _aware(starts_at, "starts_at")
     end = _aware(ends_at, "ends_at")
     if end <= start:
-        raise field_error("ends_at", _("The shift must end after it starts."), "order")
+        raise field_error("ends_at", _("The shift must end after it starts."), CoreError.ORDER)
     if end - start > SHIFT_MAX:
-        raise field_error("ends_at", _("A shift lasts at most 24 hours."), "too_long")
+        raise field_error("ends_at", _("A shift lasts at most 24 hours."), CoreError.TOO_LONG)
     if end <= now:
-        raise field_error("ends_at", _("This time is already over."), "past")
+        raise field_error("ends_at", _("This time is already over."), CoreError.PAST)
     n = _needed(needed, post.needed_per_shift)
     if Shift.objects.live().filter(post_id=post.pk, starts_at=start, ends_at=end).exists():
         raise field_error(
-            "starts_at", _("This post already has a shift at these times."), "duplicate"
+            "starts_at", _("This post already has a shift at these times."), CoreError.DUPLICATE
         )
     return Shift.objects.create(
         community_id=post.community_id,
@@ -164,7 +168,7 @@ def shift_create(
 def parse_pattern(pattern: Iterable[tuple[str, str]]) -> list[tuple[datetime.time, datetime.time]]:
     out = [(_clock(a), _clock(b)) for a, b in pattern]
     if not out:
-        raise field_error("pattern", _("Give at least one shift time."), "required")
+        raise field_error("pattern", _("Give at least one shift time."), CoreError.REQUIRED)
     return out
 
 
@@ -189,10 +193,10 @@ def shifts_plan(
     try:
         n_days = int(str(days))
     except (TypeError, ValueError):
-        raise field_error("days", _("Enter a number of days."), "invalid") from None
+        raise field_error("days", _("Enter a number of days."), CoreError.INVALID) from None
     if not 1 <= n_days <= PLAN_DAYS_MAX:
         raise field_error(
-            "days", _("From 1 to %(max)s days.") % {"max": PLAN_DAYS_MAX}, "out_of_range"
+            "days", _("From 1 to %(max)s days.") % {"max": PLAN_DAYS_MAX}, CoreError.OUT_OF_RANGE
         )
     times = parse_pattern(pattern)
     tz = timezone.get_current_timezone()
@@ -206,7 +210,7 @@ def shifts_plan(
             if end > now and (start, end) not in wanted:
                 wanted.append((start, end))
     if not wanted:
-        raise field_error("first_day", _("These shifts are already over."), "past")
+        raise field_error("first_day", _("These shifts are already over."), CoreError.PAST)
     have = set(
         Shift.objects.live()
         .filter(
@@ -246,7 +250,7 @@ def shift_cancel(
     if shift.cancelled_at is not None:
         return shift
     if shift.ends_at <= now:
-        raise field_error("shift", _("This shift is over."), "over")
+        raise field_error("shift", _("This shift is over."), DutyError.OVER)
     cancel_shifts(
         Shift.objects.filter(pk=shift.pk),
         now=now,
@@ -289,9 +293,9 @@ def shift_assign(
     require_manager(actor, shift.community_id)
     shift = Shift.objects.select_related("post", "community").get(pk=shift.pk)
     if shift.cancelled_at is not None:
-        raise field_error("shift", _("This shift was cancelled."), "cancelled")
+        raise field_error("shift", _("This shift was cancelled."), DutyError.CANCELLED)
     if shift.ends_at <= now:
-        raise field_error("shift", _("This shift is over."), "over")
+        raise field_error("shift", _("This shift is over."), DutyError.OVER)
     uid = check_worker(user_id, shift.community)
     # One booking of a person at a time: a second admin waits here, then sees the first's.
     User.objects.select_for_update().filter(pk=uid).first()
@@ -303,7 +307,7 @@ def shift_assign(
         raise field_error(
             "user",
             _("This worker reported unwell and may not go on duty."),
-            "unwell",
+            DutyError.UNWELL,
         )
     clash = (
         ShiftAssignment.objects.active()
@@ -316,7 +320,7 @@ def shift_assign(
             "user",
             _("Already on duty then: %(post)s, %(time)s.")
             % {"post": clash.shift.post.name, "time": shift_label(clash.starts_at, clash.ends_at)},
-            "overlap",
+            DutyError.OVERLAP,
         )
     return ShiftAssignment.objects.create(
         community_id=shift.community_id,
@@ -347,7 +351,9 @@ def shift_unassign(
         return assignment
     if assignment.checked_in_at is not None:
         raise field_error(
-            "assignment", _("This person has checked in; they check out instead."), "checked_in"
+            "assignment",
+            _("This person has checked in; they check out instead."),
+            DutyError.CHECKED_IN,
         )
     assignment.removed_at = now
     assignment.removed_note = normalize_line(note)[:200]
@@ -360,7 +366,7 @@ def _own(actor: Actor, assignment: ShiftAssignment) -> ShiftAssignment:
         raise NotAllowed(_("Only the person on the shift checks in and out."))
     locked = ShiftAssignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.removed_at is not None:
-        raise field_error("shift", _("You are no longer on this shift."), "removed")
+        raise field_error("shift", _("You are no longer on this shift."), DutyError.REMOVED)
     return locked
 
 
@@ -379,13 +385,13 @@ def shift_check_in(
             "time",
             _("Check-in is open from %(opens)s to %(closes)s (Beijing time).")
             % {"opens": _when(opens), "closes": _when(assignment.ends_at)},
-            "outside_window",
+            DutyError.OUTSIDE_WINDOW,
         )
     if worker_fit_for_duty(assignment.user_id, timezone.localdate(now)) is False:
         raise field_error(
             "time",
             _("You reported unwell today: do not go on duty; tell the community admin."),
-            "unwell",
+            DutyError.UNWELL,
         )
     assignment.checked_in_at = now
     assignment.save(update_fields=["checked_in_at"])
@@ -407,7 +413,7 @@ def shift_check_out(
     if assignment.checked_out_at is not None:
         return assignment
     if assignment.checked_in_at is None:
-        raise field_error("time", _("Check in first."), "not_checked_in")
+        raise field_error("time", _("Check in first."), DutyError.NOT_CHECKED_IN)
     assignment.checked_out_at = now
     assignment.hours = hours_between(
         assignment.checked_in_at, min(now, assignment.ends_at + CHECK_OUT_GRACE)

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
 from duty.crew import clean_ids, crew_ids_among
+from duty.error_codes import DutyError
 from duty.models import NeedKind, NeedStatus, WorkerNeed
 from duty.policies import answers_in, managed_communities, manages
 from duty.querysets import worker_community_paths
@@ -36,7 +38,7 @@ def _community_of_worker(actor: Actor, worker_id: int) -> Place:
             return community
     if not communities:
         raise NotAllowed(_("Only the worker or their community's admin files a need."))
-    raise field_error("worker", _("Choose a worker of your community."), "not_worker")
+    raise field_error("worker", _("Choose a worker of your community."), DutyError.NOT_WORKER)
 
 
 @transaction.atomic
@@ -57,14 +59,14 @@ def need_file(
     else:
         ids = clean_ids([worker_id])
         if not ids:
-            raise field_error("worker", _("Choose a worker of your community."), "invalid")
+            raise field_error("worker", _("Choose a worker of your community."), CoreError.INVALID)
         worker = ids[0]
     community = _community_of_worker(actor, worker)
     if kind not in NeedKind.values:
-        raise field_error("kind", _("Choose what the difficulty is about."), "invalid")
+        raise field_error("kind", _("Choose what the difficulty is about."), CoreError.INVALID)
     details = clean_text(details, max_length=TEXT_MAX, truncate=True)
     if not details:
-        raise field_error("details", _("Say what the difficulty is."), "required")
+        raise field_error("details", _("Say what the difficulty is."), CoreError.REQUIRED)
     assert community.parent_id is not None
     return WorkerNeed.objects.create(
         community=community,
@@ -88,10 +90,10 @@ def need_answer(
         raise NotAllowed(_("Only the street's admin answers its workers' needs."))
     need = WorkerNeed.objects.select_for_update().get(pk=need.pk)
     if need.status == NeedStatus.CLOSED:
-        raise field_error("answer", _("This need is closed."), "closed")
+        raise field_error("answer", _("This need is closed."), CoreError.CLOSED)
     answer = clean_text(answer, max_length=TEXT_MAX, truncate=True)
     if not answer:
-        raise field_error("answer", _("Say what the street will do."), "required")
+        raise field_error("answer", _("Say what the street will do."), CoreError.REQUIRED)
     need.answer = answer
     need.answered_by_id = actor.user_id
     need.answered_at = now
@@ -116,7 +118,7 @@ def need_close(
         raise NotAllowed(_("Only the worker or their community's admin closes a need."))
     need = WorkerNeed.objects.select_for_update().get(pk=need.pk)
     if need.status == NeedStatus.CLOSED:
-        raise field_error("need", _("This need is already closed."), "closed")
+        raise field_error("need", _("This need is already closed."), CoreError.CLOSED)
     need.status = NeedStatus.CLOSED
     need.closed_at = now
     need.save(update_fields=["status", "closed_at"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from health import reporting
 from health.models import CallOutcome, CallResult, Source
@@ -42,7 +43,7 @@ def call_result_record(
     if resident is None:
         raise Http404
     if outcome not in CallOutcome.values:
-        raise field_error("outcome", _("Choose what came of the call."), "required")
+        raise field_error("outcome", _("Choose what came of the call."), CoreError.REQUIRED)
     key = (idempotency_key or "").strip()[:64] or None
     if key:
         done = CallResult.objects.filter(idempotency_key=key, recorded_by_id=actor.user_id).first()

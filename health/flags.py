@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line
+from health.error_codes import HealthError
 from health.models import FlagStatus, HealthFlag
 from health.policies import FLAG_ROLES
 
@@ -27,7 +29,7 @@ def _close(
         raise NotAllowed(_("Only grid workers, community admins and health workers handle flags."))
     note = normalize_line(note)[:NOTE_MAX]
     if not note:
-        raise field_error("note", note_required, code="required")
+        raise field_error("note", note_required, code=CoreError.REQUIRED)
     with transaction.atomic():
         locked = HealthFlag.objects.select_for_update().get(pk=flag.pk)
         if locked.status != FlagStatus.OPEN:
@@ -35,7 +37,7 @@ def _close(
                 "status",
                 _("This flag was already handled (%(status)s).")
                 % {"status": FlagStatus(locked.status).label},
-                code="handled",
+                code=HealthError.HANDLED,
             )
         locked.status = status
         locked.closed_by_id = actor.user_id

@@ -26,9 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error, field_errors
 from core.roles import Role
 from health import flows, rules
+from health.error_codes import HealthError
 from health.models import (
     ACTIVE_FLAG_STATUSES,
     CoverageCount,
@@ -134,7 +136,7 @@ def report_input(data: dict[str, Any], *, now: datetime.datetime | None = None) 
     presence = str(data.get("presence") or Presence.PRESENT)
     if presence not in (Presence.PRESENT, Presence.AWAY):
         errors.setdefault("presence", []).append(
-            ValidationError(_("Choose present or away."), code="invalid")
+            ValidationError(_("Choose present or away."), code=CoreError.INVALID)
         )
     raw_temp = data.get("temperature")
     temperature = None
@@ -152,7 +154,9 @@ def report_input(data: dict[str, Any], *, now: datetime.datetime | None = None) 
     declared = str(data.get("declared") or "")
     if declared not in _DECLARED:
         errors.setdefault("declared", []).append(
-            ValidationError(_("Choose one of the four categories, or none."), code="invalid")
+            ValidationError(
+                _("Choose one of the four categories, or none."), code=CoreError.INVALID
+            )
         )
     key = data.get("idempotency_key") or None
     if key is not None:
@@ -183,9 +187,9 @@ def _int(value: Any, name: str) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise field_error(name, _("Choose a household member."), code="required") from None
+        raise field_error(name, _("Choose a household member."), code=CoreError.REQUIRED) from None
     if number <= 0:
-        raise field_error(name, _("Choose a household member."), code="invalid")
+        raise field_error(name, _("Choose a household member."), code=CoreError.INVALID)
     return number
 
 
@@ -197,7 +201,7 @@ def _day(value: Any, default: datetime.date) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise field_error("day", _("Enter a date as YYYY-MM-DD."), code="invalid") from None
+        raise field_error("day", _("Enter a date as YYYY-MM-DD."), code=CoreError.INVALID) from None
 
 
 def _bool(value: Any) -> bool:
@@ -228,7 +232,9 @@ def health_reports_submit(
         raise NotAllowed(_("Your role does not record health reports."))
     if len(items) > SYNC_MAX:
         raise field_error(
-            "reports", _("Send at most %(n)s reports at a time.") % {"n": SYNC_MAX}, "too_many"
+            "reports",
+            _("Send at most %(n)s reports at a time.") % {"n": SYNC_MAX},
+            HealthError.TOO_MANY,
         )
     out = SyncResult()
     residents = _reportable_residents(actor, {i.resident_id for i in items})

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.validators import normalize_text
+from health.error_codes import HealthError
 from health.models import Slot, Symptom
 
 TEMPERATURE_MIN = Decimal("34.0")
@@ -59,12 +61,12 @@ def parse_temperature(value: object, field: str = "temperature") -> Decimal:
     text = normalize_text(str(value if value is not None else ""))
     text = _UNITS.sub("", text).replace(",", ".").replace("，", ".").replace("。", ".")
     if not text:
-        raise field_error(field, _("Enter the temperature."), code="required")
+        raise field_error(field, _("Enter the temperature."), code=CoreError.REQUIRED)
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise field_error(
-            field, _("Enter the temperature as a number, e.g. 36.5."), code="invalid"
+            field, _("Enter the temperature as a number, e.g. 36.5."), code=CoreError.INVALID
         ) from None
     if not number.is_finite():
         raise field_error(field, _("Enter the temperature as a number, e.g. 36.5."))
@@ -76,7 +78,7 @@ def parse_temperature(value: object, field: str = "temperature") -> Decimal:
             field,
             _("A body temperature is between 34.0 and 43.0 °C; %(value)s is not.")
             % {"value": text[:12]},
-            code="out_of_range",
+            code=CoreError.OUT_OF_RANGE,
         )
     return number
 
@@ -92,7 +94,9 @@ def parse_recorded_at(value: object) -> datetime.datetime | None:
         try:
             parsed = datetime.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise field_error("recorded_at", _("Enter a date and time."), code="invalid") from None
+            raise field_error(
+                "recorded_at", _("Enter a date and time."), code=CoreError.INVALID
+            ) from None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -111,11 +115,13 @@ def symptom_bits(codes: Iterable[str], field: str = "symptoms") -> int:
             continue
         if code not in SYMPTOM_CODES:
             raise field_error(
-                field, _("Unknown symptom “%(code)s”.") % {"code": code[:30]}, code="invalid"
+                field,
+                _("Unknown symptom “%(code)s”.") % {"code": code[:30]},
+                code=CoreError.INVALID,
             )
         bits |= SYMPTOM_CODES[code]
     if NO_SYMPTOMS in seen and bits:
-        raise field_error(field, _("Choose “none” or symptoms, not both."), code="invalid")
+        raise field_error(field, _("Choose “none” or symptoms, not both."), code=CoreError.INVALID)
     return bits
 
 
@@ -166,24 +172,28 @@ def check_slot_open(
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     if slot not in _SLOTS:
-        raise field_error("slot", _("Choose the morning or the afternoon slot."), code="invalid")
+        raise field_error(
+            "slot", _("Choose the morning or the afternoon slot."), code=CoreError.INVALID
+        )
     if day > today:
-        raise field_error("day", _("A report cannot be for a future day."), code="future")
+        raise field_error("day", _("A report cannot be for a future day."), code=CoreError.FUTURE)
     at = now
     if recorded_at is not None:
         if recorded_at > now + CLOCK_SKEW:
             raise field_error(
-                "recorded_at", _("The time recorded is in the future."), code="future"
+                "recorded_at", _("The time recorded is in the future."), code=CoreError.FUTURE
             )
         if recorded_at < now - SYNC_GRACE:
             raise field_error(
                 "recorded_at",
                 _("Reports recorded more than 3 days ago can no longer be synced."),
-                code="too_old",
+                code=CoreError.TOO_OLD,
             )
         if timezone.localtime(recorded_at).date() != day:
             raise field_error(
-                "recorded_at", _("The time recorded is not on the report's day."), code="invalid"
+                "recorded_at",
+                _("The time recorded is not on the report's day."),
+                code=CoreError.INVALID,
             )
         at = recorded_at
     if at < slot_opens_at(day, slot):
@@ -195,12 +205,12 @@ def check_slot_open(
                 "day": day.isoformat(),
                 "time": settings.HEALTH_SLOT_OPENS[slot],
             },
-            code="not_open",
+            code=HealthError.NOT_OPEN,
         )
     if at >= slot_closes_at(day, slot):
         raise field_error(
             "slot",
             _("The %(slot)s slot of %(day)s has closed.")
             % {"slot": Slot(slot).label, "day": day.isoformat()},
-            code="closed",
+            code=CoreError.CLOSED,
         )

@@ -23,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
 from core.validators import normalize_line, normalize_text
 from health import reporting, rules
+from health.error_codes import HealthError
 from health.models import (
     HealthReport,
     Presence,
@@ -180,11 +182,11 @@ def screening_visit_record(
         if (found := first.first()) is not None:
             return VisitResult(found, created=False)
     if outcome not in VisitOutcome.values:
-        raise field_error("outcome", _("Choose screened or nobody home."), code="invalid")
+        raise field_error("outcome", _("Choose screened or nobody home."), code=CoreError.INVALID)
     note = normalize_line(note)
     if len(note) > NOTE_MAX:
         raise field_error(
-            "note", _("Keep the note under %(n)s characters.") % {"n": NOTE_MAX}, "too_long"
+            "note", _("Keep the note under %(n)s characters.") % {"n": NOTE_MAX}, CoreError.TOO_LONG
         )
     now = timezone.now()
     at = recorded_at
@@ -218,7 +220,8 @@ def screening_visit_record(
                     errors,
                     member_field(rid, "resident"),
                     ValidationError(
-                        _("This person does not live in this household."), code="not_in_household"
+                        _("This person does not live in this household."),
+                        code=HealthError.NOT_IN_HOUSEHOLD,
                     ),
                 )
         for rid in sorted(living):
@@ -236,14 +239,14 @@ def screening_visit_record(
                 _add(
                     errors,
                     member_field(rid, "presence"),
-                    ValidationError(_("Choose present, away or refused."), code="required"),
+                    ValidationError(_("Choose present, away or refused."), code=CoreError.REQUIRED),
                 )
                 continue
             if finding.presence not in MEMBER_PRESENCE:
                 _add(
                     errors,
                     member_field(rid, "presence"),
-                    ValidationError(_("Choose present, away or refused."), code="invalid"),
+                    ValidationError(_("Choose present, away or refused."), code=CoreError.INVALID),
                 )
                 continue
             if finding.presence == Presence.REFUSED:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_text
 from health.models import WorkerHealth
@@ -45,7 +46,7 @@ def _contact(value: object) -> bool:
         return False
     if text in {"1", "yes", "true", "on", "是", "有"}:
         return True
-    raise field_error("contact", _("Answer yes or no."), code="invalid")
+    raise field_error("contact", _("Answer yes or no."), code=CoreError.INVALID)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import normalize_line, normalize_paragraphs
@@ -37,7 +38,7 @@ def may_edit_guide_item(actor: Actor, item: GuideItem) -> bool:
 def _title(field: str, value: str) -> str:
     text = normalize_line(value or "")
     if not text:
-        raise field_error(field, _("Enter a title."), "required")
+        raise field_error(field, _("Enter a title."), CoreError.REQUIRED)
     if len(text) > TITLE_MAX:
         raise field_error(field, _("At most %(n)s characters.") % {"n": TITLE_MAX})
     return text
@@ -46,7 +47,7 @@ def _title(field: str, value: str) -> str:
 def _body(field: str, value: str) -> str:
     text = normalize_paragraphs(value)
     if not text:
-        raise field_error(field, _("Enter the text."), "required")
+        raise field_error(field, _("Enter the text."), CoreError.REQUIRED)
     if len(text) > BODY_MAX:
         raise field_error(field, _("At most %(n)s characters.") % {"n": BODY_MAX})
     return text
@@ -72,14 +73,14 @@ def guide_item_save(
         raise NotAllowed(_("Only the city's admins edit the guide."))
     if item is None:
         if city is None or city.kind != PlaceKind.CITY:
-            raise field_error("city", _("Choose the city."), "required")
+            raise field_error("city", _("Choose the city."), CoreError.REQUIRED)
         if not (actor.is_superuser or city.pk in guide_cities(actor)):
             raise NotAllowed(_("Only the city's admins edit the guide."))
         item = GuideItem(city=city, city_path=city.path)
     elif not may_edit_guide_item(actor, item):
         raise NotAllowed(_("Only the city's admins edit the guide."))
     if topic not in GuideTopic.values:
-        raise field_error("topic", _("Choose the topic."), "invalid")
+        raise field_error("topic", _("Choose the topic."), CoreError.INVALID)
     item.topic = topic
     item.title_zh = _title("title_zh", title_zh)
     item.body_zh = _body("body_zh", body_zh)
@@ -87,7 +88,7 @@ def guide_item_save(
     item.body_en = _body("body_en", body_en)
     item.source = normalize_line(source or "")
     if not item.source:
-        raise field_error("source", _("Say where the advice comes from."), "required")
+        raise field_error("source", _("Say where the advice comes from."), CoreError.REQUIRED)
     if len(item.source) > SOURCE_MAX:
         raise field_error("source", _("At most %(n)s characters.") % {"n": SOURCE_MAX})
     if not isinstance(position, int) or not 0 <= position <= 999:

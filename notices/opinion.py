@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.scoping import ancestor_paths
@@ -87,7 +88,7 @@ def may_report_at(actor: Actor, place: Place) -> bool:
 def _clean_choice(field: str, value: str, choices: Sequence[str], message: str) -> str:
     value = (value or "").strip()
     if value not in choices:
-        raise field_error(field, message, "required" if not value else "invalid")
+        raise field_error(field, message, CoreError.REQUIRED if not value else CoreError.INVALID)
     return value
 
 
@@ -109,13 +110,13 @@ def incident_report(
     kind = _clean_choice("kind", kind, IncidentKind.values, _("Choose rumour or incident."))
     summary = normalize_paragraphs(summary)
     if not summary:
-        raise field_error("summary", _("Say what is being said."), "required")
+        raise field_error("summary", _("Say what is being said."), CoreError.REQUIRED)
     if len(summary) > SUMMARY_MAX:
         raise field_error("summary", _("At most %(n)s characters.") % {"n": SUMMARY_MAX})
     where_seen = normalize_line(where_seen or "")
     if not where_seen:
         raise field_error(
-            "where_seen", _("Say where it was seen (e.g. a WeChat group)."), "required"
+            "where_seen", _("Say where it was seen (e.g. a WeChat group)."), CoreError.REQUIRED
         )
     if len(where_seen) > WHERE_MAX:
         raise field_error("where_seen", _("At most %(n)s characters.") % {"n": WHERE_MAX})
@@ -129,7 +130,7 @@ def incident_report(
     if place is None:
         place = own_community(actor)
         if place is None:
-            raise field_error("place", _("Choose the street or community."), "required")
+            raise field_error("place", _("Choose the street or community."), CoreError.REQUIRED)
     if not may_report_at(actor, place):
         raise field_error("place", _("Choose a street or community in your area."))
     street = _ancestor(place, PlaceKind.STREET)
@@ -174,7 +175,7 @@ def incident_act(
     # Closing, reopening and a step that changes nothing say what was done.
     needs_note = IncidentStatus.CLOSED in (status, incident.status) or status == incident.status
     if not note and needs_note:
-        raise field_error("note", _("Say what was done."), "required")
+        raise field_error("note", _("Say what was done."), CoreError.REQUIRED)
     now = timezone.now()
     action = IncidentAction.objects.create(
         incident=incident, by_id=actor.user_id, at=now, note=note, status=status

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import Notice, NoticeKind, NoticeTarget, OpinionIncident
@@ -58,11 +59,11 @@ def notice_publish(
     title = normalize_line(title or "")
     body = normalize_paragraphs(body)
     if not title:
-        raise field_error("title", _("Enter a title."), "required")
+        raise field_error("title", _("Enter a title."), CoreError.REQUIRED)
     if len(title) > TITLE_MAX:
         raise field_error("title", _("At most %(n)s characters.") % {"n": TITLE_MAX})
     if not body:
-        raise field_error("body", _("Enter the text of the notice."), "required")
+        raise field_error("body", _("Enter the text of the notice."), CoreError.REQUIRED)
     if len(body) > BODY_MAX:
         raise field_error("body", _("At most %(n)s characters.") % {"n": BODY_MAX})
     if kind == NoticeKind.BUILDING:
@@ -71,7 +72,7 @@ def notice_publish(
         if building is not None:
             raise field_error("building", _("Only a building notice names a building."))
         if not targets:
-            raise field_error("targets", _("Choose where the notice goes."), "required")
+            raise field_error("targets", _("Choose where the notice goes."), CoreError.REQUIRED)
         for t in targets:
             if t.kind not in TARGET_KINDS:
                 raise field_error(
@@ -105,7 +106,7 @@ def _building_targets(issuer: Place, building: Place | None) -> list[Place]:
     from triage.disclosure import building_case_count, disclosure_threshold
 
     if building is None or building.kind != PlaceKind.BUILDING:
-        raise field_error("building", _("Choose the building."), "required")
+        raise field_error("building", _("Choose the building."), CoreError.REQUIRED)
     if not building.path.startswith(issuer.path):
         raise field_error(
             "building", _("%(place)s is outside your area.") % {"place": building.name}
@@ -120,7 +121,7 @@ def _building_targets(issuer: Place, building: Place | None) -> list[Place]:
                 "would identify a household, so it cannot be published."
             )
             % {"n": threshold},
-            "below_threshold",
+            CoreError.BELOW_THRESHOLD,
         )
     return [building]
 

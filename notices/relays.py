@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import normalize_paragraphs
@@ -39,9 +40,9 @@ def notice_reaches(notice: Notice, community: Place, paths: list[str] | None = N
 def clean_channels(channels: Iterable[object] | None) -> list[str]:
     chosen = [str(c) for c in (channels or [])]
     if not chosen:
-        raise field_error("channels", _("Choose at least one channel."), "required")
+        raise field_error("channels", _("Choose at least one channel."), CoreError.REQUIRED)
     if any(c not in RelayChannel.values for c in chosen):
-        raise field_error("channels", _("Choose the channels from the list."), "invalid")
+        raise field_error("channels", _("Choose the channels from the list."), CoreError.INVALID)
     return [c for c in RelayChannel.values if c in chosen]
 
 
@@ -67,7 +68,7 @@ def notice_relay_save(
     text = normalize_paragraphs(explanation)
     if not text:
         raise field_error(
-            "explanation", _("Explain the notice to residents in a few words."), "required"
+            "explanation", _("Explain the notice to residents in a few words."), CoreError.REQUIRED
         )
     if len(text) > EXPLANATION_MAX:
         raise field_error("explanation", _("At most %(n)s characters.") % {"n": EXPLANATION_MAX})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Grant, User
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import normalize_line, normalize_paragraphs
@@ -93,18 +94,18 @@ def team_save(
         raise NotAllowed(_("Only the city's or district's admins change this team."))
     name = normalize_line(name or "")
     if not name:
-        raise field_error("name", _("Name the team."), "required")
+        raise field_error("name", _("Name the team."), CoreError.REQUIRED)
     if len(name) > NAME_MAX:
         raise field_error("name", _("At most %(n)s characters.") % {"n": NAME_MAX})
     if place is None:
-        raise field_error("place", _("Choose the city or district."), "required")
+        raise field_error("place", _("Choose the city or district."), CoreError.REQUIRED)
     if place.kind not in (PlaceKind.CITY, PlaceKind.DISTRICT) or not _grant_above(
         actor, TEAM_ROLES, place.path
     ):
         raise field_error("place", _("Choose a city or district you administer."))
     members = list({m.pk: m for m in [*members, *([leader] if leader else [])]}.values())
     if not members:
-        raise field_error("members", _("Choose at least one member."), "required")
+        raise field_error("members", _("Choose at least one member."), CoreError.REQUIRED)
     if team is None:
         team = SupervisionTeam(name=name, place=place, place_path=place.path, leader=leader)
     else:
@@ -144,15 +145,15 @@ def area_lead_save(
     if area_lead is not None and not manages_area_leads(actor, area_lead.street):
         raise NotAllowed(_("Only the street's admin sets its area leads."))
     if street is None:
-        raise field_error("street", _("Choose the street."), "required")
+        raise field_error("street", _("Choose the street."), CoreError.REQUIRED)
     if street.kind != PlaceKind.STREET or not manages_area_leads(actor, street):
         raise field_error("street", _("Choose a street you administer."))
     if leader is None:
-        raise field_error("leader", _("Choose the leader."), "required")
+        raise field_error("leader", _("Choose the leader."), CoreError.REQUIRED)
     if not _has_grant_under(leader, street.path):
         raise field_error("leader", _("The leader must work in this street."))
     if not communities:
-        raise field_error("communities", _("Choose at least one community."), "required")
+        raise field_error("communities", _("Choose at least one community."), CoreError.REQUIRED)
     for c in communities:
         if c.kind != PlaceKind.COMMUNITY or c.parent_id != street.pk:
             raise field_error(
@@ -228,11 +229,15 @@ def inspection_create(
 ) -> Inspection:
     """Record an inspection of a street or community with its checklist (as found)."""
     if place is None:
-        raise field_error("place", _("Choose the street or community inspected."), "required")
+        raise field_error(
+            "place", _("Choose the street or community inspected."), CoreError.REQUIRED
+        )
     if actor.user_id is None or not inspects(actor, place):
         raise field_error("place", _("Choose a street or community you supervise."))
     if inspected_on is None:
-        raise field_error("inspected_on", _("Enter the date of the inspection."), "required")
+        raise field_error(
+            "inspected_on", _("Enter the date of the inspection."), CoreError.REQUIRED
+        )
     if inspected_on > timezone.localdate():
         raise field_error("inspected_on", _("The inspection date cannot be in the future."))
     if team is not None:
@@ -253,7 +258,9 @@ def inspection_create(
             continue  # an empty row, or an item not assessed this time
         n = {"n": i + 1}
         if not name:
-            raise field_error("items", _("Row %(n)s: name the checklist item.") % n, "required")
+            raise field_error(
+                "items", _("Row %(n)s: name the checklist item.") % n, CoreError.REQUIRED
+            )
         if len(name) > ITEM_MAX or len(note) > ITEM_NOTE_MAX:
             raise field_error("items", _("Row %(n)s: the text is too long.") % n)
         if result not in ItemResult.values:
@@ -261,10 +268,12 @@ def inspection_create(
                 "items", _("Row %(n)s: choose in order, problem found or not applicable.") % n
             )
         if result == ItemResult.PROBLEM and not note:
-            raise field_error("items", _("Row %(n)s: say what the problem is.") % n, "required")
+            raise field_error(
+                "items", _("Row %(n)s: say what the problem is.") % n, CoreError.REQUIRED
+            )
         rows.append(InspectionItem(item=name, result=result, note=note, position=len(rows)))
     if not rows:
-        raise field_error("items", _("Fill in at least one checklist item."), "required")
+        raise field_error("items", _("Fill in at least one checklist item."), CoreError.REQUIRED)
     if len(rows) > ITEMS_MAX:
         raise field_error("items", _("At most %(n)s checklist items.") % {"n": ITEMS_MAX})
     inspection = Inspection.objects.create(
@@ -315,20 +324,20 @@ def rectification_add(
         raise NotAllowed(_("Only the inspector and the offices above set rectifications."))
     finding = normalize_paragraphs(finding)
     if not finding:
-        raise field_error("finding", _("Say what must be rectified."), "required")
+        raise field_error("finding", _("Say what must be rectified."), CoreError.REQUIRED)
     if len(finding) > TEXT_MAX:
         raise field_error("finding", _("At most %(n)s characters.") % {"n": TEXT_MAX})
     owner_name = normalize_line(owner_name or "")
     if not owner_name and owner is not None:
         owner_name = owner.display_name or owner.username
     if not owner_name:
-        raise field_error("owner_name", _("Name the person responsible."), "required")
+        raise field_error("owner_name", _("Name the person responsible."), CoreError.REQUIRED)
     if len(owner_name) > OWNER_MAX:
         raise field_error("owner_name", _("At most %(n)s characters.") % {"n": OWNER_MAX})
     if owner is not None and not _has_grant_under(owner, inspection.place_path):
         raise field_error("owner", _("The responsible user must work in the inspected place."))
     if deadline is None:
-        raise field_error("deadline", _("Enter the deadline."), "required")
+        raise field_error("deadline", _("Enter the deadline."), CoreError.REQUIRED)
     if deadline < inspection.inspected_on:
         raise field_error("deadline", _("The deadline cannot be before the inspection date."))
     if item is not None and item.inspection_id != inspection.pk:
@@ -365,7 +374,7 @@ def rectification_update(
         if r.status != RectificationStatus.OPEN:
             raise field_error("status", _("Only an open rectification is reported done."))
         if not note:
-            raise field_error("note", _("Say what was done."), "required")
+            raise field_error("note", _("Say what was done."), CoreError.REQUIRED)
     elif status in (RectificationStatus.CLOSED, RectificationStatus.OPEN):
         if not verifies(actor, r.inspection):
             raise NotAllowed(_("Only the inspector and the offices above verify rectifications."))
@@ -375,12 +384,12 @@ def rectification_update(
             if r.status == RectificationStatus.OPEN:
                 raise field_error("status", _("This rectification is already open."))
             if not note:
-                raise field_error("note", _("Say why it is reopened."), "required")
+                raise field_error("note", _("Say why it is reopened."), CoreError.REQUIRED)
     else:
         raise field_error(
             "status",
             _("Choose reported done, closed or reopened."),
-            "required" if not status else "invalid",
+            CoreError.REQUIRED if not status else CoreError.INVALID,
         )
     if actor.user_id is None:
         raise NotAllowed(_("Log in first."))

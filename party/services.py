@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import SETUP_ROLES
 from core.validators import normalize_line
@@ -26,7 +27,7 @@ def unit_save(*, actor: Actor, unit: Unit, name: str, kind: str, place: Place) -
         _check_in_scope(actor, Unit.objects.get(pk=unit.pk).place_path)
     unit.name = normalize_line(name)
     if not unit.name:
-        raise field_error("name", _("Name is required."), "required")
+        raise field_error("name", _("Name is required."), CoreError.REQUIRED)
     unit.kind, unit.place, unit.place_path = kind, place, place.path
     unit.save()
     return unit
@@ -68,9 +69,11 @@ def party_org_create(
 ) -> PartyOrg:
     name = normalize_line(name)
     if not name:
-        raise field_error("name", _("Name is required."), "required")
+        raise field_error("name", _("Name is required."), CoreError.REQUIRED)
     if kind == PartyOrgKind.MEMBER_HOUSEHOLD and household is None:
-        raise field_error("household", _("A member household needs its household."), "required")
+        raise field_error(
+            "household", _("A member household needs its household."), CoreError.REQUIRED
+        )
     scope_path, unit = _scope_of(parent=parent, place=place, household=household, unit=unit)
     _check_in_scope(actor, scope_path)
     if parent is not None:
@@ -96,7 +99,7 @@ def party_org_rename(*, actor: Actor, org: PartyOrg, name: str, note: str = "") 
     _check_in_scope(actor, org.scope_path)
     org.name = normalize_line(name)
     if not org.name:
-        raise field_error("name", _("Name is required."), "required")
+        raise field_error("name", _("Name is required."), CoreError.REQUIRED)
     org.note = note
     org.save(update_fields=["name", "note"])
     return org

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from core.actor import Actor
 from core.audit import audit_record
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
 from core.roles import EXPORT_FULL_ROLES
@@ -88,7 +89,7 @@ def registry_export(
             raise NotAllowed(_("Your role may export personal data only masked."))
         if len(reason) < 2:
             raise field_error(
-                "reason", _("Say why you need ID numbers and phones in full."), "required"
+                "reason", _("Say why you need ID numbers and phones in full."), CoreError.REQUIRED
             )
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed on
     count = _write(out, actor, filters, full)

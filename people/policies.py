@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from places.models import Place, PlaceKind
@@ -23,6 +24,6 @@ def may_import(actor: Actor, community: Place) -> bool:
 
 def check_can_import(actor: Actor, community: Place) -> None:
     if community.kind != PlaceKind.COMMUNITY:
-        raise field_error("community", gettext_lazy("Choose a community."), "not_community")
+        raise field_error("community", gettext_lazy("Choose a community."), CoreError.NOT_COMMUNITY)
     if not may_import(actor, community):
         raise NotAllowed(gettext_lazy("You may not import into this community's registry."))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
 from core.audit import audit_record
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
 from core.roles import EXPORT_FULL_ROLES, REVEAL_ROLES, Role
@@ -28,6 +29,7 @@ from core.validators import (
     validate_phone,
 )
 from people import flows
+from people.error_codes import PeopleError
 from people.models import (
     VULNERABILITY_FIELDS,
     ChangeAction,
@@ -57,7 +59,9 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
         raise NotAllowed(_("Your role may not see personal data in full."))
     reason = normalize_line(reason)
     if len(reason) < 2:
-        raise field_error("reason", _("Say why you need the full ID and phone."), "required")
+        raise field_error(
+            "reason", _("Say why you need the full ID and phone."), CoreError.REQUIRED
+        )
     audit_record(
         actor=actor,
         action="reveal",
@@ -162,7 +166,7 @@ def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> d
     else:
         out["phone"] = ""
     if data.relation not in Relation.values:
-        errors["relation"] = [ValidationError(_("Choose a relation."), code="invalid")]
+        errors["relation"] = [ValidationError(_("Choose a relation."), code=CoreError.INVALID)]
     out["relation"] = data.relation
     if out.get("id_number") and "id_number" not in errors:
         clash = Person.objects.filter(id_number=out["id_number"])
@@ -172,7 +176,7 @@ def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> d
             errors["id_number"] = [
                 ValidationError(
                     _("This ID number is already registered (in this or another community)."),
-                    code="id_registered",
+                    code=PeopleError.ID_REGISTERED,
                 )
             ]
     if errors:
@@ -188,7 +192,7 @@ def clean_flags(flags: Iterable[str]) -> set[str]:
         raise field_error(
             "flags",
             _("Unknown flag: %(flags)s.") % {"flags": ", ".join(sorted(unknown))},
-            "invalid",
+            CoreError.INVALID,
         )
     return wanted
 
@@ -252,7 +256,7 @@ def resident_register(
         )
     except IntegrityError as e:  # two submissions racing for one ID number
         raise field_error(
-            "id_number", _("This ID number is already registered."), "id_registered"
+            "id_number", _("This ID number is already registered."), PeopleError.ID_REGISTERED
         ) from e
     wanted = clean_flags(flags)
     columns = ancestor_columns(household.building)
@@ -334,13 +338,13 @@ def resident_set_status(
     """Moved out, deceased, temporarily away (e.g. stranded outside the city), or back."""
     check_can_edit_household(actor, resident.household)
     if status not in ResidentStatus.values:
-        raise field_error("status", _("Choose a status."), "invalid")
+        raise field_error("status", _("Choose a status."), CoreError.INVALID)
     if since is None and status != ResidentStatus.PRESENT:
-        raise field_error("since", _("Give the date this began."), "required")
+        raise field_error("since", _("Give the date this began."), CoreError.REQUIRED)
     from django.utils import timezone
 
     if since is not None and since > timezone.localdate():
-        raise field_error("since", _("The date cannot be in the future."), "future")
+        raise field_error("since", _("The date cannot be in the future."), CoreError.FUTURE)
     before = {
         "status": resident.status,
         "status_since": resident.status_since,
@@ -370,9 +374,11 @@ def resident_move(
     check_can_edit_household(actor, resident.household)
     check_can_edit_household(actor, household)
     if relation not in Relation.values:
-        raise field_error("relation", _("Choose a relation."), "invalid")
+        raise field_error("relation", _("Choose a relation."), CoreError.INVALID)
     if household.pk == resident.household_id:
-        raise field_error("household", _("The resident already lives in this household."), "same")
+        raise field_error(
+            "household", _("The resident already lives in this household."), PeopleError.SAME
+        )
     old = resident.household
     old_grid = resident.grid_id
     resident.household = household
@@ -397,13 +403,17 @@ def household_move(*, actor: Actor, household: Household, building: Place) -> Ho
     """A household moves to another building; its residents and every count follow."""
     check_can_edit_household(actor, household)
     if building.kind != PlaceKind.BUILDING:
-        raise field_error("building", _("Choose a building."), "not_building")
+        raise field_error("building", _("Choose a building."), CoreError.NOT_BUILDING)
     check_can_edit_place(actor, building)
     if building.pk == household.building_id:
-        raise field_error("building", _("The household is already in this building."), "same")
+        raise field_error(
+            "building", _("The household is already in this building."), PeopleError.SAME
+        )
     if Household.objects.filter(building=building, room=household.room).exists():
         raise field_error(
-            "building", _("That building already has a household in this room."), "room_taken"
+            "building",
+            _("That building already has a household in this room."),
+            PeopleError.ROOM_TAKEN,
         )
     old = str(household)
     old_grid = household.grid_id
@@ -433,13 +443,15 @@ def household_move(*, actor: Actor, household: Household, building: Place) -> Ho
 def household_register(*, actor: Actor, building: Place, room: str, phone: str = "") -> Household:
     """A new household in a building of the actor's part of the registry."""
     if building.kind != PlaceKind.BUILDING:
-        raise field_error("building", _("Choose a building."), "not_building")
+        raise field_error("building", _("Choose a building."), CoreError.NOT_BUILDING)
     check_can_edit_place(actor, building)
     room = normalize_text(room)
     if not room:
-        raise field_error("room", _("Room is required."), "required")
+        raise field_error("room", _("Room is required."), CoreError.REQUIRED)
     if Household.objects.filter(building=building, room=room).exists():
-        raise field_error("room", _("This room is already registered in the building."), "taken")
+        raise field_error(
+            "room", _("This room is already registered in the building."), PeopleError.TAKEN
+        )
     phone = _household_phone(phone)
     columns = ancestor_columns(building)
     columns.pop("building_id")
@@ -450,7 +462,7 @@ def household_register(*, actor: Actor, building: Place, room: str, phone: str =
             )
     except IntegrityError as e:  # two submissions racing for one room
         raise field_error(
-            "room", _("This room is already registered in the building."), "taken"
+            "room", _("This room is already registered in the building."), PeopleError.TAKEN
         ) from e
     record_change(
         actor=actor,
@@ -481,13 +493,15 @@ def household_update(
     check_can_edit_household(actor, household)
     room = normalize_text(room)
     if not room:
-        raise field_error("room", _("Room is required."), "required")
+        raise field_error("room", _("Room is required."), CoreError.REQUIRED)
     if (
         Household.objects.filter(building_id=household.building_id, room=room)
         .exclude(pk=household.pk)
         .exists()
     ):
-        raise field_error("room", _("This room is already registered in the building."), "taken")
+        raise field_error(
+            "room", _("This room is already registered in the building."), PeopleError.TAKEN
+        )
     phone = _household_phone(phone)
     changes = _diff(
         {"room": household.room, "phone": household.phone}, {"room": room, "phone": phone}

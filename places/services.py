@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import SETUP_ROLES
 from core.validators import normalize_line, normalize_text, validate_phone
+from places.error_codes import PlacesError
 from places.models import PARENT_KIND, Household, Place, PlaceKind
 
 
@@ -43,7 +45,7 @@ def place_create(
     _check_can_setup(actor, parent)
     name = _place_name(kind, name)
     if not name:
-        raise field_error("name", _("Name is required."), "required")
+        raise field_error("name", _("Name is required."), CoreError.REQUIRED)
     place_check_parent(kind=kind, parent=parent)
     place = Place.objects.create(
         kind=kind, name=name, parent=parent, code=code, variant=variant, path=""
@@ -67,7 +69,7 @@ def place_check_parent(*, kind: str, parent: Place | None) -> None:
             }
             if expected_parent
             else _("A city has no parent."),
-            "parent_kind",
+            PlacesError.PARENT_KIND,
         )
 
 
@@ -76,7 +78,7 @@ def place_rename(*, actor: Actor, place: Place, name: str, code: str | None = No
     _check_can_setup(actor, place)
     name = _place_name(place.kind, name)
     if not name:
-        raise field_error("name", _("Name is required."), "required")
+        raise field_error("name", _("Name is required."), CoreError.REQUIRED)
     place.name = name
     if code is not None:
         place.code = code
@@ -87,7 +89,7 @@ def place_rename(*, actor: Actor, place: Place, name: str, code: str | None = No
 def ancestor_columns(building: Place) -> dict[str, int]:
     """The denormalised place ids a household or resident in `building` carries."""
     if building.kind != PlaceKind.BUILDING:
-        raise field_error("building", _("Choose a building."), "not_building")
+        raise field_error("building", _("Choose a building."), CoreError.NOT_BUILDING)
     ids = [int(p) for p in building.path.strip("/").split("/")]
     city, district, street, community, grid, _building = ids
     return {
@@ -105,7 +107,7 @@ def household_create(*, actor: Actor, building: Place, room: str, phone: str = "
     _check_can_setup(actor, building)
     room = normalize_text(room)
     if not room:
-        raise field_error("room", _("Room is required."), "required")
+        raise field_error("room", _("Room is required."), CoreError.REQUIRED)
     columns = ancestor_columns(building)
     columns.pop("building_id")
     return Household.objects.create(
@@ -118,7 +120,7 @@ def household_rename(*, actor: Actor, household: Household, room: str) -> Househ
     _check_can_setup(actor, household.building)
     room = normalize_text(room)
     if not room:
-        raise field_error("room", _("Room is required."), "required")
+        raise field_error("room", _("Room is required."), CoreError.REQUIRED)
     household.room = room
     household.save(update_fields=["room", "updated_at"])
     return household

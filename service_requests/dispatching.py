@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Grant
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
 from places.models import Place
+from service_requests.error_codes import ServiceRequestsError
 from service_requests.models import (
     Dispatch,
     DispatchKind,
@@ -40,7 +42,7 @@ def _open_for_dispatch(actor: Actor, request: ServiceRequest) -> None:
     if not handles(actor, request):
         raise NotAllowed(_("Only the office that holds this request sends help for it."))
     if not request.is_open:
-        raise field_error("status", _("This request is no longer open."), "wrong_status")
+        raise field_error("status", _("This request is no longer open."), CoreError.WRONG_STATUS)
 
 
 def _by(actor: Actor) -> int:
@@ -95,29 +97,33 @@ def dispatch_vehicle(
     now = timezone.now()
     _open_for_dispatch(actor, request)
     if slot_start is None:
-        raise field_error("slot_start", _("Say when the vehicle is needed."), "required")
+        raise field_error("slot_start", _("Say when the vehicle is needed."), CoreError.REQUIRED)
     if slot_end is None or slot_end <= slot_start:
-        raise field_error("slot_end", _("The slot must end after it starts."), "order")
+        raise field_error("slot_end", _("The slot must end after it starts."), CoreError.ORDER)
     if slot_end - slot_start > SLOT_MAX:
         hours = int(SLOT_MAX.total_seconds() // 3600)
         raise field_error(
-            "slot_end", _("A slot is at most %(hours)s hours long.") % {"hours": hours}, "too_long"
+            "slot_end",
+            _("A slot is at most %(hours)s hours long.") % {"hours": hours},
+            CoreError.TOO_LONG,
         )
     if slot_end <= now:
-        raise field_error("slot_end", _("This slot has already ended."), "past")
+        raise field_error("slot_end", _("This slot has already ended."), CoreError.PAST)
     if slot_start > now + BOOK_AHEAD_MAX:
         raise field_error(
             "slot_start",
             _("A vehicle is booked at most %(days)s days ahead.") % {"days": BOOK_AHEAD_MAX.days},
-            "too_far",
+            ServiceRequestsError.TOO_FAR,
         )
     locked = Vehicle.objects.for_actor(actor).select_for_update().filter(pk=vehicle.pk).first()
     if locked is None or locked.place_id != _level_place_id(request):
         raise field_error(
-            "vehicle", _("Choose one of this office's own vehicles."), "not_own_vehicle"
+            "vehicle",
+            _("Choose one of this office's own vehicles."),
+            ServiceRequestsError.NOT_OWN_VEHICLE,
         )
     if not locked.is_active:
-        raise field_error("vehicle", _("This vehicle is out of service."), "inactive")
+        raise field_error("vehicle", _("This vehicle is out of service."), CoreError.INACTIVE)
     clash = (
         Dispatch.objects.filter(
             vehicle_id=locked.pk,
@@ -134,7 +140,7 @@ def dispatch_vehicle(
             "vehicle",
             _("This vehicle is already booked %(slot)s (Beijing time); choose another time.")
             % {"slot": _slot_text(clash.slot_start, clash.slot_end)},
-            "booked",
+            ServiceRequestsError.BOOKED,
         )
     dispatch = Dispatch(
         request=request,
@@ -159,7 +165,7 @@ def _user_id(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise field_error("person", _("Choose the person to send."), "required") from None
+        raise field_error("person", _("Choose the person to send."), CoreError.REQUIRED) from None
 
 
 @transaction.atomic
@@ -181,12 +187,16 @@ def dispatch_people(
     ).exists()
     if not place_path or not helper:
         raise field_error(
-            "person", _("This person is not a helper of this community or street."), "not_helper"
+            "person",
+            _("This person is not a helper of this community or street."),
+            ServiceRequestsError.NOT_HELPER,
         )
     if Dispatch.objects.filter(
         request_id=request.pk, person_id=user_id, status=DispatchStatus.ACTIVE
     ).exists():
-        raise field_error("person", _("This person is already sent for this request."), "twice")
+        raise field_error(
+            "person", _("This person is already sent for this request."), ServiceRequestsError.TWICE
+        )
     dispatch = Dispatch(
         request=request,
         kind=DispatchKind.PEOPLE,
@@ -203,12 +213,12 @@ def _quantity(value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise field_error("quantity", _("Enter a whole number."), "invalid") from None
+        raise field_error("quantity", _("Enter a whole number."), CoreError.INVALID) from None
     if not 1 <= number <= SUPPLIES_PER_DISPATCH_MAX:
         raise field_error(
             "quantity",
             _("Send between 1 and %(max)s at a time.") % {"max": SUPPLIES_PER_DISPATCH_MAX},
-            "out_of_range",
+            CoreError.OUT_OF_RANGE,
         )
     return number
 
@@ -227,7 +237,9 @@ def dispatch_supplies(
     number = _quantity(quantity)
     own = Stock.objects.for_actor(actor).filter(pk=stock.pk, place_id=_level_place_id(request))
     if not own.exists():
-        raise field_error("stock", _("Choose a stock of this office."), "not_own_stock")
+        raise field_error(
+            "stock", _("Choose a stock of this office."), ServiceRequestsError.NOT_OWN_STOCK
+        )
     movement = stock_take(
         actor=actor,
         stock=stock,
@@ -302,10 +314,12 @@ def dispatch_cancel(*, actor: Actor, dispatch: Dispatch, reason: str) -> Dispatc
         raise NotAllowed(_("Only the office that holds this request cancels what was sent."))
     locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if locked.status != DispatchStatus.ACTIVE:
-        raise field_error("status", _("This dispatch is already cancelled."), "wrong_status")
+        raise field_error(
+            "status", _("This dispatch is already cancelled."), CoreError.WRONG_STATUS
+        )
     reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
-        raise field_error("reason", _("Say why it is cancelled."), "required")
+        raise field_error("reason", _("Say why it is cancelled."), CoreError.REQUIRED)
     dispatch_release(actor=actor, request=request, dispatch=locked, reason=reason, now=now)
     if (
         request.status == RequestStatus.DISPATCHED

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
+from service_requests.error_codes import ServiceRequestsError
 from service_requests.models import (
     OPEN_STATUSES,
     Escalation,
@@ -78,19 +80,23 @@ def request_escalate(
     if not handles(actor, request):
         raise NotAllowed(_("Only the office that holds this request passes it up."))
     if not request.is_open:
-        raise field_error("status", _("This request is no longer open."), "wrong_status")
+        raise field_error("status", _("This request is no longer open."), CoreError.WRONG_STATUS)
     if request.level not in NEXT_LEVEL:
         raise field_error(
-            "level", _("The district is the top level; it cannot be passed further."), "top"
+            "level",
+            _("The district is the top level; it cannot be passed further."),
+            ServiceRequestsError.TOP,
         )
     reason = clean_text(reason, max_length=REASON_MAX, truncate=True)
     if not reason:
         raise field_error(
-            "reason", _("Say why this level cannot solve it (e.g. no vehicle)."), "required"
+            "reason", _("Say why this level cannot solve it (e.g. no vehicle)."), CoreError.REQUIRED
         )
     escalation = _move_up(request, kind=EscalationKind.MANUAL, actor=actor, reason=reason, now=now)
     if escalation is None:
-        raise field_error("level", _("This request was already passed up."), "already")
+        raise field_error(
+            "level", _("This request was already passed up."), ServiceRequestsError.ALREADY
+        )
     return escalation
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.scoping import place_columns_q
@@ -18,6 +19,7 @@ from people.models import Resident, ResidentStatus
 from people.querysets import cares_for
 from places.models import household_columns
 from service_requests.dispatching import dispatch_release
+from service_requests.error_codes import ServiceRequestsError
 from service_requests.models import (
     Dispatch,
     DispatchStatus,
@@ -68,7 +70,7 @@ def _source_for(actor: Actor, resident: Resident) -> str:
     raise field_error(
         "resident",
         _("This resident is not in your area; file the request where they live."),
-        code="out_of_scope",
+        code=ServiceRequestsError.OUT_OF_SCOPE,
     )
 
 
@@ -102,17 +104,19 @@ def request_file(
         source = Source.HOTLINE
     if resident.status not in (ResidentStatus.PRESENT, ResidentStatus.AWAY):
         raise field_error(
-            "resident", _("This resident is no longer registered as living here."), "gone"
+            "resident", _("This resident is no longer registered as living here."), CoreError.GONE
         )
     if category not in RequestCategory.values:
-        raise field_error("category", _("Choose what kind of help is needed."), "invalid")
+        raise field_error("category", _("Choose what kind of help is needed."), CoreError.INVALID)
     if urgency not in Urgency.values:
-        raise field_error("urgency", _("Choose how urgent it is."), "invalid")
+        raise field_error("urgency", _("Choose how urgent it is."), CoreError.INVALID)
     details = clean_text(details, max_length=DETAILS_MAX, truncate=True)
     if not details:
-        raise field_error("details", _("Say what is needed."), "required")
+        raise field_error("details", _("Say what is needed."), CoreError.REQUIRED)
     if needed_by is not None and needed_by < now - datetime.timedelta(hours=1):
-        raise field_error("needed_by", _("The time it is needed by has already passed."), "past")
+        raise field_error(
+            "needed_by", _("The time it is needed by has already passed."), CoreError.PAST
+        )
     request = ServiceRequest(
         **household_columns(resident),
         resident=resident,
@@ -140,10 +144,10 @@ def request_cancel(*, actor: Actor, request: ServiceRequest, reason: str) -> Ser
     if not (is_residents_household(actor, request) or handles(actor, request)):
         raise NotAllowed(_("Only the resident or the office that holds it cancels a request."))
     if not request.is_open:
-        raise field_error("status", _("This request is no longer open."), "wrong_status")
+        raise field_error("status", _("This request is no longer open."), CoreError.WRONG_STATUS)
     reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
-        raise field_error("reason", _("Say why the request is cancelled."), "required")
+        raise field_error("reason", _("Say why the request is cancelled."), CoreError.REQUIRED)
     active = (
         Dispatch.objects.select_for_update()
         .filter(request_id=request.pk, status=DispatchStatus.ACTIVE)

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
 from people.models import Resident
+from service_requests.error_codes import ServiceRequestsError
 from service_requests.filing import clocks_start
 from service_requests.models import (
     Dispatch,
@@ -43,7 +45,7 @@ def _check_handles(actor: Actor, request: ServiceRequest) -> None:
 
 
 def _wrong_status(message: Any) -> Exception:
-    return field_error("status", message, "wrong_status")
+    return field_error("status", message, CoreError.WRONG_STATUS)
 
 
 def _save(request: ServiceRequest, fields: list[str]) -> None:
@@ -93,7 +95,7 @@ def request_note(
         else:
             raise NotAllowed(_("Only the office, the people sent and the resident add notes."))
     if not text:
-        raise field_error("text", _("Write the note."), "required")
+        raise field_error("text", _("Write the note."), CoreError.REQUIRED)
     if office and request.is_open:
         _save(request, responded(request, now))
     event_add(request, EventKind.NOTE, actor, text=text, public=public, at=now)
@@ -138,7 +140,9 @@ def request_close(
         raise _wrong_status(_("Only a request marked done can be closed."))
     note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if not note:
-        raise field_error("note", _("Say why it is closed without the resident."), "required")
+        raise field_error(
+            "note", _("Say why it is closed without the resident."), CoreError.REQUIRED
+        )
     request.status = RequestStatus.CLOSED
     request.closed_at = now
     request.confirmed = False
@@ -159,9 +163,9 @@ def _rating(value: Any) -> int | None:
     try:
         rating = int(value)
     except (TypeError, ValueError):
-        raise field_error("rating", _("Rate from 1 to 5."), "invalid") from None
+        raise field_error("rating", _("Rate from 1 to 5."), CoreError.INVALID) from None
     if not 1 <= rating <= 5:
-        raise field_error("rating", _("Rate from 1 to 5."), "invalid")
+        raise field_error("rating", _("Rate from 1 to 5."), CoreError.INVALID)
     return rating
 
 
@@ -193,7 +197,7 @@ def request_confirm(
             raise field_error(
                 "rating",
                 _("Confirm the outcome before rating; this request is not marked done."),
-                "not_confirmed",
+                ServiceRequestsError.NOT_CONFIRMED,
             )
         raise _wrong_status(_("Only a request marked done can be confirmed."))
     value = _rating(rating)
@@ -237,7 +241,7 @@ def request_not_solved(
         raise _wrong_status(_("Only a request marked done can be confirmed."))
     note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if not note:
-        raise field_error("note", _("Say what is still wrong."), "required")
+        raise field_error("note", _("Say what is still wrong."), CoreError.REQUIRED)
     _reopen(request, now)
     event_add(
         request,
@@ -297,11 +301,11 @@ def request_reopen(
             "status",
             _("A request can be reopened within %(hours)s hours of closing; file a new one.")
             % {"hours": hours},
-            "too_late",
+            ServiceRequestsError.TOO_LATE,
         )
     reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
-        raise field_error("reason", _("Say what is still wrong."), "required")
+        raise field_error("reason", _("Say what is still wrong."), CoreError.REQUIRED)
     _reopen(request, now)
     event_add(request, EventKind.REOPENED, actor, text=reason, at=now)
     return request

@@ -9,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import clean_text, normalize_text, validate_phone
 from places.models import Place, PlaceKind
+from service_requests.error_codes import ServiceRequestsError
 from service_requests.models import RequestCategory, SlaTarget, Vehicle
 from service_requests.policies import TARGET_ROLES, VEHICLE_ROLES, may
 
@@ -32,10 +34,12 @@ def _whole(value: Any, field: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise field_error(field, _("Enter a whole number."), "invalid") from None
+        raise field_error(field, _("Enter a whole number."), CoreError.INVALID) from None
     if not low <= number <= high:
         raise field_error(
-            field, _("Between %(min)s and %(max)s.") % {"min": low, "max": high}, "out_of_range"
+            field,
+            _("Between %(min)s and %(max)s.") % {"min": low, "max": high},
+            CoreError.OUT_OF_RANGE,
         )
     return number
 
@@ -65,29 +69,33 @@ def vehicle_save(
         current = None
     if place.kind not in (PlaceKind.COMMUNITY, PlaceKind.STREET) or not _holds_place(actor, place):
         raise field_error(
-            "place", _("A vehicle belongs to your own community or street."), "not_own_place"
+            "place",
+            _("A vehicle belongs to your own community or street."),
+            ServiceRequestsError.NOT_OWN_PLACE,
         )
     if current is not None and current.place_id != place.pk and current.dispatches.exists():
         raise field_error(
-            "place", _("A vehicle that was booked keeps the place it belongs to."), "booked"
+            "place",
+            _("A vehicle that was booked keeps the place it belongs to."),
+            ServiceRequestsError.BOOKED,
         )
     name = clean_text(name, max_length=60, truncate=True)
     if not name:
-        raise field_error("name", _("Enter the vehicle's name or plate."), "required")
+        raise field_error("name", _("Enter the vehicle's name or plate."), CoreError.REQUIRED)
     seats_n = _whole(seats, "seats", 1, SEATS_MAX)
     phone = ""
     if normalize_text(driver_phone):
         try:
             phone = validate_phone(driver_phone)
         except ValidationError as e:
-            raise field_error("driver_phone", e.messages[0], e.code or "invalid") from None
+            raise field_error("driver_phone", e.messages[0], e.code or CoreError.INVALID) from None
     if (
         Vehicle.objects.filter(place=place, name=name)
         .exclude(pk=current.pk if current is not None else None)
         .exists()
     ):
         raise field_error(
-            "name", _("This place already has a vehicle with this name."), "duplicate"
+            "name", _("This place already has a vehicle with this name."), CoreError.DUPLICATE
         )
     row = current or Vehicle()
     row.place = place
@@ -103,7 +111,7 @@ def vehicle_save(
             row.save()
     except IntegrityError:
         raise field_error(
-            "name", _("This place already has a vehicle with this name."), "duplicate"
+            "name", _("This place already has a vehicle with this name."), CoreError.DUPLICATE
         ) from None
     return row
 
@@ -129,14 +137,14 @@ def sla_target_set(
         raise NotAllowed(_("Only the city office sets the time targets."))
     city_id = _city_of(actor)
     if category not in RequestCategory.values:
-        raise field_error("category", _("Choose what kind of help is needed."), "invalid")
+        raise field_error("category", _("Choose what kind of help is needed."), CoreError.INVALID)
     respond = _whole(respond_minutes, "respond_minutes", 1, RESPOND_MAX)
     done = _whole(done_minutes, "done_minutes", 1, DONE_MAX)
     if done < respond:
         raise field_error(
             "done_minutes",
             _("The time to be done cannot be shorter than the time to respond."),
-            "before_respond",
+            ServiceRequestsError.BEFORE_RESPOND,
         )
     target, _created = SlaTarget.objects.update_or_create(
         city_id=city_id,

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Grant
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text, normalize_line, normalize_text
 from places.models import Place, PlaceKind
+from supplies.error_codes import SuppliesError
 from supplies.models import MovementKind, Stock, StockMovement, SupplyItem
 from supplies.policies import STOCK_PLACE_KINDS, WORKER_ROLES, may_move, may_read_place
 
@@ -32,13 +34,13 @@ RETURN_MARK = "return:%s"
 def _number(value: Any, field: str, *, minimum: int = 1) -> int:
     text = normalize_text(str(value if value is not None else ""))
     if not text.isdigit():
-        raise field_error(field, _("Enter a whole number."), "invalid")
+        raise field_error(field, _("Enter a whole number."), CoreError.INVALID)
     number = int(text)
     if number < minimum or number > QUANTITY_MAX:
         raise field_error(
             field,
             _("Between %(min)s and %(max)s.") % {"min": minimum, "max": QUANTITY_MAX},
-            "out_of_range",
+            CoreError.OUT_OF_RANGE,
         )
     return number
 
@@ -80,7 +82,7 @@ def _book(
         raise field_error(
             "quantity",
             _("Only %(n)s left in stock; nothing was taken.") % {"n": stock.quantity},
-            "not_enough",
+            SuppliesError.NOT_ENOUGH,
         )
     stock.quantity = after
     _alarm(stock, now)
@@ -123,14 +125,14 @@ def _stock_at(item: SupplyItem, place: Place) -> Stock:
 def stock_for(*, actor: Actor, item: SupplyItem, place: Place) -> Stock:
     """The stock of `item` at a community or street in the actor's scope, made empty if new."""
     if place.kind not in STOCK_PLACE_KINDS:
-        raise field_error("place", _("Only a community or a street holds stock."), "kind")
+        raise field_error("place", _("Only a community or a street holds stock."), CoreError.KIND)
     if not may_read_place(actor, place):
         raise NotAllowed(_("This place is outside your area."))
     existing = Stock.objects.filter(item=item, place=place).first()
     if existing is not None:
         return existing
     if not item.is_active:
-        raise field_error("item", _("This item is no longer in use."), "inactive")
+        raise field_error("item", _("This item is no longer in use."), CoreError.INACTIVE)
     return _stock_at(item, place)
 
 
@@ -143,7 +145,9 @@ def stock_receive(
     number = _number(quantity, "quantity")
     locked = _lock(stock)
     if locked.quantity + number > QUANTITY_MAX * 10:
-        raise field_error("quantity", _("That would be more than this stock can hold."), "max")
+        raise field_error(
+            "quantity", _("That would be more than this stock can hold."), SuppliesError.MAX
+        )
     movement = _book(
         actor=actor,
         stock=locked,
@@ -160,7 +164,7 @@ def _check_worker(stock: Stock, worker_user_id: Any) -> int:
     try:
         worker_id = int(worker_user_id)
     except (TypeError, ValueError):
-        raise field_error("worker", _("Choose the worker."), "required") from None
+        raise field_error("worker", _("Choose the worker."), CoreError.REQUIRED) from None
     holds = (
         Grant.objects.filter(
             user_id=worker_id,
@@ -172,7 +176,9 @@ def _check_worker(stock: Stock, worker_user_id: Any) -> int:
         .exists()
     )
     if not holds:
-        raise field_error("worker", _("This person does not work at this place."), "not_a_worker")
+        raise field_error(
+            "worker", _("This person does not work at this place."), SuppliesError.NOT_A_WORKER
+        )
     return worker_id
 
 
@@ -205,7 +211,7 @@ def stock_take(
     refused with a "quantity" field error and nothing changes."""
     _check_move(actor, stock)
     if kind not in TAKE_KINDS:
-        raise field_error("kind", _("Choose what the goods are taken for."), "invalid")
+        raise field_error("kind", _("Choose what the goods are taken for."), CoreError.INVALID)
     number = _number(quantity, "quantity")
     locked = _lock(stock)
     movement = _book(
@@ -226,12 +232,16 @@ def stock_return(*, actor: Actor, movement: StockMovement, note: str = "") -> St
     _check_move(actor, stock)
     if movement.kind not in RETURNABLE_KINDS or movement.delta >= 0:
         raise field_error(
-            "movement", _("Only goods sent out or issued can be put back."), "not_returnable"
+            "movement",
+            _("Only goods sent out or issued can be put back."),
+            SuppliesError.NOT_RETURNABLE,
         )
     locked = _lock(stock)  # serialises two returns of the same movement
     mark = RETURN_MARK % movement.pk
     if StockMovement.objects.filter(stock_id=locked.pk, source=mark).exists():
-        raise field_error("movement", _("These goods were already put back."), "returned")
+        raise field_error(
+            "movement", _("These goods were already put back."), SuppliesError.RETURNED
+        )
     back = _book(
         actor=actor,
         stock=locked,
@@ -253,9 +263,13 @@ def stock_transfer(
     """A street sends stock to one of its communities: out here, in there, both or neither."""
     _check_move(actor, stock)
     if stock.place.kind != PlaceKind.STREET:
-        raise field_error("to_place", _("Only a street sends stock to its communities."), "kind")
+        raise field_error(
+            "to_place", _("Only a street sends stock to its communities."), CoreError.KIND
+        )
     if to_place.kind != PlaceKind.COMMUNITY or to_place.parent_id != stock.place_id:
-        raise field_error("to_place", _("Choose one of this street's communities."), "not_child")
+        raise field_error(
+            "to_place", _("Choose one of this street's communities."), SuppliesError.NOT_CHILD
+        )
     number = _number(quantity, "quantity")
     target = _stock_at(stock.item, to_place)
     # Lock both rows in id order, so two transfers crossing each other cannot deadlock.
@@ -299,7 +313,9 @@ def stock_count(*, actor: Actor, stock: Stock, counted: int, note: str) -> Stock
     text = clean_text(note, max_length=200, truncate=True)
     if not text:
         raise field_error(
-            "note", _("Say why the count differs (who counted, what was found)."), "required"
+            "note",
+            _("Say why the count differs (who counted, what was found)."),
+            CoreError.REQUIRED,
         )
     locked = _lock(stock)
     delta = number - locked.quantity

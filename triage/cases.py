@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
 from core.validators import clean_text
 from health.models import FlagStatus, HealthFlag, Symptom
 from people.models import Resident, ResidentStatus
 from places.models import household_columns
+from triage.error_codes import TriageError
 from triage.models import (
     CaseEvent,
     CaseStatus,
@@ -48,7 +50,7 @@ ALL_SYMPTOMS = sum(Symptom.values)
 def clean_symptoms(value: Any, field: str = "symptoms") -> int:
     """Symptom bits as the forms send them (see health.rules.symptom_bits)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= ALL_SYMPTOMS:
-        raise field_error(field, _("Choose the symptoms from the list."), code="invalid")
+        raise field_error(field, _("Choose the symptoms from the list."), code=CoreError.INVALID)
     return value
 
 
@@ -87,20 +89,22 @@ def locked_case(actor: Actor, case: TriageCase, roles: frozenset[str]) -> Triage
     if locked is None:
         raise NotAllowed(_("This case is outside your area."))
     if locked.status != CaseStatus.OPEN:
-        raise field_error("status", _("This case is closed."), code="closed")
+        raise field_error("status", _("This case is closed."), code=CoreError.CLOSED)
     return locked
 
 
 def _check_resident(actor: Actor, resident: Resident, roles: frozenset[str]) -> Resident:
     scope = Q() if actor.is_superuser else place_columns_q(actor, roles)
     if scope is None or not Resident.objects.filter(scope, pk=resident.pk).exists():
-        raise field_error("resident", _("This resident is outside your area."), code="scope")
+        raise field_error(
+            "resident", _("This resident is outside your area."), code=TriageError.SCOPE
+        )
     if resident.status in GONE:
         raise field_error(
             "resident",
             _("This resident is registered as %(status)s.")
             % {"status": ResidentStatus(resident.status).label},
-            code="gone",
+            code=CoreError.GONE,
         )
     return resident
 
@@ -119,10 +123,14 @@ def case_open(
     if not may(actor, roles):
         raise NotAllowed(_("Only grid workers, community admins and health workers open cases."))
     if origin not in Origin.values:
-        raise field_error("origin", _("Choose how the person came to notice."), code="invalid")
+        raise field_error(
+            "origin", _("Choose how the person came to notice."), code=CoreError.INVALID
+        )
     note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if origin in (Origin.CALL, Origin.WALK_IN, Origin.SCREENING) and not note:
-        raise field_error("note", _("Say what was found (temperature, symptoms)."), "required")
+        raise field_error(
+            "note", _("Say what was found (temperature, symptoms)."), CoreError.REQUIRED
+        )
     _check_resident(actor, resident, roles)
     now = timezone.now()
     existing = (

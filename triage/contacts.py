@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.validators import clean_text
 from people.models import Resident
 from triage import follow_ups as follow_up_services
 from triage.cases import NOTE_MAX, case_open, event_add, locked_case
+from triage.error_codes import TriageError
 from triage.models import Category, Disposition, EventKind, Origin, TriageCase
 from triage.policies import CATEGORY_ROLES, CONTACT_ROLES
 from triage.rules import CONTACT_MAX_AGE, observation_end
@@ -35,17 +37,19 @@ def contact_link(
     index_case = locked_case(actor, index_case, CONTACT_ROLES)
     today = timezone.localdate()
     if last_contact_on is None:
-        raise field_error("last_contact_on", _("Give the day of last contact."), "required")
+        raise field_error("last_contact_on", _("Give the day of last contact."), CoreError.REQUIRED)
     if last_contact_on > today:
-        raise field_error("last_contact_on", _("The day cannot be in the future."), "future")
+        raise field_error(
+            "last_contact_on", _("The day cannot be in the future."), CoreError.FUTURE
+        )
     if last_contact_on < today - CONTACT_MAX_AGE:
         raise field_error(
             "last_contact_on",
             _("The last contact was more than 14 days ago: there is nothing left to observe."),
-            "too_old",
+            CoreError.TOO_OLD,
         )
     if resident.pk == index_case.resident_id:
-        raise field_error("resident", _("A person cannot be their own contact."), "self")
+        raise field_error("resident", _("A person cannot be their own contact."), TriageError.SELF)
     contact, _created = case_open(
         actor=actor, resident=resident, origin=Origin.CONTACT, note=note, roles=CONTACT_ROLES
     )
@@ -59,7 +63,7 @@ def contact_link(
             raise field_error(
                 "resident",
                 _("This person is already up the chain of this case (a cycle of index cases)."),
-                "cycle",
+                TriageError.CYCLE,
             )
         seen.add(up.pk)
         up = (

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import clean_text
 from health.rules import parse_temperature
@@ -25,6 +26,7 @@ from triage.cases import (
     event_add,
     locked_case,
 )
+from triage.error_codes import TriageError
 from triage.models import (
     BED_DISPOSITIONS,
     Category,
@@ -58,7 +60,7 @@ def case_assess(
     it does (suspected → confirmed, febrile → cleared…). Keeping it is a reassessment."""
     case = locked_case(actor, case, CATEGORY_ROLES)
     if category not in Category.values:
-        raise field_error("category", _("Choose a category."), code="invalid")
+        raise field_error("category", _("Choose a category."), code=CoreError.INVALID)
     reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     changed = category != case.category
     if changed and category not in CATEGORY_NEXT[case.category]:
@@ -66,10 +68,10 @@ def case_assess(
             "category",
             _("A case cannot go from %(old)s to %(new)s.")
             % {"old": Category(case.category).label, "new": Category(category).label},
-            code="transition",
+            code=TriageError.TRANSITION,
         )
     if changed and case.category and not reason:
-        raise field_error("reason", _("Say why the category changes."), code="required")
+        raise field_error("reason", _("Say why the category changes."), code=CoreError.REQUIRED)
     temp: Decimal | None = None
     if temperature not in (None, ""):
         temp = parse_temperature(temperature)
@@ -122,14 +124,16 @@ def case_disposition_set(
     observation plans the twice-daily follow-ups; released closes the case."""
     case = locked_case(actor, case, DISPOSITION_ROLES)
     if disposition not in Disposition.values:
-        raise field_error("disposition", _("Choose a disposition."), code="invalid")
+        raise field_error("disposition", _("Choose a disposition."), code=CoreError.INVALID)
     if not case.category:
         raise field_error(
-            "disposition", _("The health centre must triage the case first."), code="untriaged"
+            "disposition",
+            _("The health centre must triage the case first."),
+            code=TriageError.UNTRIAGED,
         )
     if disposition == case.disposition:
         raise field_error(
-            "disposition", _("The case already has this disposition."), code="unchanged"
+            "disposition", _("The case already has this disposition."), code=TriageError.UNCHANGED
         )
     if disposition not in DISPOSITIONS_FOR[case.category]:
         raise field_error(
@@ -139,11 +143,11 @@ def case_disposition_set(
                 "category": Category(case.category).label,
                 "disposition": Disposition(disposition).label,
             },
-            code="transition",
+            code=TriageError.TRANSITION,
         )
     reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if case.disposition and not reason:
-        raise field_error("reason", _("Say why the disposition changes."), code="required")
+        raise field_error("reason", _("Say why the disposition changes."), code=CoreError.REQUIRED)
     now = timezone.now()
     today = timezone.localdate(now)
     # A close contact is watched until 14 days after the last contact, wherever they are (an
@@ -160,7 +164,7 @@ def case_disposition_set(
         raise field_error(
             "disposition",
             _("A close contact's observation lasts until %(day)s.") % {"day": watch_until},
-            code="too_early",
+            code=CoreError.TOO_EARLY,
         )
     event_add(
         case,
@@ -201,11 +205,13 @@ def bed_assign(*, actor: Actor, case: TriageCase, site: Site) -> TriageCase:
         raise field_error(
             "site",
             _("Set the disposition to a designated hospital or an isolation site first."),
-            code="no_bed_needed",
+            code=TriageError.NO_BED_NEEDED,
         )
     now = timezone.now()
     if case.site_id == site.pk:
-        raise field_error("site", _("The person already has a place at this site."), "unchanged")
+        raise field_error(
+            "site", _("The person already has a place at this site."), TriageError.UNCHANGED
+        )
     _take_bed(actor, case, site, now)
     return case
 
@@ -214,12 +220,12 @@ def _take_bed(actor: Actor, case: TriageCase, site: Site, now: datetime.datetime
     wanted = BED_DISPOSITIONS[Disposition(case.disposition)]
     visible = Site.objects.for_actor(actor).filter(pk=site.pk).first()
     if visible is None:
-        raise field_error("site", _("This site is outside your area."), code="scope")
+        raise field_error("site", _("This site is outside your area."), code=TriageError.SCOPE)
     if visible.kind != wanted:
         raise field_error(
             "site",
             _("Choose a %(kind)s.") % {"kind": SiteKind(wanted).label},
-            code="wrong_kind",
+            code=TriageError.WRONG_KIND,
         )
     # One conditional UPDATE: the row lock makes a second taker re-read the count and miss.
     taken = Site.objects.filter(pk=site.pk, is_active=True, occupied__lt=F("capacity")).update(
@@ -229,7 +235,7 @@ def _take_bed(actor: Actor, case: TriageCase, site: Site, now: datetime.datetime
         raise field_error(
             "site",
             _("%(site)s is full or not taking people; choose another site.") % {"site": site.name},
-            code="full",
+            code=TriageError.FULL,
         )
     if case.site_id is not None:
         bed_release(case, actor=actor, now=now)
@@ -252,12 +258,14 @@ def transport_set(*, actor: Actor, case: TriageCase, transport: str, note: str =
     needed and that it was done."""
     case = locked_case(actor, case, DISPOSITION_ROLES)
     if transport not in Transport.values:
-        raise field_error("transport", _("Choose needed or done."), code="invalid")
+        raise field_error("transport", _("Choose needed or done."), code=CoreError.INVALID)
     if transport == case.transport:
-        raise field_error("transport", _("Transport is already marked so."), code="unchanged")
+        raise field_error(
+            "transport", _("Transport is already marked so."), code=TriageError.UNCHANGED
+        )
     if transport == Transport.DONE and case.transport != Transport.NEEDED:
         raise field_error(
-            "transport", _("Mark transport as needed before marking it done."), code="order"
+            "transport", _("Mark transport as needed before marking it done."), code=CoreError.ORDER
         )
     event_add(
         case,

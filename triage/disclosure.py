@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.audit import audit_record
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_text
 from places.models import Place, PlaceKind, path_ids
@@ -38,7 +39,7 @@ def building_case_count(building: Place) -> int:
 @transaction.atomic
 def disclosure_threshold_set(*, actor: Actor, city: Place, threshold: Any) -> DisclosureRule:
     if city.kind != PlaceKind.CITY:
-        raise field_error("city", _("The threshold is set for a whole city."), "kind")
+        raise field_error("city", _("The threshold is set for a whole city."), CoreError.KIND)
     if not (
         actor.is_superuser
         or any(g.place_id == city.pk for g in actor.place_grants(THRESHOLD_ROLES))
@@ -59,7 +60,7 @@ def disclosure_threshold_set(*, actor: Actor, city: Place, threshold: Any) -> Di
 def building_disclose(*, actor: Actor, building: Place) -> BuildingDisclosure:
     """Mark the building for residents' notice boards, when the threshold is met."""
     if building.kind != PlaceKind.BUILDING:
-        raise field_error("building", _("Choose a building."), "kind")
+        raise field_error("building", _("Choose a building."), CoreError.KIND)
     grants = actor.place_grants(DISCLOSURE_ROLES)
     if not actor.is_superuser and not any(building.path.startswith(g.place_path) for g in grants):
         raise NotAllowed(_("Only the community marks its buildings."))
@@ -73,7 +74,7 @@ def building_disclose(*, actor: Actor, building: Place) -> BuildingDisclosure:
                 "building from %(threshold)s."
             )
             % {"count": count, "threshold": threshold},
-            "below_threshold",
+            CoreError.BELOW_THRESHOLD,
         )
     existing = BuildingDisclosure.objects.filter(building=building, withdrawn_at__isnull=True)
     if existing.exists():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.scoping import place_columns_q
 from core.validators import clean_text
@@ -22,6 +23,7 @@ from health.models import Presence, Slot
 from health.models import Source as ReportSource
 from health.rules import current_slot, is_abnormal, parse_temperature, slot_closes_at
 from triage.cases import case_close, clean_symptoms, event_add
+from triage.error_codes import TriageError
 from triage.models import (
     CaseStatus,
     Category,
@@ -138,14 +140,14 @@ def follow_up_record(
         raise field_error(
             "status",
             _("This follow-up is %(status)s.") % {"status": FollowUpStatus(locked.status).label},
-            code="not_due",
+            code=TriageError.NOT_DUE,
         )
     now = now or timezone.now()
     today, slot = current_slot(now)
     if locked.day > today or (
         locked.day == today and locked.slot == Slot.AFTERNOON and slot == Slot.MORNING
     ):
-        raise field_error("slot", _("This slot has not started yet."), code="future")
+        raise field_error("slot", _("This slot has not started yet."), code=CoreError.FUTURE)
     temp = parse_temperature(temperature)
     symptoms = clean_symptoms(symptoms)
     source = (

@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_text
 from places.models import Place, PlaceKind
+from triage.error_codes import TriageError
 from triage.models import Site, SiteKind
 from triage.policies import SITE_ROLES
 
@@ -24,7 +26,9 @@ def may_manage_sites(actor: Actor) -> bool:
 
 def _check_place(actor: Actor, place: Place) -> None:
     if place.kind not in SITE_PLACE_KINDS:
-        raise field_error("place", _("A site serves a street, a district or the city."), "kind")
+        raise field_error(
+            "place", _("A site serves a street, a district or the city."), CoreError.KIND
+        )
     if actor.is_superuser:
         return
     if not any(place.path.startswith(g.place_path) for g in actor.place_grants(SITE_ROLES)):
@@ -34,11 +38,11 @@ def _check_place(actor: Actor, place: Place) -> None:
 def _capacity(value: Any) -> int:
     text = normalize_text(str(value if value is not None else ""))
     if not text.isdigit():
-        raise field_error("capacity", _("Enter the number of beds or rooms."), "invalid")
+        raise field_error("capacity", _("Enter the number of beds or rooms."), CoreError.INVALID)
     number = int(text)
     if number < 1 or number > CAPACITY_MAX:
         raise field_error(
-            "capacity", _("Between 1 and %(max)s.") % {"max": CAPACITY_MAX}, "out_of_range"
+            "capacity", _("Between 1 and %(max)s.") % {"max": CAPACITY_MAX}, CoreError.OUT_OF_RANGE
         )
     return number
 
@@ -63,7 +67,7 @@ def site_save(
         raise field_error("kind", _("Choose a designated hospital or an isolation site."))
     name = normalize_line(name)[:100]
     if not name:
-        raise field_error("name", _("Give the site's name."), "required")
+        raise field_error("name", _("Give the site's name."), CoreError.REQUIRED)
     _check_place(actor, place)
     number = _capacity(capacity)
     if site is not None and site.pk:
@@ -73,13 +77,13 @@ def site_save(
             raise field_error(
                 "kind",
                 _("%(n)s people are placed here; the kind cannot change.") % {"n": site.occupied},
-                "occupied",
+                TriageError.OCCUPIED,
             )
         if number < site.occupied:
             raise field_error(
                 "capacity",
                 _("%(n)s people are placed here; capacity cannot be lower.") % {"n": site.occupied},
-                "below_occupied",
+                TriageError.BELOW_OCCUPIED,
             )
     else:
         site = Site(created_by_id=actor.user_id or 0)
@@ -93,6 +97,6 @@ def site_save(
             site.save()
     except IntegrityError:
         raise field_error(
-            "name", _("A site of this kind with this name exists here."), "duplicate"
+            "name", _("A site of this kind with this name exists here."), CoreError.DUPLICATE
         ) from None
     return site

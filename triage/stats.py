@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.scoping import any_of
 from core.time_format import minutes_text
@@ -460,7 +461,7 @@ def parse_days(value: str | None) -> int:
         raise field_error(
             "days",
             _("Choose %(choices)s days.") % {"choices": ", ".join(str(d) for d in WINDOW_DAYS)},
-            code="invalid",
+            code=CoreError.INVALID,
         )
     return int(text)
 

@@ -9,6 +9,7 @@ from accounts.services import (
     login_locked_for,
 )
 from core.api import ErrorOut
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.http import actor_of
 
@@ -47,7 +48,7 @@ class MeOut(Schema):
 def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """Exchange a username and password for a bearer token (sent as `Authorization: Bearer …`)."""
     if not payload.username.strip():
-        raise field_error("username", _("Username is required."), "required")
+        raise field_error("username", _("Username is required."), CoreError.REQUIRED)
     # The backend counts this attempt and refuses a locked username (accounts.backends).
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None and login_locked_for(request, payload.username):

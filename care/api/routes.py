@@ -9,7 +9,7 @@ is the job."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -60,13 +60,25 @@ class CareMinePageOut(Schema):
 
 
 class ContactIn(Schema):
-    kind: str = ""  # phone | visit | failed
-    health: str = "unknown"  # well | unwell | urgent | unknown
+    # The choices are the models' (ContactKind, HealthState, RequestCategory, Urgency), listed
+    # so OpenAPI shows them; "" is "not sent" and the service answers that it is required.
+    kind: Literal["", "phone", "visit", "failed"] = ""
+    health: Literal["well", "unwell", "urgent", "unknown"] = "unknown"
     outcome: str = ""
     needs: str = ""
     at: datetime.datetime | None = None  # when it happened; now when left out
-    request_category: str = ""  # a request category: file a request for the household
-    request_urgency: str = "normal"
+    # A request category: file a request for the household.
+    request_category: Literal[
+        "",
+        "urgent_trip",
+        "treatment_trip",
+        "medicine",
+        "food",
+        "care",
+        "psychological",
+        "other",
+    ] = ""
+    request_urgency: Literal["", "urgent", "soon", "normal"] = "normal"
     request_details: str = ""
 
 

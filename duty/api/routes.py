@@ -23,6 +23,7 @@ from ninja import Query, Router, Status
 
 from core.actor import Actor
 from core.api import ErrorOut, api_once
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error, rename_fields
 from core.http import actor_of
 from duty import hours as duty_hours
@@ -42,6 +43,7 @@ from duty.api.schemas import (
     RosterOut,
     RosterQuery,
 )
+from duty.error_codes import DutyError
 from duty.models import (
     FindingKind,
     NeedKind,
@@ -142,7 +144,9 @@ def mine(request: HttpRequest) -> Any:
 def _same_shift(assignment: ShiftAssignment, shift_id: int | None) -> ShiftAssignment:
     # The assignment implies its shift; a shift named by the caller must be that one.
     if shift_id is not None and shift_id != assignment.shift_id:
-        raise field_error("shift_id", _("This is not the shift of this assignment."), "mismatch")
+        raise field_error(
+            "shift_id", _("This is not the shift of this assignment."), DutyError.MISMATCH
+        )
     return assignment
 
 
@@ -185,11 +189,11 @@ def _office_community(actor: Actor, community_id: int | None) -> Place:
     if community_id is None:
         managed = managed_communities(actor)
         if len(managed) != 1:
-            raise field_error("community", _("Choose a community."), "required")
+            raise field_error("community", _("Choose a community."), CoreError.REQUIRED)
         community_id = managed[0]
     found = Place.objects.for_actor(actor).filter(pk=community_id, kind=PlaceKind.COMMUNITY).first()
     if found is None or not _reads_roster(actor, found):
-        raise field_error("community", _("Choose a community in your area."), "not_found")
+        raise field_error("community", _("Choose a community in your area."), CoreError.NOT_FOUND)
     return found
 
 
@@ -340,9 +344,9 @@ def hours(request: HttpRequest, query: Query[HoursQuery]) -> Any:
     that the caller may see, most first; `since` / `until` local days."""
     actor = actor_of(request)
     if query.by not in duty_hours.GROUPS:
-        raise field_error("by", _("Choose person, unit or community."), "invalid")
+        raise field_error("by", _("Choose person, unit or community."), CoreError.INVALID)
     if query.since and query.until and query.until < query.since:
-        raise field_error("until", _("The end comes before the start."), "order")
+        raise field_error("until", _("The end comes before the start."), CoreError.ORDER)
     rows = duty_hours.hours_label(
         query.by,
         duty_hours.hours_rows(actor, by=query.by, since=query.since, until=query.until),

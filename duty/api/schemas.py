@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 
@@ -114,12 +115,17 @@ class OnDutyOut(Schema):
 
 
 class FindingIn(Schema):
-    kind: str = ""
+    # FindingKind; "" is "not sent" and the service answers that it is required.
+    kind: Literal[
+        "", "gathering", "unmasked", "elderly_alone", "fever", "sanitation", "outsider", "other"
+    ] = ""
     details: str = ""
     where: str = ""
     building_id: int | None = None
     resident_id: int | None = None
-    to_request: str = ""
+    to_request: Literal[
+        "", "urgent_trip", "treatment_trip", "medicine", "food", "care", "psychological", "other"
+    ] = ""  # a RequestCategory: file a request
     to_case: bool = False
     idempotency_key: str | None = None
 
@@ -161,7 +167,10 @@ class HoursOut(Schema):
 
 
 class NeedIn(Schema):
-    kind: str = ""
+    # NeedKind; "" is "not sent" and the service answers that it is required.
+    kind: Literal["", "meals", "commuting", "protection", "family", "living", "health", "other"] = (
+        ""
+    )
     details: str = ""
     worker_id: int | None = None
     idempotency_key: str | None = None

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.error_codes import CoreError
 from core.forms import OnceTokenMixin
 
 _SPLIT = re.compile(r"[,，、;；\s]+")
@@ -82,7 +83,7 @@ class PlanForm(OnceTokenMixin):
             m = _RANGE.match(part)
             if not m:
                 raise ValidationError(
-                    _("Write each shift as start-end, e.g. 08:00-14:00."), code="invalid"
+                    _("Write each shift as start-end, e.g. 08:00-14:00."), code=CoreError.INVALID
                 )
             out.append((_hhmm(m.group(1)), _hhmm(m.group(2))))
         return out

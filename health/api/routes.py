@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,10 +16,12 @@ from ninja import Query, Router, Schema, Status
 
 from core.api import ErrorOut
 from core.disclosure import MaskedPhone
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.http import actor_of
 from health import flags as flag_services
 from health import selectors
+from health.error_codes import HealthError
 from health.models import HealthFlag, Slot
 from health.reporting import (
     ReportInput,
@@ -38,10 +40,11 @@ class ReportIn(Schema):
     temperature: str | float | None = None
     symptoms: list[str] | str = []
     contact: bool | str = False
-    presence: str = "present"
-    declared: str = ""
+    presence: Literal["", "present", "away"] = "present"  # "" is present
+    # Declared: one of the four categories, or "" (none).
+    declared: Literal["", "confirmed", "suspected", "febrile", "close_contact"] = ""
     day: str | None = None
-    slot: str | None = None
+    slot: str | None = None  # loose: a wrong slot is the service's "invalid", as tests read
     idempotency_key: str | None = None
     recorded_at: str | None = None
 
@@ -157,7 +160,7 @@ class DayQuery(Schema):
 def _day(query: DayQuery) -> datetime.date:
     today = timezone.localdate()
     if query.day is not None and query.day > today:
-        raise field_error("day", _("Choose today or an earlier day."), code="future")
+        raise field_error("day", _("Choose today or an earlier day."), code=CoreError.FUTURE)
     return query.day or today
 
 
@@ -218,7 +221,7 @@ def get_not_reported(request: HttpRequest, place_id: int, query: Query[DayQuery]
     actor = actor_of(request)
     place = selectors.access_health_place(actor, place_id)
     if place.kind != "grid":
-        raise field_error("place_id", _("Choose a grid."), code="not_grid")
+        raise field_error("place_id", _("Choose a grid."), code=HealthError.NOT_GRID)
     day = _day(query)
     slot = query.slot or selectors.default_slot(day)
     if slot not in Slot.values:

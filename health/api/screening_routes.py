@@ -7,16 +7,18 @@ stored once: the second answer is 200 with the first visit."""
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from core.api import ErrorOut
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.http import actor_of
 from health import rules
-from health.models import ScreeningVisit, VisitOutcome
+from health.models import ScreeningVisit
 from health.screening import (
     access_screening_household,
     check_may_screen,
@@ -41,7 +43,7 @@ class MemberIn(Schema):
 
 class VisitIn(Schema):
     household_id: int | None = None
-    outcome: str = VisitOutcome.SCREENED  # screened | nobody_home
+    outcome: Literal["screened", "nobody_home"] = "screened"  # VisitOutcome
     members: list[MemberIn] = []
     note: str = ""
     idempotency_key: str | None = None  # the phone's queue id: a resend is stored once
@@ -101,12 +103,12 @@ def record_visit(request: HttpRequest, payload: VisitIn) -> Status[dict[str, obj
     actor = actor_of(request)
     check_may_screen(actor)
     if payload.household_id is None:
-        raise field_error("household_id", _("Choose a household."), "required")
+        raise field_error("household_id", _("Choose a household."), CoreError.REQUIRED)
     try:
         household = access_screening_household(actor, payload.household_id)
     except Http404:
         raise field_error(
-            "household_id", _("There is no such household in your area."), "not_found"
+            "household_id", _("There is no such household in your area."), CoreError.NOT_FOUND
         ) from None
     result = screening_visit_record(
         actor=actor,

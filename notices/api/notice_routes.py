@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.api import ErrorOut, api_once
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error, rename_fields
 from core.http import actor_of
 from core.pagination import search_text
@@ -99,7 +100,9 @@ def publish(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, Any]]:
     for its whole area), or a building notice (`kind` "building", `building_id`)."""
     actor = actor_of(request)
     if payload.issuer_id is None:
-        raise field_error("issuer_id", _("Choose the command that issues the notice."), "required")
+        raise field_error(
+            "issuer_id", _("Choose the command that issues the notice."), CoreError.REQUIRED
+        )
     issuers = {p.pk: p for p in selectors.issuer_choices(actor)}
     issuer = issuers.get(payload.issuer_id)
     if issuer is None:
@@ -156,7 +159,7 @@ def relay(request: HttpRequest, notice_id: int, payload: RelayIn) -> Any:
     actor = actor_of(request)
     notice = selectors.access_notice(actor, notice_id)
     if payload.community_id is None:
-        raise field_error("community_id", _("Choose the community."), "required")
+        raise field_error("community_id", _("Choose the community."), CoreError.REQUIRED)
     communities = {c.pk: c for c in selectors.relay_choices(actor, notice)}
     community = communities.get(payload.community_id)
     if community is None:

@@ -4,6 +4,7 @@ the service and is refused naming the missing field (422): nothing changes."""
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -52,7 +53,8 @@ class NoticePageOut(Schema):
 
 
 class NoticeIn(Schema):
-    kind: str = ""
+    # NoticeKind; "" is "not sent" and the service answers that it is required.
+    kind: Literal["", "order", "announcement", "rebuttal", "deed", "building"] = ""
     title: str = ""
     body: str = ""
     issuer_id: int | None = None
@@ -63,7 +65,9 @@ class NoticeIn(Schema):
 
 class RelayIn(Schema):
     community_id: int | None = None
-    channels: list[str] = []
+    channels: list[
+        Literal["broadcast", "loudspeaker", "poster", "online_group", "door_to_door"]
+    ] = []
     explanation: str = ""
 
 

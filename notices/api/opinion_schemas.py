@@ -4,6 +4,7 @@ first finds the object (404) and then names the missing field (422): `{}` change
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -60,16 +61,17 @@ class IncidentPageOut(Schema):
 
 
 class IncidentIn(Schema):
-    kind: str = ""
+    # IncidentKind and Urgency; "" is "not sent" and the service answers that it is required.
+    kind: Literal["", "rumour", "incident"] = ""
     summary: str = ""
     where_seen: str = ""
     reach: int | None = Field(None, ge=0)
-    urgency: str = "normal"
+    urgency: Literal["", "normal", "urgent", "critical"] = "normal"
     place_id: int | None = None  # a street or community; default: the reporter's community
     idempotency_key: str | None = None
 
 
 class ActionIn(Schema):
-    status: str = ""  # handling or closed
+    status: Literal["", "handling", "closed"] = ""  # the IncidentStatus the step leaves
     note: str = ""
     idempotency_key: str | None = None

@@ -4,6 +4,7 @@ first finds the object (404) and then names the missing field (422): `{}` change
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Schema
 
@@ -64,5 +65,6 @@ class InspectionPageOut(Schema):
 
 
 class UpdateIn(Schema):
-    status: str = ""  # reported (done), closed (verified) or open (reopened)
+    # RectificationStatus: reported (done), closed (verified) or open (reopened).
+    status: Literal["", "reported", "closed", "open"] = ""
     note: str = ""

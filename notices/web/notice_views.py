@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
@@ -86,7 +87,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 chosen = [issuer]
             if d["kind"] != NoticeKind.BUILDING and not chosen:
                 raise field_error(
-                    "targets", _("Tick the whole area or choose where it goes."), "required"
+                    "targets", _("Tick the whole area or choose where it goes."), CoreError.REQUIRED
                 )
             building = next((b for b in buildings if b.pk == d["building"]), None)
             if d["building"] and building is None:

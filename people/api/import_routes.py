@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from core.api import ErrorOut
 from core.disclosure import MaskedIdNumber, MaskedPhone
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.http import actor_of
 from core.pagination import ApiPagination
@@ -110,9 +111,9 @@ def create_registry_import(
     `community`)."""
     actor = actor_of(request)
     if community is None:
-        raise field_error("community", _("Choose a community."), "required")
+        raise field_error("community", _("Choose a community."), CoreError.REQUIRED)
     if file is None:
-        raise field_error("file", _("Choose the Excel file to upload."), "required")
+        raise field_error("file", _("Choose the Excel file to upload."), CoreError.REQUIRED)
     place = access_place(actor, community)
     content = file.read(MAX_FILE_BYTES + 1)
     registry_import = import_upload(

@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 
 from core.api import ErrorOut
 from core.disclosure import MaskedPhone
+from core.error_codes import CoreError
 from core.errors import field_error, rename_fields
 from core.http import actor_of
 from core.pagination import ApiPagination
@@ -142,10 +143,10 @@ def move_household(request: HttpRequest, household_id: int, payload: HouseholdMo
 
 def _building(request: HttpRequest, building_id: int | None) -> Place:
     if building_id is None:
-        raise field_error("building_id", _("Choose a building."), "required")
+        raise field_error("building_id", _("Choose a building."), CoreError.REQUIRED)
     try:
         return selectors.access_place(actor_of(request), building_id)
     except Http404:
         raise field_error(
-            "building_id", _("There is no such building in your area."), "not_found"
+            "building_id", _("There is no such building in your area."), CoreError.NOT_FOUND
         ) from None

@@ -7,7 +7,7 @@ bearer token.
 """
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -17,12 +17,13 @@ from ninja.pagination import paginate
 
 from core.api import ErrorOut
 from core.disclosure import MaskedIdNumber, MaskedPhone, RevealedIdNumber, RevealedPhone
+from core.error_codes import CoreError
 from core.errors import field_error, rename_fields
 from core.http import actor_of
 from core.pagination import ApiPagination
 from core.validators import normalize_text
 from people import services
-from people.models import VULNERABILITY_FIELDS, Relation, Resident
+from people.models import VULNERABILITY_FIELDS, Resident
 from people.selectors import (
     HistoryRow,
     access_household,
@@ -98,7 +99,9 @@ class ResidentIn(Schema):
     name: str = ""
     id_number: str = ""
     phone: str = ""
-    relation: str = Relation.OTHER
+    relation: Literal["head", "spouse", "child", "parent", "grandchild", "other"] = (
+        "other"  # Relation
+    )
     flags: list[str] = []
     care_note: str = ""
 
@@ -109,13 +112,16 @@ class ResidentPatch(Schema):
     name: str | None = None
     id_number: str | None = None
     phone: str | None = None
-    relation: str | None = None
+    relation: Literal["head", "spouse", "child", "parent", "grandchild", "other"] | None = (
+        None  # Relation
+    )
     flags: list[str] | None = None
     care_note: str | None = None
 
 
 class StatusIn(Schema):
-    status: str = ""
+    # ResidentStatus; "" is "not sent" and the service answers that it is not valid.
+    status: Literal["", "present", "away", "moved_out", "deceased"] = ""
     since: datetime.date | None = None
     note: str = ""
 
@@ -134,7 +140,8 @@ class RevealOut(Schema):
 
 class ResidentMoveIn(Schema):
     household_id: int | None = None
-    relation: str | None = None
+    # Relation; left out (or "") keeps the one the resident has.
+    relation: Literal["", "head", "spouse", "child", "parent", "grandchild", "other"] | None = None
 
 
 class FieldChangeOut(Schema):
@@ -279,10 +286,10 @@ def get_resident_history(request: HttpRequest, resident_id: int) -> list[History
 
 def _household(request: HttpRequest, household_id: int | None):  # type: ignore[no-untyped-def]
     if household_id is None:
-        raise field_error("household_id", _("Choose a household."), "required")
+        raise field_error("household_id", _("Choose a household."), CoreError.REQUIRED)
     try:
         return access_household(actor_of(request), household_id)
     except Http404:
         raise field_error(
-            "household_id", _("There is no such household in your area."), "not_found"
+            "household_id", _("There is no such household in your area."), CoreError.NOT_FOUND
         ) from None

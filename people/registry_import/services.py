@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.actor import Actor
 from core.errors import NotAllowed, field_error
+from people.error_codes import PeopleError
 from people.models import (
     VULNERABILITY_FIELDS,
     ChangeAction,
@@ -157,17 +158,17 @@ def import_confirm(*, actor: Actor, registry_import: RegistryImport) -> Registry
         raise field_error(
             "status",
             _("The file is still being checked; confirm once the check is done."),
-            "still_checking",
+            PeopleError.STILL_CHECKING,
         )
     if locked.status not in (ImportStatus.PREVIEWED, ImportStatus.FAILED):
         raise field_error(
-            "status", _("This import has already been confirmed."), "already_confirmed"
+            "status", _("This import has already been confirmed."), PeopleError.ALREADY_CONFIRMED
         )
     if importable_count(locked) == 0:
         raise field_error(
             "file",
             _("Nothing to import: every row is already in the registry as it is, or rejected."),
-            "nothing_to_import",
+            PeopleError.NOTHING_TO_IMPORT,
         )
     locked.status = ImportStatus.QUEUED
     locked.confirmed_at = timezone.now()

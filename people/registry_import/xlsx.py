@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import field_error
 from core.validators import normalize_text
+from people.error_codes import PeopleError
 from people.models import VULNERABILITY_FIELDS
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -174,13 +175,13 @@ def _float_text(value: float) -> str:
 def check_file(content: bytes) -> None:
     """Refuse what is not a readable .xlsx of a sensible size, naming the field "file"."""
     if not content:
-        raise field_error("file", _("The file is empty."), "file_empty")
+        raise field_error("file", _("The file is empty."), PeopleError.FILE_EMPTY)
     if len(content) > MAX_FILE_BYTES:
         raise field_error(
             "file",
             _("The file is larger than %(limit)d MB; split it into several files.")
             % {"limit": MAX_FILE_BYTES // (1024 * 1024)},
-            "file_too_large",
+            PeopleError.FILE_TOO_LARGE,
         )
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise field_error(
@@ -189,7 +190,7 @@ def check_file(content: bytes) -> None:
                 "This is an old .xls file or a password-protected workbook. In Excel or WPS "
                 "choose Save As, 'Excel Workbook (*.xlsx)', without a password, and upload that."
             ),
-            "file_xls",
+            PeopleError.FILE_XLS,
         )
     not_xlsx = field_error(
         "file",
@@ -197,7 +198,7 @@ def check_file(content: bytes) -> None:
             "This is not an Excel .xlsx file. In Excel or WPS choose Save As, 'Excel Workbook "
             "(*.xlsx)', and upload that."
         ),
-        "file_not_xlsx",
+        PeopleError.FILE_NOT_XLSX,
     )
     if content[:4] != b"PK\x03\x04":
         raise not_xlsx
@@ -213,7 +214,7 @@ def check_file(content: bytes) -> None:
         raise field_error(
             "file",
             _("The workbook is too large to read; split it into several files."),
-            "file_too_large",
+            PeopleError.FILE_TOO_LARGE,
         )
 
 
@@ -232,7 +233,7 @@ def read_sheet(content: bytes) -> Sheet:
                         "file",
                         _("The header row was found (row %(row)d) but there are no rows under it.")
                         % {"row": sheet.header_row},
-                        "file_no_rows",
+                        PeopleError.FILE_NO_ROWS,
                     )
                 return sheet
     except (KeyError, IndexError, ValueError, SyntaxError, zipfile.BadZipFile):
@@ -255,7 +256,7 @@ def _damaged() -> ValidationError:
     return field_error(
         "file",
         _("The file could not be read as an Excel workbook; it may be damaged."),
-        "file_not_xlsx",
+        PeopleError.FILE_NOT_XLSX,
     )
 
 
@@ -267,7 +268,7 @@ def _no_header() -> ValidationError:
             "e.g. %(columns)s. Download the template to see them."
         )
         % {"rows": HEADER_SEARCH_ROWS, "columns": "、".join(c.header for c in COLUMNS[:4])},
-        "file_no_header",
+        PeopleError.FILE_NO_HEADER,
     )
 
 
@@ -440,7 +441,7 @@ def _read_worksheet(rows: Iterator[tuple[int, list[Any]]]) -> Sheet | None:
                 "file",
                 _("The file has more than %(limit)d rows; split it into several files.")
                 % {"limit": MAX_ROWS},
-                "file_too_many_rows",
+                PeopleError.FILE_TOO_MANY_ROWS,
             )
         sheet.rows.append(SheetRow(number, cells))
     return sheet
@@ -467,7 +468,7 @@ def _header(values: Sequence[Any], number: int) -> Sheet | None:
             "file",
             _("The header row (row %(row)d) has no column %(columns)s.")
             % {"row": number, "columns": "、".join(missing)},
-            "file_missing_columns",
+            PeopleError.FILE_MISSING_COLUMNS,
         )
     last = max(i for i, v in enumerate(values) if cell_text(v).strip()) + 1
     headers = [normalize_text(cell_text(v)) for v in values[:last]]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from core.error_codes import CoreError
 from core.errors import field_error, field_errors
 from core.http import actor_of
 from core.pagination import paginate
@@ -69,9 +70,9 @@ def _upload(request: HttpRequest, communities: list[Any]) -> RegistryImport:
         community = communities[0]
     upload = request.FILES.get("file")
     if community is None:
-        raise field_error("community", _("Choose a community."), "required")
+        raise field_error("community", _("Choose a community."), CoreError.REQUIRED)
     if upload is None:
-        raise field_error("file", _("Choose the Excel file to upload."), "required")
+        raise field_error("file", _("Choose the Excel file to upload."), CoreError.REQUIRED)
     # Read no more than the limit allows: a bigger file is refused without filling the memory.
     content = upload.read(MAX_FILE_BYTES + 1)
     return import_upload(

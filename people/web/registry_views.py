@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed
 from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate
 from people import exports, policies, selectors, services
+from people.error_codes import PeopleError
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
 from people.web.forms import (
     ExportForm,
@@ -359,7 +361,7 @@ def resident_move(request: HttpRequest, resident_id: int) -> HttpResponse:
             room = normalize_text(d["room"])
             if not room:
                 raise ValidationError(
-                    {"room": [ValidationError(_("Room is required."), code="required")]}
+                    {"room": [ValidationError(_("Room is required."), code=CoreError.REQUIRED)]}
                 )
             target = selectors.household_at(actor, d["building"], room)
             if target is None:
@@ -368,7 +370,7 @@ def resident_move(request: HttpRequest, resident_id: int) -> HttpResponse:
                         "room": [
                             ValidationError(
                                 _("No household is registered in this room; add it first."),
-                                code="no_household",
+                                code=PeopleError.NO_HOUSEHOLD,
                             )
                         ]
                     }

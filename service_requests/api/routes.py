@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 from core.actor import Actor
 from core.api import ErrorOut, api_once
 from core.disclosure import shown_phone
+from core.error_codes import CoreError
 from core.errors import field_error, rename_fields
 from core.http import actor_of
 from core.masking import mask_name
@@ -166,7 +167,9 @@ def _expect(request: ServiceRequest, from_status: str) -> ServiceRequest:
     either way nothing changes."""
     if not from_status:
         raise field_error(
-            "from_status", _("Send the status the request had when you read it."), "required"
+            "from_status",
+            _("Send the status the request had when you read it."),
+            CoreError.REQUIRED,
         )
     if from_status != request.status:
         raise HttpError(409, _("The request has changed since you read it; reload it."))
@@ -229,12 +232,12 @@ def file_request(request: HttpRequest, payload: RequestFileIn) -> Status[dict[st
 
     def action() -> tuple[int, int]:
         if payload.resident_id is None:
-            raise field_error("resident_id", _("Choose a resident."), "required")
+            raise field_error("resident_id", _("Choose a resident."), CoreError.REQUIRED)
         try:
             resident = access_resident(actor, payload.resident_id)
         except Http404:
             raise field_error(
-                "resident_id", _("There is no such resident in your area."), "not_found"
+                "resident_id", _("There is no such resident in your area."), CoreError.NOT_FOUND
             ) from None
         filed = _renamed(
             lambda: request_file(

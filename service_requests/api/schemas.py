@@ -5,6 +5,7 @@ the grid worker of the grid, and the resident's own household."""
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Schema
 
@@ -78,9 +79,12 @@ class RequestPageOut(Schema):
 
 class RequestFileIn(Schema):
     resident_id: int | None = None
-    category: str = ""
+    # RequestCategory and Urgency; "" is "not sent" and the service answers it is required.
+    category: Literal[
+        "", "urgent_trip", "treatment_trip", "medicine", "food", "care", "psychological", "other"
+    ] = ""
     details: str = ""
-    urgency: str = "normal"
+    urgency: Literal["urgent", "soon", "normal"] = "normal"
     needed_by: datetime.datetime | None = None
     idempotency_key: str | None = None  # or the Idempotency-Key header
 

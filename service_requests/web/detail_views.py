@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor
 from core.disclosure import shown_phone
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
@@ -351,7 +352,7 @@ def _run(
     elif name == "dispatch_vehicle":
         vehicle = res.vehicles.get(d["vehicle"])
         if vehicle is None:
-            raise field_error("vehicle", _("Choose a vehicle."), "required")
+            raise field_error("vehicle", _("Choose a vehicle."), CoreError.REQUIRED)
         dispatching.dispatch_vehicle(
             actor=actor,
             request=r,
@@ -363,14 +364,14 @@ def _run(
         )
     elif name == "dispatch_people":
         if d["person"] not in res.people:
-            raise field_error("person", _("Choose a person."), "required")
+            raise field_error("person", _("Choose a person."), CoreError.REQUIRED)
         dispatching.dispatch_people(
             actor=actor, request=r, person_user_id=int(d["person"]), note=d["note"]
         )
     elif name == "dispatch_supplies":
         stock = res.stocks.get(d["stock"])
         if stock is None:
-            raise field_error("stock", _("Choose the supplies."), "required")
+            raise field_error("stock", _("Choose the supplies."), CoreError.REQUIRED)
         dispatching.dispatch_supplies(
             actor=actor, request=r, stock=stock, quantity=d["quantity"], note=d["note"]
         )
@@ -384,7 +385,9 @@ def _run(
             None,
         )
         if dispatch is None:
-            raise field_error("dispatch", _("This dispatch is no longer active."), "invalid")
+            raise field_error(
+                "dispatch", _("This dispatch is no longer active."), CoreError.INVALID
+            )
         dispatching.dispatch_cancel(actor=actor, dispatch=dispatch, reason=d["reason"])
     elif name == "escalate":
         escalation.request_escalate(actor=actor, request=r, reason=d["reason"])

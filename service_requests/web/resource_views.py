@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
@@ -44,7 +45,9 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         def handle(d: dict[str, Any]) -> str:
             place = next((p for p in places if str(p.pk) == d["place"]), None)
             if place is None:
-                raise field_error("place", _("Choose where the vehicle belongs."), "invalid")
+                raise field_error(
+                    "place", _("Choose where the vehicle belongs."), CoreError.INVALID
+                )
             v = vehicle_save(
                 actor=actor,
                 vehicle=None,

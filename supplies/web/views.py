@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
@@ -91,9 +92,9 @@ def home(request: HttpRequest) -> HttpResponse:
         def receive(d: dict[str, Any]) -> str:
             item, place = receipt.chosen_item(), receipt.chosen_place()
             if item is None:
-                raise field_error("item", _("Choose the item received."), "required")
+                raise field_error("item", _("Choose the item received."), CoreError.REQUIRED)
             if place is None:
-                raise field_error("place", _("Choose where it was received."), "required")
+                raise field_error("place", _("Choose where it was received."), CoreError.REQUIRED)
             movement = stock_receive_at(
                 actor=actor,
                 item=item,
@@ -169,7 +170,7 @@ def _stock_action(
             )
         elif name == "issue":
             if not d.get("worker"):
-                raise field_error("worker", _("Choose the worker."), "required")
+                raise field_error("worker", _("Choose the worker."), CoreError.REQUIRED)
             stock_issue(
                 actor=actor,
                 stock=stock,
@@ -181,7 +182,7 @@ def _stock_action(
             assert isinstance(form, TransferForm)
             to_place = form.chosen_place()
             if to_place is None:
-                raise field_error("to_place", _("Choose the community."), "required")
+                raise field_error("to_place", _("Choose the community."), CoreError.REQUIRED)
             stock_transfer(
                 actor=actor, stock=stock, to_place=to_place, quantity=d["quantity"], note=d["note"]
             )

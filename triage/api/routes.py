@@ -25,6 +25,7 @@ from ninja import Query, Router, Status
 
 from core.actor import Actor
 from core.api import ErrorOut, api_once
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error, rename_fields
 from core.http import actor_of
 from core.masking import mask_name, mask_phone
@@ -262,13 +263,13 @@ def _symptoms(codes: list[str]) -> int:
 def _site(actor: Actor, site_id: int | None, *, required: bool) -> Site | None:
     if site_id is None:
         if required:
-            raise field_error("site_id", _("Choose a site."), "required")
+            raise field_error("site_id", _("Choose a site."), CoreError.REQUIRED)
         return None
     try:
         return selectors.access_site(actor, site_id)
     except Http404:
         raise field_error(
-            "site_id", _("There is no such site in your area."), "not_found"
+            "site_id", _("There is no such site in your area."), CoreError.NOT_FOUND
         ) from None
 
 
@@ -336,12 +337,12 @@ def open_case(request: HttpRequest, payload: CaseOpenIn) -> Status[dict[str, Any
 
     def action() -> tuple[int, int]:
         if payload.resident_id is None:
-            raise field_error("resident_id", _("Choose a resident."), "required")
+            raise field_error("resident_id", _("Choose a resident."), CoreError.REQUIRED)
         try:
             resident = access_resident(actor, payload.resident_id)
         except Http404:
             raise field_error(
-                "resident_id", _("There is no such resident in your area."), "not_found"
+                "resident_id", _("There is no such resident in your area."), CoreError.NOT_FOUND
             ) from None
         case, created = _renamed(
             lambda: case_services.case_open(

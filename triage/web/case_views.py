@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.actor import Actor
 from core.audit import audit_record
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
@@ -475,7 +476,7 @@ def case_contact(request: HttpRequest, case_id: int) -> HttpResponse:
             resident = access_resident(actor, d["resident"])
         except Http404:
             raise field_error(
-                "resident", _("Choose the person from the search results."), "invalid"
+                "resident", _("Choose the person from the search results."), CoreError.INVALID
             ) from None
         contact = contact_services.contact_link(
             actor=actor,

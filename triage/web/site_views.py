@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.forms import run_once
 from core.http import actor_of
@@ -87,7 +88,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 def _save_site(actor: Actor, form: SiteForm, site: Site | None, d: dict[str, Any]) -> Site:
     place = form.chosen_place()
     if place is None:
-        raise field_error("place", _("Choose the place the site serves."), "required")
+        raise field_error("place", _("Choose the place the site serves."), CoreError.REQUIRED)
     return site_save(
         actor=actor,
         site=site,
@@ -245,7 +246,7 @@ def _queue_page(request: HttpRequest, actor: Actor, street: Any) -> HttpResponse
         def assign(d: dict[str, Any]) -> str:
             site = bound.chosen_site()
             if site is None:
-                raise field_error("site", _("Choose a site with room."), "required")
+                raise field_error("site", _("Choose a site with room."), CoreError.REQUIRED)
             bed_assign(actor=actor, case=target, site=site)
             return request.get_full_path()
 
