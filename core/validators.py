@@ -145,11 +145,15 @@ def clean_text(
         raise TypeError("clean_text: name the field whose error this can be")
     text = normalize_paragraphs(value) if multiline else normalize_line(value)
     if required and not text:
-        raise field_error(field, required_message or _("This field is required."), "required")
+        raise field_error(
+            field, required_message or _("This field is required."), CoreError.REQUIRED
+        )
     if max_length is not None and len(text) > max_length:
         if truncate:
             return text[:max_length]
-        raise field_error(field, _("At most %(n)s characters.") % {"n": max_length}, "too_long")
+        raise field_error(
+            field, _("At most %(n)s characters.") % {"n": max_length}, CoreError.TOO_LONG
+        )
     return text
 
 

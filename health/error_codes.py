@@ -11,11 +11,7 @@ from enum import StrEnum
 
 class HealthError(StrEnum):
     HANDLED = "handled"
-    MAX_VALUE = "max_value"
-    MIN_VALUE = "min_value"
-    NOT_GENERATED = "not_generated"
     NOT_GRID = "not_grid"
     NOT_IN_HOUSEHOLD = "not_in_household"
     NOT_OPEN = "not_open"
-    SUBMITTED = "submitted"
     TOO_MANY = "too_many"

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Grant, User
 from accounts.selectors import actor_forget
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import (
@@ -38,6 +39,7 @@ from core.validators import (
     validate_id_number,
     validate_phone,
 )
+from mobilisation.error_codes import MobilisationError
 from party.models import (
     HOLDING_STATUSES,
     CheckInLink,
@@ -85,12 +87,12 @@ def checkin_link_create(
     try:
         days = int(valid_days)
     except (TypeError, ValueError):
-        raise field_error("valid_days", _("Enter a number of days."), "invalid") from None
+        raise field_error("valid_days", _("Enter a number of days."), CoreError.INVALID) from None
     if not 1 <= days <= LINK_VALID_DAYS_MAX:
         raise field_error(
             "valid_days",
             _("A link is valid for 1 to %(max)s days.") % {"max": LINK_VALID_DAYS_MAX},
-            "out_of_range",
+            CoreError.OUT_OF_RANGE,
         )
     return CheckInLink.objects.create(
         community=community,
@@ -133,19 +135,19 @@ def checkin_link_open(token: str, now: datetime.datetime | None = None) -> Check
         raise field_error(
             "token",
             _("This check-in link is not known. Scan the community's current QR code."),
-            "unknown",
+            MobilisationError.UNKNOWN,
         )
     if link.revoked_at is not None:
         raise field_error(
             "token",
             _("This check-in link was withdrawn by the community. Ask for the current QR code."),
-            "revoked",
+            MobilisationError.REVOKED,
         )
     if link.expires_at <= now:
         raise field_error(
             "token",
             _("This check-in link has expired. Ask the community for a new QR code."),
-            "expired",
+            MobilisationError.EXPIRED,
         )
     return link
 
@@ -189,14 +191,17 @@ def cadre_register(
         clean_phone = validate_phone(phone)
         if not clean_phone.startswith("1") or len(clean_phone) != 11:
             raise ValidationError(
-                _("Enter your 11-digit mobile number: it is your login."), code="not_mobile"
+                _("Enter your 11-digit mobile number: it is your login."),
+                code=MobilisationError.NOT_MOBILE,
             )
         if User.objects.filter(Q(username=clean_phone) | Q(phone=clean_phone)).exists():
-            raise ValidationError(REGISTRATION_REFUSED, code="registered")
+            raise ValidationError(REGISTRATION_REFUSED, code=MobilisationError.REGISTERED)
     except ValidationError as e:
         _collect(errors, "phone", e)
     if _unit_by_id(unit_id) is None:
-        _collect(errors, "unit", ValidationError(_("Choose your work unit."), code="required"))
+        _collect(
+            errors, "unit", ValidationError(_("Choose your work unit."), code=CoreError.REQUIRED)
+        )
     try:
         validate_password(
             str(password or ""),
@@ -228,7 +233,7 @@ def cadre_register(
                 claimed_person=claimed,
             )
     except IntegrityError:
-        raise field_error("phone", REGISTRATION_REFUSED, "registered") from None
+        raise field_error("phone", REGISTRATION_REFUSED, MobilisationError.REGISTERED) from None
     return user
 
 
@@ -295,7 +300,7 @@ def _elsewhere(holding: Deployment) -> ValidationError:
         "token",
         _("You are already checked in at %(community)s; end that deployment first.")
         % {"community": holding.community.name},
-        "already_deployed",
+        MobilisationError.ALREADY_DEPLOYED,
     )
 
 
@@ -369,7 +374,7 @@ def _lock(deployment: Deployment) -> Deployment:
 
 def _must_be(deployment: Deployment, status: str, message: str) -> None:
     if deployment.status != status:
-        raise field_error("status", message, "wrong_status")
+        raise field_error("status", message, CoreError.WRONG_STATUS)
 
 
 @transaction.atomic
@@ -427,7 +432,7 @@ def deployment_decline(
         raise NotAllowed(_("Only the community's admin declines check-ins there."))
     reason = clean_text(reason, max_length=NOTE_MAX, truncate=True)
     if not reason:
-        raise field_error("reason", _("Say why the check-in is declined."), "required")
+        raise field_error("reason", _("Say why the check-in is declined."), CoreError.REQUIRED)
     _lock(deployment)
     _must_be(deployment, DeploymentStatus.PENDING, _("Only a check-in still waiting is declined."))
     deployment.status = DeploymentStatus.DECLINED
@@ -479,7 +484,7 @@ def deployment_end(
         raise NotAllowed(_("Only the community's admin or the cadre ends a deployment."))
     note = clean_text(note, max_length=NOTE_MAX, truncate=True)
     if not note:
-        raise field_error("note", _("Say why the deployment ends."), "required")
+        raise field_error("note", _("Say why the deployment ends."), CoreError.REQUIRED)
     _lock(deployment)
     _must_be(deployment, DeploymentStatus.ACTIVE, _("Only an active deployment is ended."))
     user_id = deployment.user_id
@@ -526,10 +531,14 @@ def member_deploy_mark(
         raise NotAllowed(_("Only the member's unit or its organisation department decides this."))
     call = str(call or "")
     if call not in DeployCall.values:
-        raise field_error("call", _("Choose should deploy, exempt or not decided."), "invalid")
+        raise field_error(
+            "call", _("Choose should deploy, exempt or not decided."), CoreError.INVALID
+        )
     reason = str(exempt_reason or "") if call == DeployCall.EXEMPT else ""
     if call == DeployCall.EXEMPT and reason not in ExemptReason.values:
-        raise field_error("exempt_reason", _("Choose the reason for the exemption."), "required")
+        raise field_error(
+            "exempt_reason", _("Choose the reason for the exemption."), CoreError.REQUIRED
+        )
     locked = PartyMember.objects.select_for_update().get(pk=member.pk)
     locked.deploy_call = call
     locked.exempt_reason = reason

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import Notice, NoticeKind
 from notices.publishing import notice_publish
 from outreach import recognition_selectors as sel
+from outreach.error_codes import OutreachError
 from party.models import (
     Accountability,
     Activist,
@@ -92,7 +94,7 @@ def _org_for(actor: Actor, person: Person, org: PartyOrg | None) -> PartyOrg:
         member = sel.person_membership(person)
         if member is None:
             raise field_error(
-                "org", _("This person has no party organisation; choose one."), "required"
+                "org", _("This person has no party organisation; choose one."), CoreError.REQUIRED
             )
         org = member.org
     if not sel.may_record_for(actor, org):
@@ -157,7 +159,7 @@ def nominate(
     ).exists()
     if open_same:
         raise field_error(
-            "title", _("This person is already proposed for this honour."), "duplicate"
+            "title", _("This person is already proposed for this honour."), CoreError.DUPLICATE
         )
     return Nomination.objects.create(**_by_org(actor, person, org), title=honour, deeds=body)
 
@@ -169,7 +171,7 @@ def _department_place(actor: Actor, place: Place | None) -> Place:
     if place is None:
         if len(places) == 1:
             return places[0]
-        raise field_error("place", _("Choose the area of the decision."), "required")
+        raise field_error("place", _("Choose the area of the decision."), CoreError.REQUIRED)
     if place.pk not in {p.pk for p in places}:
         raise field_error("place", _("Choose a city or district you are the department of."))
     return place
@@ -252,17 +254,21 @@ def nomination_decide(
         raise NotAllowed(_("Only the organisation department decides nominations."))
     locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if locked.status != NominationStatus.PROPOSED:
-        raise field_error("outcome", _("This nomination was already decided."), "decided")
+        raise field_error(
+            "outcome", _("This nomination was already decided."), OutreachError.DECIDED
+        )
     if outcome == NominationStatus.COMMENDED:
         if commendation is None:
-            raise field_error("commendation", _("Choose the commendation decision."), "required")
+            raise field_error(
+                "commendation", _("Choose the commendation decision."), CoreError.REQUIRED
+            )
         if not locked.scope_path.startswith(commendation.place_path):
             raise field_error(
-                "commendation", _("Choose a decision of the nomination's area."), "invalid"
+                "commendation", _("Choose a decision of the nomination's area."), CoreError.INVALID
             )
         locked.commendation = commendation
     elif outcome != NominationStatus.NOT_ADOPTED:
-        raise field_error("outcome", _("Choose the outcome."), "required")
+        raise field_error("outcome", _("Choose the outcome."), CoreError.REQUIRED)
     locked.status = outcome
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "commendation", "decided_at"])
@@ -289,7 +295,9 @@ def commendation_publish(*, actor: Actor, commendation: Commendation) -> Notice:
         Commendation.objects.select_for_update().select_related("place").get(pk=commendation.pk)
     )
     if locked.notice_id is not None:
-        raise field_error("notice", _("This commendation was already published."), "published")
+        raise field_error(
+            "notice", _("This commendation was already published."), OutreachError.PUBLISHED
+        )
     if locked.place.pk not in {p.pk for p in sel.department_places(actor)}:
         raise NotAllowed(_("Only the organisation department of the area publishes it."))
     nominees = list(

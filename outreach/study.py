@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_paragraphs
+from outreach.error_codes import OutreachError
 from outreach.study_selectors import (
     in_window,
     oversees_org,
@@ -97,7 +99,7 @@ def programme_publish(
         }
     if errors:
         raise ValidationError(
-            {f: [ValidationError(m, code="invalid")] for f, m in errors.items()}  # type: ignore[misc]
+            {f: [ValidationError(m, code=CoreError.INVALID)] for f, m in errors.items()}  # type: ignore[misc]
         )
     assert starts_on is not None and ends_on is not None
     programme = StudyProgramme.objects.create(
@@ -130,9 +132,9 @@ def material_add(
     title = _text(title, TITLE_MAX)
     body = _body(body, BODY_MAX)
     if not title:
-        raise field_error("material_title", _("Enter the material's title."), "required")
+        raise field_error("material_title", _("Enter the material's title."), CoreError.REQUIRED)
     if not body:
-        raise field_error("material_body", _("Enter the material's text."), "required")
+        raise field_error("material_body", _("Enter the material's text."), CoreError.REQUIRED)
     last = StudyMaterial.objects.filter(programme=programme).order_by("-position").first()
     return StudyMaterial.objects.create(
         programme=programme,
@@ -158,7 +160,7 @@ def _studying_member(
             "studied",
             _("This programme runs from %(from)s to %(until)s.")
             % {"from": programme.starts_on, "until": programme.ends_on},
-            "closed",
+            CoreError.CLOSED,
         )
     return member
 
@@ -207,7 +209,7 @@ def reflection_write(
     now = now or timezone.now()
     text = _body(text, REFLECTION_MAX)
     if not text:
-        raise field_error("reflection", _("Write your reflection first."), "required")
+        raise field_error("reflection", _("Write your reflection first."), CoreError.REQUIRED)
     record = material_study(actor=actor, material=material, now=now)
     record = StudyRecord.objects.select_for_update().get(pk=record.pk)
     if record.reflection != text:
@@ -236,7 +238,7 @@ def discussion_post(
         raise NotAllowed(_("Only the organisation's members and its admins post here."))
     body = _body(body, POST_MAX)
     if not body:
-        raise field_error("body", _("Write a message first."), "required")
+        raise field_error("body", _("Write a message first."), CoreError.REQUIRED)
     return DiscussionPost.objects.create(
         programme=programme,
         org=org,
@@ -275,12 +277,14 @@ def reminder_send(
     now = now or timezone.now()
     _user_id(actor)
     if not takes_part(programme, org):
-        raise field_error("org", _("This organisation does not take part."), "invalid")
+        raise field_error("org", _("This organisation does not take part."), CoreError.INVALID)
     if not oversees_org(actor, org):
         raise NotAllowed(_("Only the admins over this organisation remind its members."))
     count = members_not_started(programme, org)
     if count == 0:
-        raise field_error("org", _("Every member here has started; nobody to remind."), "none")
+        raise field_error(
+            "org", _("Every member here has started; nobody to remind."), OutreachError.NONE
+        )
     return StudyReminder.objects.create(
         programme=programme,
         org=org,

@@ -10,12 +10,4 @@ from enum import StrEnum
 
 
 class PartyError(StrEnum):
-    ALREADY_DEPLOYED = "already_deployed"
-    DECIDED = "decided"
-    EXPIRED = "expired"
-    NONE = "none"
-    NOT_MOBILE = "not_mobile"
-    PUBLISHED = "published"
-    REGISTERED = "registered"
-    REVOKED = "revoked"
-    UNKNOWN = "unknown"
+    """None of its own yet: every code party uses is shared (CoreError)."""

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import field_error
 from core.scoping import any_of
 from core.sorting import natural_key
@@ -480,9 +481,9 @@ def parse_day(value: str | None) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(value.strip())
     except ValueError:
-        raise field_error("day", _("Enter a date as YYYY-MM-DD."), code="invalid") from None
+        raise field_error("day", _("Enter a date as YYYY-MM-DD."), code=CoreError.INVALID) from None
     if day > today:
-        raise field_error("day", _("A report cannot be for a future day."), code="future")
+        raise field_error("day", _("A report cannot be for a future day."), code=CoreError.FUTURE)
     return day
 
 

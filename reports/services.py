@@ -24,10 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_paragraphs, normalize_text
 from health.models import DailyReport, DailyReportStatus, ReportDeadline
 from places.models import Place, PlaceKind
+from reports.error_codes import ReportsError
 from reports.policies import check_submitter, may_set_deadline
 from reports.selectors import (
     GENERATED_KEYS,
@@ -46,7 +48,8 @@ NOTE_MAX = 1000
 def _check_draft(report: DailyReport) -> None:
     if report.status == DailyReportStatus.SUBMITTED:
         raise ValidationError(
-            _("This report was submitted; it can no longer be changed."), code="submitted"
+            _("This report was submitted; it can no longer be changed."),
+            code=ReportsError.SUBMITTED,
         )
 
 
@@ -62,12 +65,12 @@ def daily_report_generate(
     does not exist yet; recomputed when `regenerate` and still a draft (the hand-kept figures
     and remarks stay). A submitted report is returned unchanged."""
     if community.kind != PlaceKind.COMMUNITY:
-        raise field_error("community", _("Choose a community."), code="invalid")
+        raise field_error("community", _("Choose a community."), code=CoreError.INVALID)
     check_submitter(actor, community.path)
     today = timezone.localdate()
     day = day or today
     if day > today:
-        raise field_error("day", _("A report cannot be for a future day."), code="future")
+        raise field_error("day", _("A report cannot be for a future day."), code=CoreError.FUTURE)
     report = (
         DailyReport.objects.select_for_update().filter(community_id=community.pk, day=day).first()
     )
@@ -110,16 +113,20 @@ def parse_hand_kept(values: dict[str, Any]) -> dict[str, int | None]:
             out[key] = None
             continue
         if isinstance(raw, bool) or not (text.isdigit() or (text[0] == "-" and text[1:].isdigit())):
-            errors[key] = [ValidationError(_("Enter a whole number (0 if none)."), code="invalid")]
+            errors[key] = [
+                ValidationError(_("Enter a whole number (0 if none)."), code=CoreError.INVALID)
+            ]
             continue
         number = int(text)
         if number < 0:
-            errors[key] = [ValidationError(_("A count cannot be negative."), code="min_value")]
+            errors[key] = [
+                ValidationError(_("A count cannot be negative."), code=ReportsError.MIN_VALUE)
+            ]
         elif number > HAND_KEPT_MAX:
             errors[key] = [
                 ValidationError(
                     _("At most %(max)s in one community.") % {"max": HAND_KEPT_MAX},
-                    code="max_value",
+                    code=ReportsError.MAX_VALUE,
                 )
             ]
         else:
@@ -144,7 +151,7 @@ def _apply(report: DailyReport, hand_kept: dict[str, Any] | None, note: str | No
             errors["note"] = [
                 ValidationError(
                     _("Remarks are at most %(max)s characters.") % {"max": NOTE_MAX},
-                    code="max_length",
+                    code=CoreError.MAX_LENGTH,
                 )
             ]
     if errors:
@@ -206,7 +213,8 @@ def daily_report_submit(
     _apply(report, hand_kept, note)
     if "am_expected" not in report.figures:
         raise ValidationError(
-            _("This report has no figures yet: regenerate it first."), code="not_generated"
+            _("This report has no figures yet: regenerate it first."),
+            code=ReportsError.NOT_GENERATED,
         )
     if any(k not in report.figures for k in GENERATED_KEYS):
         raise ValidationError(
@@ -214,7 +222,7 @@ def daily_report_submit(
                 "This report was generated before some of its figures were computed: "
                 "regenerate it first."
             ),
-            code="not_generated",
+            code=ReportsError.NOT_GENERATED,
         )
     missing = [k for k in HAND_KEPT if not isinstance(report.figures.get(k), int)]
     if missing:
@@ -223,7 +231,7 @@ def daily_report_submit(
                 k: [
                     ValidationError(
                         _("Fill in this figure before submitting (0 if none)."),
-                        code="required",
+                        code=CoreError.REQUIRED,
                     )
                 ]
                 for k in missing
@@ -262,11 +270,11 @@ def _parse_time(value: Any) -> datetime.time:
         return value.replace(second=0, microsecond=0, tzinfo=None)
     text = normalize_text(str(value or "")).replace("：", ":")
     if not text:
-        raise field_error("deadline", _("Enter the time, e.g. 18:00."), code="required")
+        raise field_error("deadline", _("Enter the time, e.g. 18:00."), code=CoreError.REQUIRED)
     try:
         at = datetime.time.fromisoformat(text if len(text.split(":")[0]) == 2 else "0" + text)
     except ValueError:
         raise field_error(
-            "deadline", _("Enter the time as HH:MM, e.g. 18:00."), code="invalid"
+            "deadline", _("Enter the time as HH:MM, e.g. 18:00."), code=CoreError.INVALID
         ) from None
     return at.replace(second=0, microsecond=0)

@@ -21,6 +21,7 @@ from ninja.errors import HttpError
 from core.actor import Actor
 from core.api import ErrorOut, api_once
 from core.disclosure import shown_phone
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.http import actor_of
 from core.pagination import search_text
@@ -84,7 +85,9 @@ def _expect(deployment: Deployment, from_status: str) -> Deployment:
     """The community's decisions say which status they act on: missing is 422, stale is 409."""
     if not from_status:
         raise field_error(
-            "from_status", _("Send the status the deployment had when you read it."), "required"
+            "from_status",
+            _("Send the status the deployment had when you read it."),
+            CoreError.REQUIRED,
         )
     if from_status != deployment.status:
         raise HttpError(409, _("The deployment has changed since you read it; reload it."))
@@ -226,7 +229,9 @@ def deploy_call(request: HttpRequest, member_id: int, payload: DeployCallIn) -> 
     actor = actor_of(request)
     member = access_party_member(actor, member_id)
     if payload.call is None:
-        raise field_error("call", _("Choose should deploy, exempt or not decided."), "required")
+        raise field_error(
+            "call", _("Choose should deploy, exempt or not decided."), CoreError.REQUIRED
+        )
     marked = deployments.member_deploy_mark(
         actor=actor,
         member=member,

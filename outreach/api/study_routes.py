@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from core.api import ErrorOut
+from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.http import actor_of
 from core.pagination import search_text
@@ -109,7 +110,7 @@ def study_material(request: HttpRequest, material_id: int, payload: StudyIn) -> 
     actor = actor_of(request)
     m = sel.access_material(actor, material_id)
     if payload.reflection is None and payload.studied is not True:
-        raise field_error("studied", _("Send studied: true or a reflection."), "required")
+        raise field_error("studied", _("Send studied: true or a reflection."), CoreError.REQUIRED)
     if sel.takes_part_member(actor, m.programme) is None:
         raise NotAllowed(_("Your party organisation does not take part in this programme."))
     if payload.reflection is not None:

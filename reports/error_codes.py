@@ -1,0 +1,16 @@
+"""Error codes reports puts on its field errors (`core.errors.field_error`).
+
+The values are what API clients and pages read in `{field, message, code}`; never change one.
+Codes several apps use live in `core.error_codes.CoreError`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ReportsError(StrEnum):
+    MAX_VALUE = "max_value"
+    MIN_VALUE = "min_value"
+    NOT_GENERATED = "not_generated"
+    SUBMITTED = "submitted"
