@@ -126,11 +126,18 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         # What the menu, the roles and the home pages call a section or a count, as the section
         # itself does.
         *("Log in", "Password", "Not allowed.", "user", "phone", "action", "City"),
-        *("Places", "Buildings", "Households", "Household members", "Resident", "Grid worker"),
+        *("Places", "Households", "Household members", "Resident", "Grid worker"),
         *("Registry", "Health report", "Abnormal reports", "Notices", "Protection guide"),
-        *("My requests", "Triage", "Follow-ups overdue", "Duty", "Recognition", "Units"),
+        *("My requests", "Triage", "Duty", "Recognition", "Units"),
         *("Party organisations", "Party members", "Deployment", "My deployment"),
         *("Deployment coverage", "Should deploy", "Deployed"),
+        # One feature's model labels and its pages, in two apps since the house's floors: the
+        # daily report (health's tables, reports' pages), deployments and recognition (party's
+        # tables, mobilisation's and outreach's pages), a flag (health's, its page triage's).
+        *("Submitted", "Daily reports", "Day", "Expected", "Abnormal", "Febrile patients"),
+        *("Confirmed cases", "Suspected cases", "Door-to-door screening", "Declared category"),
+        *("Exempt", "Not decided", "Cadre", "Decided at", "Not adopted", "Commended"),
+        *("Organisation",),
     }
 )
 
