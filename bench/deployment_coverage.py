@@ -105,7 +105,8 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import User
-    from party.models import Deployment, PartyMember
+    from mobilisation.models import Deployment
+    from party.models import PartyMember
     from people.models import Person
     from testkit import build_tiny_city
 
@@ -284,7 +285,8 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
 
     from accounts.models import User
     from duty.models import Shift, ShiftAssignment
-    from party.models import Deployment, PartyMember, Unit
+    from mobilisation.models import Deployment
+    from party.models import PartyMember, Unit
 
     def client(pk: int) -> Client:
         c = Client()

@@ -88,9 +88,10 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.utils import timezone
 
+    from outreach.models import StudyRecord
     from outreach.study_seed import programme_from_seed
     from party import services as party_services
-    from party.models import PartyMember, PartyOrgKind, StudyRecord
+    from party.models import PartyMember, PartyOrgKind
     from people.models import Person
     from places.models import PlaceKind
     from places.services import place_create
@@ -180,7 +181,7 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
 
 def _reused() -> dict[str, Any]:
     from accounts.models import User
-    from party.models import StudyProgramme
+    from outreach.models import StudyProgramme
 
     programme = StudyProgramme.objects.filter(title__startswith="全市2月份").get()
     committee = programme.orgs.order_by("path").first()
@@ -198,7 +199,8 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from party.models import PartyMember, StudyRecord
+    from outreach.models import StudyRecord
+    from party.models import PartyMember
 
     city = Client()
     city.force_login(User.objects.get(pk=made["city"]))

@@ -21,7 +21,8 @@ from core.roles import Role
 from duty import activities, patrols, posts, roster, wellbeing
 from duty.models import Shift
 from mobilisation import deployments
-from party.models import DeployCall, Deployment, DeploymentStatus, ExemptReason, PartyMember
+from mobilisation.models import Deployment, DeploymentStatus
+from party.models import DeployCall, ExemptReason, PartyMember
 from people.models import Resident, ResidentStatus
 
 EXTRA_CADRES = 4

@@ -51,7 +51,7 @@ def hours_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
 
 def deployed_units(community_id: int, user_ids: Iterable[int]) -> dict[int, int]:
     """user id → work unit of their active deployment at the community (one query)."""
-    from party.models import Deployment, DeploymentStatus
+    from mobilisation.models import Deployment, DeploymentStatus
 
     rows = Deployment.objects.filter(
         community_id=community_id,

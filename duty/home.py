@@ -16,7 +16,7 @@ from core.home import HomeCount
 from core.roles import HELPER_ROLES, Role
 from duty.models import Shift, ShiftAssignment, WorkerNeed
 from health.models import WorkerHealth
-from party.models import Deployment, DeploymentStatus
+from mobilisation.models import Deployment, DeploymentStatus
 
 OFFICES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN}
 WORKERS = {*HELPER_ROLES, Role.GRID_WORKER, Role.BUILDING_HEAD, Role.HEALTH_WORKER}

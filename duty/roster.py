@@ -272,7 +272,7 @@ def unwell_for(user_id: int, day: datetime.date, today: datetime.date) -> bool:
 
 
 def _deployed_unit(user_id: int, community_id: int) -> int | None:
-    from party.models import Deployment, DeploymentStatus
+    from mobilisation.models import Deployment, DeploymentStatus
 
     return (
         Deployment.objects.filter(

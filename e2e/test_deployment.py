@@ -24,7 +24,8 @@ from duty.models import PostKind, PostMember, ShiftAssignment
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import login, url_path
 from mobilisation.deployments import checkin_link_create
-from party.models import Deployment, DeploymentStatus, PartyMember
+from mobilisation.models import Deployment, DeploymentStatus
+from party.models import PartyMember
 from people.models import Person
 from testkit import PASSWORD, build_tiny_city, synthetic_id_number
 

@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import login
 from notices.models import NoticeKind
+from outreach.models import Commendation, Nomination, NominationStatus
 from outreach.tests.test_frontline import make_frontline_person
-from party.models import Commendation, Nomination, NominationStatus
 from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser

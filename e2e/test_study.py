@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.test_foundation import login
+from outreach.models import StudyRecord
 from outreach.tests.test_study_helpers import build_study_world
-from party.models import StudyRecord
 from testkit import PASSWORD, build_tiny_city
 
 pytestmark = pytest.mark.browser
@@ -62,8 +62,8 @@ def test_member_reads_a_material_marks_it_studied_and_writes_a_reflection(
 def test_community_admin_reads_completion_drills_down_and_reminds(
     transactional_db: None, new_page: Any, shot: Any
 ) -> None:
+    from outreach.models import StudyReminder
     from outreach.tests.test_study_helpers import study_all
-    from party.models import StudyReminder
 
     tc = build_tiny_city()
     world = build_study_world(tc)

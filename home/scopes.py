@@ -17,7 +17,9 @@ from core.home import HomeCount
 from core.roles import Role
 from duty import home as duty_home
 from health import home as health_home
+from mobilisation import home as mobilisation_home
 from notices import home as notices_home
+from outreach import home as outreach_home
 from party import home as party_home
 from people import home as people_home
 from places import home as places_home
@@ -36,9 +38,11 @@ PROVIDERS: list[Callable[[Actor, ScopeGrant], list[HomeCount]]] = [
     requests_home.home_counts,
     care_home.home_counts,
     supplies_home.home_counts,
-    duty_home.home_counts,
-    notices_home.home_counts,
     party_home.home_counts,
+    duty_home.home_counts,
+    mobilisation_home.home_counts,
+    notices_home.home_counts,
+    outreach_home.home_counts,
 ]
 
 
@@ -74,7 +78,7 @@ def home_scopes(actor: Actor) -> list[HomeScope]:
         for g in actor.grants
     ]
     # Checked in but not yet accepted (no role yet): the home page still leads to the check-in.
-    mine = party_home.deployment_link(actor) if not scopes else []
+    mine = mobilisation_home.deployment_link(actor) if not scopes else []
     if mine:
         scopes.insert(
             0,

@@ -14,14 +14,8 @@ from core.actor import Actor
 from core.roles import Role
 from core.scoping import path_prefix_q
 from mobilisation import rules
-from party.models import (
-    DeployCall,
-    Deployment,
-    DeploymentStatus,
-    ExemptReason,
-    PartyMember,
-    Unit,
-)
+from mobilisation.models import Deployment, DeploymentStatus
+from party.models import DeployCall, ExemptReason, PartyMember, Unit
 from party.policies import COVERAGE_ROLES
 from people.models import Resident, ResidentStatus
 from places.models import Place, PlaceKind

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
-from party.models import CheckInLink, Deployment, DeploymentStatus, PartyMember, Unit
+from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
+from party.models import PartyMember, Unit
 from party.policies import ACCEPT_ROLES
 
 STATUS_FILTERS = ("all", *DeploymentStatus.values)

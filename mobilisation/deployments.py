@@ -40,16 +40,8 @@ from core.validators import (
     validate_phone,
 )
 from mobilisation.error_codes import MobilisationError
-from party.models import (
-    HOLDING_STATUSES,
-    CheckInLink,
-    DeployCall,
-    Deployment,
-    DeploymentStatus,
-    ExemptReason,
-    PartyMember,
-    Unit,
-)
+from mobilisation.models import HOLDING_STATUSES, CheckInLink, Deployment, DeploymentStatus
+from party.models import DeployCall, ExemptReason, PartyMember, Unit
 from party.policies import accepts_in, marks_for
 from people.models import Person
 from people.search import person_search_fields

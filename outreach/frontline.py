@@ -22,13 +22,12 @@ from care.models import CareContact, ContactKind
 from core.actor import Actor
 from duty.hours import person_hours
 from duty.models import ShiftAssignment
+from mobilisation.models import Deployment, DeploymentStatus
 from outreach import recognition_selectors as sel
-from party.models import (
+from outreach.models import (
     Accountability,
     Activist,
     Commendation,
-    Deployment,
-    DeploymentStatus,
     FrontlineEntry,
     Nomination,
     NominationStatus,

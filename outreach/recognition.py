@@ -25,15 +25,15 @@ from notices.models import Notice, NoticeKind
 from notices.publishing import notice_publish
 from outreach import recognition_selectors as sel
 from outreach.error_codes import OutreachError
-from party.models import (
+from outreach.models import (
     Accountability,
     Activist,
     Commendation,
     FrontlineEntry,
     Nomination,
     NominationStatus,
-    PartyOrg,
 )
+from party.models import PartyOrg
 from people.models import Person
 from places.models import Place
 

@@ -16,17 +16,16 @@ from core.actor import Actor
 from core.roles import Role
 from core.scoping import ancestor_paths, any_of
 from core.validators import normalize_name, validate_id_number
-from party.models import (
+from outreach.models import (
     Accountability,
     Activist,
     Commendation,
     FrontlineEntry,
     Nomination,
     NominationStatus,
-    PartyMember,
-    PartyOrg,
 )
-from party.recognition_querysets import ORG_DEPARTMENT_ROLES, recognition_q
+from outreach.recognition_querysets import ORG_DEPARTMENT_ROLES, recognition_q
+from party.models import PartyMember, PartyOrg
 from people.models import Person
 from places.models import PLACE_ORDER, Place, PlaceKind
 

@@ -20,6 +20,13 @@ from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_paragraphs
 from outreach.error_codes import OutreachError
+from outreach.models import (
+    DiscussionPost,
+    StudyMaterial,
+    StudyProgramme,
+    StudyRecord,
+    StudyReminder,
+)
 from outreach.study_selectors import (
     in_window,
     oversees_org,
@@ -28,15 +35,7 @@ from outreach.study_selectors import (
     takes_part,
     taking_part_q,
 )
-from party.models import (
-    DiscussionPost,
-    PartyMember,
-    PartyOrg,
-    StudyMaterial,
-    StudyProgramme,
-    StudyRecord,
-    StudyReminder,
-)
+from party.models import PartyMember, PartyOrg
 from places.models import Place
 
 TITLE_MAX = 200

@@ -21,7 +21,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
-from party.models import PartyOrg, StudyProgramme
+from outreach.models import StudyProgramme
+from party.models import PartyOrg
 from places.models import Place
 
 SEED_FILE = "003_fb3ec269a0b8634c.txt"

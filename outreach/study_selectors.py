@@ -20,15 +20,14 @@ from django.utils import timezone
 from core.actor import Actor
 from core.roles import PARTY_ROLES, Role
 from core.scoping import ancestor_paths, any_of
-from party.models import (
+from outreach.models import (
     DiscussionPost,
-    PartyMember,
-    PartyOrg,
     StudyMaterial,
     StudyProgramme,
     StudyRecord,
     StudyReminder,
 )
+from party.models import PartyMember, PartyOrg
 from places.models import PLACE_ORDER, Place, PlaceKind
 
 # ---- who is who -------------------------------------------------------------------------------

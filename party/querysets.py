@@ -7,46 +7,24 @@ from core.roles import PARTY_ROLES, Role
 from core.scoping import ScopedQuerySet, any_of, path_prefix_q
 
 
-def _unit_q(actor: Actor, field: str) -> list[Q]:
+def unit_q(actor: Actor, field: str) -> list[Q]:
     return [Q(**{field: g.unit_id}) for g in actor.grants_for(Role.UNIT_ADMIN) if g.unit_id]
 
 
 class UnitQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:
         by_place = path_prefix_q(actor, {Role.CITY_ADMIN, Role.DISTRICT_ADMIN}, "place_path")
-        return any_of([q for q in [by_place, *_unit_q(actor, "pk")] if q])
+        return any_of([q for q in [by_place, *unit_q(actor, "pk")] if q])
 
 
 class PartyOrgQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:
         by_place = path_prefix_q(actor, PARTY_ROLES, "scope_path")
-        return any_of([q for q in [by_place, *_unit_q(actor, "unit_id")] if q])
+        return any_of([q for q in [by_place, *unit_q(actor, "unit_id")] if q])
 
 
 class PartyMemberQuerySet(ScopedQuerySet):
     def access_q(self, actor: Actor) -> Q | None:
         by_place = path_prefix_q(actor, PARTY_ROLES, "org__scope_path")
-        units = _unit_q(actor, "unit_id") + _unit_q(actor, "org__unit_id")
+        units = unit_q(actor, "unit_id") + unit_q(actor, "org__unit_id")
         return any_of([q for q in [by_place, *units] if q])
-
-
-class CheckInLinkQuerySet(ScopedQuerySet):
-    """The offices of the community and above; a cadre opens a link by its token, not a list."""
-
-    def access_q(self, actor: Actor) -> Q | None:
-        return path_prefix_q(actor, PARTY_ROLES, "community_path")
-
-
-class DeploymentQuerySet(ScopedQuerySet):
-    """The offices of the community and above, the unit's party admin, and the cadre's own."""
-
-    def access_q(self, actor: Actor) -> Q | None:
-        by_place = path_prefix_q(actor, PARTY_ROLES, "community_path")
-        own = Q(user_id=actor.user_id) if actor.user_id else None
-        return any_of([q for q in [by_place, own, *_unit_q(actor, "unit_id")] if q])
-
-    def holding(self) -> DeploymentQuerySet:
-        return self.filter(status__in=["pending", "active"])
-
-    def active(self) -> DeploymentQuerySet:
-        return self.filter(status="active")

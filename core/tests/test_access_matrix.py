@@ -39,6 +39,7 @@ from duty.models import (
     Zone,
 )
 from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
+from mobilisation.models import CheckInLink, Deployment
 from notices.models import (
     AreaLead,
     GuideItem,
@@ -50,23 +51,19 @@ from notices.models import (
     RectificationUpdate,
     SupervisionTeam,
 )
-from party.models import (
+from outreach.models import (
     Accountability,
     Activist,
-    CheckInLink,
     Commendation,
-    Deployment,
     DiscussionPost,
     FrontlineEntry,
     Nomination,
-    PartyMember,
-    PartyOrg,
     StudyMaterial,
     StudyProgramme,
     StudyRecord,
     StudyReminder,
-    Unit,
 )
+from party.models import PartyMember, PartyOrg, Unit
 from people.models import Person, RegistryImport, Resident
 from places.models import Household, Place
 from service_requests.models import Dispatch, ServiceRequest, Vehicle

@@ -31,7 +31,7 @@ from config.api import api
 from core.masking import mask_id_number, mask_phone
 from core.models import AuditEvent
 from core.roles import REVEAL_ROLES, Role
-from party.models import Deployment
+from mobilisation.models import Deployment
 from places.models import Household
 from service_requests.models import ServiceRequest
 from testkit import TinyCity

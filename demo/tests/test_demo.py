@@ -300,7 +300,8 @@ def test_accounts_table_is_read_back_from_the_database(city):
         ZoneMember,
     )
     from health.models import HealthFlag
-    from party.models import CheckInLink, Deployment, PartyMember
+    from mobilisation.models import CheckInLink, Deployment
+    from party.models import PartyMember
     from service_requests.models import Dispatch, Escalation, ServiceRequest
     from supplies.models import StockMovement
     from triage.models import CaseEvent, Site, TriageCase
@@ -339,7 +340,7 @@ def test_accounts_table_is_read_back_from_the_database(city):
         OpinionIncident,
         SupervisionTeam,
     )
-    from party.models import (
+    from outreach.models import (
         Accountability,
         Activist,
         Commendation,

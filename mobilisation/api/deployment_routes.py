@@ -47,7 +47,8 @@ from mobilisation.deployment_selectors import (
     deployment_list,
     my_deployments,
 )
-from party.models import DeployCall, Deployment, DeploymentStatus, PartyMember
+from mobilisation.models import Deployment, DeploymentStatus
+from party.models import DeployCall, PartyMember
 from party.policies import calls_cadre
 from party.selectors import access_party_member
 

@@ -14,17 +14,9 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from mobilisation import coverage, rules
+from mobilisation.models import Deployment, DeploymentStatus
 from party import services as party_services
-from party.models import (
-    DeployCall,
-    Deployment,
-    DeploymentStatus,
-    ExemptReason,
-    PartyMember,
-    PartyOrgKind,
-    Unit,
-    UnitKind,
-)
+from party.models import DeployCall, ExemptReason, PartyMember, PartyOrgKind, Unit, UnitKind
 from people.models import Person, Resident, ResidentStatus
 from places import services as place_services
 from places.models import PlaceKind

@@ -16,7 +16,8 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
 from mobilisation.deployments import checkin_link_create, deployment_check_in
-from party.models import CheckInLink, DeployCall, Deployment, DeploymentStatus
+from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
+from party.models import DeployCall
 from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Grant, User
 from core.roles import Role
-from party.models import CheckInLink, Deployment, DeploymentStatus
+from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
 from testkit import TinyCity, synthetic_id_number
 
 pytestmark = pytest.mark.django_db

@@ -31,7 +31,8 @@ from mobilisation.deployments import (
     deployment_withdraw,
     member_deploy_mark,
 )
-from party.models import CheckInLink, DeployCall, Deployment, DeploymentStatus, ExemptReason
+from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
+from party.models import DeployCall, ExemptReason
 from people.models import Person
 from places.models import Place
 from testkit import PASSWORD, TinyCity, build_tiny_city, in_threads, synthetic_id_number

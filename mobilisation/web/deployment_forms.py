@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import OnceTokenMixin
 from mobilisation.deployments import LINK_VALID_DAYS, LINK_VALID_DAYS_MAX
-from party.models import DeployCall, DeploymentStatus, ExemptReason
+from mobilisation.models import DeploymentStatus
+from party.models import DeployCall, ExemptReason
 
 
 class CheckInForm(OnceTokenMixin):

@@ -34,6 +34,7 @@ from core.sorting import natural_key
 from mobilisation import coverage
 from mobilisation import deployment_selectors as selectors
 from mobilisation import deployments as services
+from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
 from mobilisation.web.deployment_forms import (
     STATUS_CHOICES,
     CheckInForm,
@@ -44,7 +45,7 @@ from mobilisation.web.deployment_forms import (
     MarkForm,
     RegisterForm,
 )
-from party.models import CheckInLink, Deployment, DeploymentStatus, ExemptReason
+from party.models import ExemptReason
 from party.policies import accepts_in, calls_cadre, marks_for
 from party.selectors import access_unit
 from places.selectors import access_place

@@ -26,7 +26,7 @@ from outreach.api.recognition_schemas import (
     FrontlineOut,
 )
 from outreach.frontline import frontline_record
-from party.models import Commendation, FrontlineEntry, Nomination, NominationStatus
+from outreach.models import Commendation, FrontlineEntry, Nomination, NominationStatus
 
 router = Router(tags=["recognition"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

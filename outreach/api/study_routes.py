@@ -27,8 +27,8 @@ from outreach.api.study_schemas import (
     RecordOut,
     StudyIn,
 )
+from outreach.models import StudyProgramme
 from outreach.study_selectors import CompletionRow, Progress
-from party.models import StudyProgramme
 
 router = Router(tags=["study"])
 ERRORS = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -16,8 +16,8 @@ from accounts.models import User
 from accounts.selectors import actor_for_user
 from care.models import CareAssignment, CareContact, ContactKind
 from duty.models import Activity, ActivityParticipant, Shift, ShiftAssignment
+from mobilisation.models import Deployment, DeploymentStatus
 from outreach.frontline import frontline_record
-from party.models import Deployment, DeploymentStatus
 from people.models import Person
 from places.services import ancestor_columns
 from service_requests.models import (

@@ -22,15 +22,15 @@ from core.errors import NotAllowed
 from notices.models import Notice, NoticeKind, NoticeTarget
 from outreach import recognition as services
 from outreach import recognition_selectors as sel
-from party.models import (
+from outreach.models import (
     Accountability,
     Activist,
     Commendation,
     FrontlineEntry,
     Nomination,
     NominationStatus,
-    PartyMember,
 )
+from party.models import PartyMember
 from people.models import Person
 from testkit import TinyCity, synthetic_id_number
 

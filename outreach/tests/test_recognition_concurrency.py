@@ -12,7 +12,7 @@ from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
 from outreach import recognition
-from party.models import Nomination
+from outreach.models import Nomination
 from testkit import build_tiny_city, in_threads
 
 

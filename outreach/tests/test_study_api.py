@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from outreach.models import StudyProgramme, StudyRecord
 from outreach.study_selectors import recount
 from outreach.tests.test_study_helpers import StudyWorld, build_study_world, study_all
-from party.models import StudyProgramme, StudyRecord
 from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db

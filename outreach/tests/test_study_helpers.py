@@ -14,8 +14,9 @@ from accounts.models import User
 from accounts.selectors import actor_for_user
 from core.actor import Actor
 from outreach import study
+from outreach.models import StudyProgramme
 from outreach.study_seed import programme_from_seed
-from party.models import PartyMember, PartyOrg, PartyOrgKind, StudyProgramme
+from party.models import PartyMember, PartyOrg, PartyOrgKind
 from party.services import party_org_create
 from people.models import Person
 from testkit import PASSWORD, TinyCity, synthetic_id_number

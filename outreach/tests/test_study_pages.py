@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.once import once_token
+from outreach.models import DiscussionPost, StudyProgramme, StudyRecord, StudyReminder
 from outreach.tests.test_study_helpers import StudyWorld, build_study_world, study_all
-from party.models import DiscussionPost, StudyProgramme, StudyRecord, StudyReminder
 from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db

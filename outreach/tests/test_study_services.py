@@ -14,9 +14,15 @@ from django.utils import timezone
 from accounts.selectors import actor_for_user
 from core.errors import NotAllowed
 from outreach import study
+from outreach.models import (
+    DiscussionPost,
+    StudyMaterial,
+    StudyProgramme,
+    StudyRecord,
+    StudyReminder,
+)
 from outreach.study_seed import programme_from_seed, read_seed
 from outreach.tests.test_study_helpers import StudyWorld, build_study_world, study_all
-from party.models import DiscussionPost, StudyMaterial, StudyProgramme, StudyRecord, StudyReminder
 from testkit import TinyCity
 
 pytestmark = pytest.mark.django_db

@@ -25,6 +25,7 @@ from core.pagination import paginate, search_term
 from outreach import recognition as services
 from outreach import recognition_selectors as sel
 from outreach.frontline import frontline_record
+from outreach.models import NominationStatus
 from outreach.web.recognition_forms import (
     AccountabilityForm,
     ActivistForm,
@@ -35,7 +36,6 @@ from outreach.web.recognition_forms import (
     NewActivistForm,
     NominationForm,
 )
-from party.models import NominationStatus
 
 
 def _require_reader(request: HttpRequest) -> Any:

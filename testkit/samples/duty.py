@@ -35,7 +35,7 @@ def add_duty_samples(tc: TinyCity) -> None:
         Zone,
         ZonePlace,
     )
-    from party.models import CheckInLink, Deployment, DeploymentStatus
+    from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
 
     now = timezone.now()
     # Today's shift runs from an hour ago (never before today's local midnight, so it is on

@@ -38,7 +38,7 @@ def add_outreach_samples(tc: TinyCity) -> None:
         RectificationUpdate,
         SupervisionTeam,
     )
-    from party.models import (
+    from outreach.models import (
         Accountability,
         Activist,
         Commendation,

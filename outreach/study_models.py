@@ -15,14 +15,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from party.models import PartyMember, PartyOrg, Unit
-from party.study_querysets import (
+from outreach.study_querysets import (
     DiscussionPostQuerySet,
     StudyMaterialQuerySet,
     StudyProgrammeQuerySet,
     StudyRecordQuerySet,
     StudyReminderQuerySet,
 )
+from party.models import PartyMember, PartyOrg, Unit
 from places.models import Place
 
 USER = settings.AUTH_USER_MODEL
@@ -50,6 +50,7 @@ class StudyProgramme(models.Model):
     objects = StudyProgrammeQuerySet.as_manager()
 
     class Meta:
+        db_table = "party_studyprogramme"  # the table party made, kept (no data moves)
         verbose_name = _("study programme")
         verbose_name_plural = _("study programmes")
         ordering = ["-starts_on", "-pk"]
@@ -73,6 +74,7 @@ class StudyMaterial(models.Model):
     objects = StudyMaterialQuerySet.as_manager()
 
     class Meta:
+        db_table = "party_studymaterial"  # the table party made, kept (no data moves)
         verbose_name = _("study material")
         verbose_name_plural = _("study materials")
         ordering = ["programme", "position", "pk"]
@@ -102,6 +104,7 @@ class StudyRecord(models.Model):
     objects = StudyRecordQuerySet.as_manager()
 
     class Meta:
+        db_table = "party_studyrecord"  # the table party made, kept (no data moves)
         verbose_name = _("study record")
         verbose_name_plural = _("study records")
         ordering = ["-studied_at", "-pk"]
@@ -133,6 +136,7 @@ class DiscussionPost(models.Model):
     objects = DiscussionPostQuerySet.as_manager()
 
     class Meta:
+        db_table = "party_discussionpost"  # the table party made, kept (no data moves)
         verbose_name = _("discussion message")
         verbose_name_plural = _("discussion messages")
         ordering = ["created_at", "pk"]
@@ -159,6 +163,7 @@ class StudyReminder(models.Model):
     objects = StudyReminderQuerySet.as_manager()
 
     class Meta:
+        db_table = "party_studyreminder"  # the table party made, kept (no data moves)
         verbose_name = _("study reminder")
         verbose_name_plural = _("study reminders")
         ordering = ["-sent_at", "-pk"]

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from outreach.recognition_querysets import CommendationQuerySet, RecognitionQuerySet
 from party.models import PartyOrg, Unit
-from party.recognition_querysets import CommendationQuerySet, RecognitionQuerySet
 from places.models import Place
 
 USER = settings.AUTH_USER_MODEL
@@ -47,6 +47,7 @@ class FrontlineEntry(ByOrganisation):
     text = models.TextField(_("what they did"))
 
     class Meta(ByOrganisation.Meta):
+        db_table = "party_frontlineentry"  # the table party made, kept (no data moves)
         verbose_name = _("frontline record entry")
         verbose_name_plural = _("frontline record entries")
 
@@ -76,6 +77,7 @@ class Commendation(models.Model):
     objects = CommendationQuerySet.as_manager()
 
     class Meta:
+        db_table = "party_commendation"  # the table party made, kept (no data moves)
         verbose_name = _("commendation")
         verbose_name_plural = _("commendations")
         ordering = ["-decided_on", "-pk"]
@@ -107,6 +109,7 @@ class Nomination(ByOrganisation):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta(ByOrganisation.Meta):
+        db_table = "party_nomination"  # the table party made, kept (no data moves)
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
 
@@ -123,6 +126,7 @@ class Accountability(ByOrganisation):
     decided_on = models.DateField(_("decided on"))
 
     class Meta(ByOrganisation.Meta):
+        db_table = "party_accountability"  # the table party made, kept (no data moves)
         verbose_name = _("accountability record")
         verbose_name_plural = _("accountability records")
 
@@ -141,6 +145,7 @@ class Activist(ByOrganisation):
     note = models.TextField(_("note"), blank=True, default="")
 
     class Meta(ByOrganisation.Meta):
+        db_table = "party_activist"  # the table party made, kept (no data moves)
         verbose_name = _("party activist")
         verbose_name_plural = _("party activists")
         constraints = [
