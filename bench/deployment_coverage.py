@@ -211,7 +211,7 @@ def _roster(tc: Any, cadres: list[Any], now: datetime.datetime, rng: random.Rand
 
     from accounts.models import Grant
     from core.roles import Role
-    from duty.models import Post, PostKind, Shift, ShiftAssignment
+    from mobilisation.models import Post, PostKind, Shift, ShiftAssignment
 
     admin = tc.users["community_admin"]
     home = tc.inside.community
@@ -284,8 +284,7 @@ def measure(args: argparse.Namespace, made: dict[str, Any]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from duty.models import Shift, ShiftAssignment
-    from mobilisation.models import Deployment
+    from mobilisation.models import Deployment, Shift, ShiftAssignment
     from party.models import PartyMember, Unit
 
     def client(pk: int) -> Client:
@@ -375,7 +374,7 @@ def _reused() -> dict[str, Any]:
     import datetime as _dt
 
     from accounts.models import User
-    from duty.models import Shift
+    from mobilisation.models import Shift
     from party.models import Unit
 
     admin = User.objects.get(username="community_admin")

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 
 from config.urls import urlpatterns as project_urlpatterns
-from duty.models import Shift, ShiftAssignment
+from mobilisation.models import Shift, ShiftAssignment
 
 
 @login_not_required

@@ -16,10 +16,10 @@ install_error_handlers(api)
 
 from accounts.api.routes import router as accounts_router  # noqa: E402
 from care.api.routes import router as care_router  # noqa: E402
-from duty.api.routes import router as duty_router  # noqa: E402
 from health.api.routes import router as health_router  # noqa: E402
 from health.api.screening_routes import router as screening_router  # noqa: E402
 from mobilisation.api.deployment_routes import router as deployment_router  # noqa: E402
+from mobilisation.api.duty_routes import router as duty_router  # noqa: E402
 from notices.api.guide_routes import router as guide_router  # noqa: E402
 from notices.api.notice_routes import router as notice_router  # noqa: E402
 from notices.api.opinion_routes import router as opinion_router  # noqa: E402

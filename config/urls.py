@@ -36,7 +36,7 @@ urlpatterns = [
     path("care/", include("care.web.urls")),
     path("requests/", include("service_requests.web.urls")),
     path("supplies/", include("supplies.web.urls")),
-    path("duty/", include("duty.web.urls")),
+    path("duty/", include("mobilisation.web.urls")),
     path("", include("notices.web.urls")),
     path("open311/v2/", include("service_requests.open311.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),

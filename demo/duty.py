@@ -18,10 +18,8 @@ from django.utils import timezone
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
-from duty import activities, patrols, posts, roster, wellbeing
-from duty.models import Shift
-from mobilisation import deployments
-from mobilisation.models import Deployment, DeploymentStatus
+from mobilisation import activities, deployments, patrols, posts, roster, wellbeing
+from mobilisation.models import Deployment, DeploymentStatus, Shift
 from party.models import DeployCall, ExemptReason, PartyMember
 from people.models import Resident, ResidentStatus
 

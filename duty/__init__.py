@@ -1,0 +1,1 @@
+"""The duty tables' migration history; the feature is mobilisation/ (see apps.py)."""

@@ -19,12 +19,11 @@ from playwright.sync_api import expect
 from accounts.models import Grant, User
 from accounts.selectors import actor_for_user
 from core.roles import Role
-from duty import posts, roster
-from duty.models import PostKind, PostMember, ShiftAssignment
 from e2e.conftest import DESK, PHONE
 from e2e.test_foundation import login, url_path
+from mobilisation import posts, roster
 from mobilisation.deployments import checkin_link_create
-from mobilisation.models import Deployment, DeploymentStatus
+from mobilisation.models import Deployment, DeploymentStatus, PostKind, PostMember, ShiftAssignment
 from party.models import PartyMember
 from people.models import Person
 from testkit import PASSWORD, build_tiny_city, synthetic_id_number

@@ -15,7 +15,6 @@ from care import home as care_home
 from core.actor import Actor, ScopeGrant
 from core.home import HomeCount
 from core.roles import Role
-from duty import home as duty_home
 from health import home as health_home
 from mobilisation import home as mobilisation_home
 from notices import home as notices_home
@@ -39,7 +38,6 @@ PROVIDERS: list[Callable[[Actor, ScopeGrant], list[HomeCount]]] = [
     care_home.home_counts,
     supplies_home.home_counts,
     party_home.home_counts,
-    duty_home.home_counts,
     mobilisation_home.home_counts,
     notices_home.home_counts,
     outreach_home.home_counts,

@@ -4,7 +4,7 @@ decision, and the end of a deployment with its handover. Every write is here.
 A deployment is PENDING after the check-in, ACTIVE once the community admin accepts (the cadre
 then holds a `Role.CADRE` grant on the community, so every other capability sees them as a
 helper there), and ENDED with a handover: care households (care.assignments.carer_leave), posts,
-zones and future shifts (duty.handover.duties_hand_over) and active person dispatches of
+zones and future shifts (mobilisation.handover.duties_hand_over) and active person dispatches of
 requests. One pending-or-active deployment per user (a partial unique index).
 
 The work unit of a deployment is the unit of the cadre's party membership; a cadre who
@@ -467,7 +467,7 @@ def deployment_end(
     goes, and everything they held is handed over and counted in `deployment.handover`."""
     from care.assignments import carer_leave
     from care.models import CareAssignment
-    from duty.handover import duties_hand_over
+    from mobilisation.handover import duties_hand_over
     from service_requests.dispatching import dispatches_release_person
 
     now = now or timezone.now()

@@ -20,9 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from care.models import CareContact, ContactKind
 from core.actor import Actor
-from duty.hours import person_hours
-from duty.models import ShiftAssignment
-from mobilisation.models import Deployment, DeploymentStatus
+from mobilisation.hours import person_hours
+from mobilisation.models import Deployment, DeploymentStatus, ShiftAssignment
 from outreach import recognition_selectors as sel
 from outreach.models import (
     Accountability,

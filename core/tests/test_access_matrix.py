@@ -27,8 +27,11 @@ from care.models import CareAssignment
 from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
-from duty.models import (
+from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
+from mobilisation.models import (
     Activity,
+    CheckInLink,
+    Deployment,
     Patrol,
     PatrolFinding,
     PatrolRoute,
@@ -38,8 +41,6 @@ from duty.models import (
     WorkerNeed,
     Zone,
 )
-from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
-from mobilisation.models import CheckInLink, Deployment
 from notices.models import (
     AreaLead,
     GuideItem,

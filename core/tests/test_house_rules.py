@@ -54,8 +54,8 @@ FLOORS: dict[str, int] = {
     "care": 6,
     "notices": 6,
     "reports": 6,
-    "duty": 7,  # mobilisation: the roster, posts, patrols, activities
-    "mobilisation": 7,  # deployments, check-in links, coverage
+    "duty": 7,  # only the migration history of the tables mobilisation now owns
+    "mobilisation": 7,  # deployments, coverage, posts, zones, the roster, patrols, activities
     "outreach": 8,
     "home": 9,
     "demo": 9,

@@ -18,8 +18,8 @@ from django.test import Client
 from care.models import ContactKind, HealthState
 from config.api import api
 from core.api import input_error_message
-from duty.models import FindingKind, NeedKind
 from health.models import Declared, VisitOutcome
+from mobilisation.models import FindingKind, NeedKind
 from notices.models import IncidentKind, NoticeKind, RelayChannel
 from notices.models import Urgency as NoticeUrgency
 from people.models import Relation, ResidentStatus

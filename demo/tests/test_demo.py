@@ -286,8 +286,11 @@ def test_accounts_table_is_read_back_from_the_database(city):
     # What the demo accounts did (triage cases, sites, handled flags, care, requests, stock
     # movements) goes first: it protects them.
     from care.models import CareAssignment, CareContact
-    from duty.models import (
+    from health.models import HealthFlag
+    from mobilisation.models import (
         Activity,
+        CheckInLink,
+        Deployment,
         Patrol,
         PatrolFinding,
         PatrolRoute,
@@ -299,8 +302,6 @@ def test_accounts_table_is_read_back_from_the_database(city):
         Zone,
         ZoneMember,
     )
-    from health.models import HealthFlag
-    from mobilisation.models import CheckInLink, Deployment
     from party.models import PartyMember
     from service_requests.models import Dispatch, Escalation, ServiceRequest
     from supplies.models import StockMovement

@@ -244,7 +244,7 @@ def test_the_cadre_ends_their_own_deployment_with_posts_and_dispatches(
     tiny_city: TinyCity,
 ) -> None:
     """The seeded cadre leads a post, is on its shift, cares for households and is dispatched."""
-    from duty.models import PostMember
+    from mobilisation.models import PostMember
     from service_requests.models import Dispatch, DispatchStatus, EventKind, RequestEvent
 
     tc = tiny_city

@@ -15,8 +15,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from care.models import CareAssignment, CareContact, ContactKind
-from duty.models import Activity, ActivityParticipant, Shift, ShiftAssignment
-from mobilisation.models import Deployment, DeploymentStatus
+from mobilisation.models import (
+    Activity,
+    ActivityParticipant,
+    Deployment,
+    DeploymentStatus,
+    Shift,
+    ShiftAssignment,
+)
 from outreach.frontline import frontline_record
 from people.models import Person
 from places.services import ancestor_columns

@@ -17,10 +17,13 @@ def add_duty_samples(tc: TinyCity) -> None:
 
     from django.utils import timezone
 
-    from duty.models import (
+    from mobilisation.models import (
         Activity,
         ActivityKind,
         ActivityParticipant,
+        CheckInLink,
+        Deployment,
+        DeploymentStatus,
         FindingKind,
         NeedKind,
         Patrol,
@@ -35,7 +38,6 @@ def add_duty_samples(tc: TinyCity) -> None:
         Zone,
         ZonePlace,
     )
-    from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
 
     now = timezone.now()
     # Today's shift runs from an hour ago (never before today's local midnight, so it is on
