@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from accounts.error_codes import AccountsError
 from accounts.models import ApiToken, User
+from accounts.policies import SETUP_SITE_ROLES, may_set_language
 from core.actor import Actor
 
 TOKEN_LIFETIME = timedelta(days=30)
 
 
 def user_set_language(*, actor: Actor, language: str) -> None:
+    if not may_set_language(actor):
+        return
     if language in dict(settings.LANGUAGES):
         User.objects.filter(pk=actor.user_id).update(language=language)
         from accounts.selectors import actor_forget
@@ -89,9 +92,7 @@ def grant_check(*, role: str, place: object, unit: object, household: object) ->
 
 def user_sync_staff_flag(*, user: User) -> None:
     """Django admin's login needs is_staff; it follows the setup grants, nothing else."""
-    from core.roles import SETUP_ROLES
-
-    is_staff = user.grants.filter(role__in=SETUP_ROLES).exists()
+    is_staff = user.grants.filter(role__in=SETUP_SITE_ROLES).exists()
     if user.is_staff != is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=is_staff)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from care.querysets import CARE_OFFICE_ROLES
 from core.actor import Actor
 from core.roles import Role
 
@@ -46,3 +47,7 @@ def logs_contact(actor: Actor, assignment: CareAssignment) -> bool:
     if actor.user_id and actor.user_id == assignment.carer_id:
         return True
     return assigns_in(actor, assignment.community_id)
+
+
+# The offices that read the vulnerable households list (a grid worker uses "my households").
+CARE_LIST_ROLES = CARE_OFFICE_ROLES - {Role.GRID_WORKER}

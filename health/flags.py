@@ -13,13 +13,9 @@ from core.errors import NotAllowed, field_error
 from core.validators import normalize_line
 from health.error_codes import HealthError
 from health.models import FlagStatus, HealthFlag
-from health.policies import FLAG_ROLES
+from health.policies import may_handle_flags
 
 NOTE_MAX = 300
-
-
-def may_handle_flags(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(FLAG_ROLES)
 
 
 def _close(

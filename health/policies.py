@@ -7,6 +7,10 @@ from django.db.models import Q
 from core.actor import Actor
 from core.roles import Role
 from core.scoping import any_of, place_columns_q
+from health.models import (
+    SweepCampaign,
+)
+from health.querysets import HEALTH_ROLES
 
 # Staff who record health reports and screening for the residents of their area.
 SCREEN_ROLES = frozenset(
@@ -48,3 +52,35 @@ def reportable_q(actor: Actor) -> Q | None:
         Q(household_id=g.household_id) for g in actor.grants_for(Role.RESIDENT) if g.household_id
     ]
     return any_of([q for q in [place_columns_q(actor, SCREEN_ROLES), *own] if q])
+
+
+def may_handle_flags(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(FLAG_ROLES)
+
+
+def may_screen(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(SCREEN_ROLES)
+
+
+def may_read_sweeps(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(HEALTH_ROLES)
+
+
+def may_open_sweeps(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(SWEEP_ROLES)
+
+
+def may_close_sweep(actor: Actor, campaign: SweepCampaign) -> bool:
+    """A sweep admin over the whole scope (not merely inside it) may close it."""
+    if actor.is_superuser:
+        return True
+    return any(
+        campaign.scope_path.startswith(g.place_path) for g in actor.place_grants(SWEEP_ROLES)
+    )
+
+
+def may_report_own_health(actor: Actor) -> bool:
+    # Here, not at the top: the worker selectors read this module's WORKER_ROLES.
+    from health.worker_selectors import worker_communities
+
+    return bool(worker_communities(actor))

@@ -38,7 +38,7 @@ from health.models import (
     SweepStatus,
     VisitOutcome,
 )
-from health.policies import SCREEN_ROLES
+from health.policies import SCREEN_ROLES, may_screen
 from people.models import Resident, ResidentStatus
 from places.models import Household
 
@@ -73,10 +73,6 @@ def floor_of(room: str) -> int | None:
 
 
 # ---- who may screen where --------------------------------------------------------------------
-
-
-def may_screen(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(SCREEN_ROLES)
 
 
 def check_may_screen(actor: Actor) -> None:

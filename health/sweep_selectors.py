@@ -221,10 +221,6 @@ def _categories(visits: QuerySet[ScreeningVisit], column: str) -> dict[int, dict
 # ---- which campaigns, which part -------------------------------------------------------------
 
 
-def may_read_sweeps(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(HEALTH_ROLES)
-
-
 def visible_sweeps(actor: Actor, q: str = "", status: str = "") -> QuerySet[SweepCampaign]:
     qs = SweepCampaign.objects.for_actor(actor).select_related("scope", "opened_by")
     if q:

@@ -21,7 +21,7 @@ from core.errors import NotAllowed
 from core.spreadsheets import new_workbook, workbook_bytes
 from core.validators import normalize_line
 from health.models import SweepCampaign, SweepStatus
-from health.policies import SWEEP_ROLES
+from health.policies import SWEEP_ROLES, may_close_sweep, may_open_sweeps
 from health.sweep_selectors import (
     CATEGORIES,
     Figures,
@@ -37,19 +37,6 @@ NAME_MAX = 100
 NOTE_MAX = 500
 SCOPE_KINDS = (PlaceKind.CITY, PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY)
 REPORT_VERSION = 1
-
-
-def may_open_sweeps(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(SWEEP_ROLES)
-
-
-def may_close_sweep(actor: Actor, campaign: SweepCampaign) -> bool:
-    """A sweep admin over the whole scope (not merely inside it) may close it."""
-    if actor.is_superuser:
-        return True
-    return any(
-        campaign.scope_path.startswith(g.place_path) for g in actor.place_grants(SWEEP_ROLES)
-    )
 
 
 @transaction.atomic

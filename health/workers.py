@@ -34,10 +34,6 @@ class WorkerReportResult:
     communities: int
 
 
-def may_report_own_health(actor: Actor) -> bool:
-    return bool(worker_communities(actor))
-
-
 def _contact(value: object) -> bool:
     if isinstance(value, bool):
         return value

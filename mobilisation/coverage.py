@@ -15,15 +15,14 @@ from core.roles import Role
 from core.scoping import path_prefix_q
 from mobilisation import rules
 from mobilisation.models import Deployment, DeploymentStatus
+from mobilisation.policies import COVERAGE_AREA_ROLES, COVERAGE_ROLES
 from party.models import DeployCall, ExemptReason, PartyMember, Unit
-from party.policies import COVERAGE_ROLES
 from people.models import Resident, ResidentStatus
 from places.models import Place, PlaceKind
 
 # What the members list of a unit can be narrowed to (one per figure).
 MEMBER_FILTERS = ("all", "should", "exempt", "unmarked", "deployed", "not_yet", "extra")
-# Who sees the communities short of helpers: the admins of an area.
-AREA_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
+# Whose grants count as helpers in the coverage figures (a count, not a permission).
 HELPER_ROLES = (Role.CADRE, Role.VOLUNTEER)
 LIVING = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
 
@@ -177,7 +176,7 @@ def community_helpers(
     residents and helpers (distinct users with a cadre or volunteer grant there), the most
     residents per helper first; by default only those above the rule or with no helper. Three
     queries whatever the number of communities."""
-    area = path_prefix_q(actor, AREA_ROLES, "path")
+    area = path_prefix_q(actor, COVERAGE_AREA_ROLES, "path")
     if area is None and not actor.is_superuser:
         return []
     communities = Place.objects.filter(kind=PlaceKind.COMMUNITY)

@@ -9,18 +9,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.actor import Actor
-from core.roles import PARTY_ROLES, Role
 from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
+from mobilisation.policies import ACCEPT_ROLES, DEPLOYMENT_LIST_ROLES
 from party.models import PartyMember, Unit
-from party.policies import ACCEPT_ROLES
 
 STATUS_FILTERS = ("all", *DeploymentStatus.values)
-# Who reads the deployments list: the offices of the community and above, and the unit's admin.
-LIST_ROLES = PARTY_ROLES | {Role.UNIT_ADMIN}
 
 
 def reads_deployments(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(LIST_ROLES)
+    return actor.is_superuser or actor.has_role(DEPLOYMENT_LIST_ROLES)
 
 
 def admin_communities(actor: Actor) -> list[int]:

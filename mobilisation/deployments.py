@@ -41,8 +41,8 @@ from core.validators import (
 )
 from mobilisation.error_codes import MobilisationError
 from mobilisation.models import HOLDING_STATUSES, CheckInLink, Deployment, DeploymentStatus
+from mobilisation.policies import accepts_in, marks_for
 from party.models import DeployCall, ExemptReason, PartyMember, Unit
-from party.policies import accepts_in, marks_for
 from people.models import Person
 from people.search import person_search_fields
 from places.models import Place, PlaceKind

@@ -18,7 +18,7 @@ from core.validators import clean_text
 from mobilisation.cancellation import cancel_shifts
 from mobilisation.error_codes import MobilisationError
 from mobilisation.models import Post, PostKind, PostMember, Shift, Zone, ZoneMember, ZonePlace
-from mobilisation.policies import manages
+from mobilisation.policies import require_manager
 from mobilisation.workers import is_community_worker
 from places.models import Place, PlaceKind
 
@@ -39,11 +39,6 @@ def _by(actor: Actor) -> int:
     if actor.user_id is None:
         raise NotAllowed(_("Log in first."))
     return actor.user_id
-
-
-def require_manager(actor: Actor, community_id: int) -> None:
-    if not manages(actor, community_id):
-        raise NotAllowed(_("Only the community's admin sets up posts, zones and shifts."))
 
 
 def check_worker(user_id: object, community: Place, field: str = "user") -> int:

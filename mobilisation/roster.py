@@ -31,7 +31,8 @@ from health.worker_selectors import worker_fit_for_duty
 from mobilisation.cancellation import cancel_shifts
 from mobilisation.error_codes import MobilisationError
 from mobilisation.models import Post, Shift, ShiftAssignment
-from mobilisation.posts import check_worker, require_manager
+from mobilisation.policies import require_manager
+from mobilisation.posts import check_worker
 
 CHECK_IN_EARLY = datetime.timedelta(minutes=30)
 # Hours stop counting this long after the shift's end (a forgotten check-out).

@@ -17,7 +17,7 @@ from mobilisation.crew import clean_ids, crew_ids_among
 from mobilisation.duty_querysets import worker_community_paths
 from mobilisation.error_codes import MobilisationError
 from mobilisation.models import NeedKind, NeedStatus, WorkerNeed
-from mobilisation.policies import answers_in, managed_communities, manages
+from mobilisation.policies import answers_in, managed_communities, may_close_need
 from places.models import PLACE_ORDER, Place
 
 TEXT_MAX = 500
@@ -104,19 +104,13 @@ def need_answer(
     return need
 
 
-def may_close(actor: Actor, need: WorkerNeed) -> bool:
-    return (actor.user_id is not None and actor.user_id == need.worker_id) or manages(
-        actor, need.community_id
-    )
-
-
 @transaction.atomic
 def need_close(
     *, actor: Actor, need: WorkerNeed, now: datetime.datetime | None = None
 ) -> WorkerNeed:
     """The worker (or their community's admin) closes the need: solved or no longer needed."""
     now = now or timezone.now()
-    if not may_close(actor, need):
+    if not may_close_need(actor, need):
         raise NotAllowed(_("Only the worker or their community's admin closes a need."))
     need = WorkerNeed.objects.select_for_update().get(pk=need.pk)
     if need.status == NeedStatus.CLOSED:

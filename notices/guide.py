@@ -13,6 +13,7 @@ from core.errors import NotAllowed, field_error
 from core.roles import Role
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import GuideItem, GuideTopic
+from notices.policies import may_edit_guide_item
 from places.models import Place, PlaceKind
 
 TITLE_MAX = 200
@@ -27,12 +28,6 @@ def guide_cities(actor: Actor) -> list[int]:
         for g in actor.place_grants(Role.CITY_ADMIN)
         if g.place_id and g.scope_kind == PlaceKind.CITY
     ]
-
-
-def may_edit_guide_item(actor: Actor, item: GuideItem) -> bool:
-    return actor.is_superuser or any(
-        item.city_path.startswith(g.place_path) for g in actor.place_grants(Role.CITY_ADMIN)
-    )
 
 
 def _title(field: str, value: str) -> str:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from core.actor import Actor
 from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
-from core.roles import Role
 from core.scoping import ancestor_paths
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import (
@@ -26,13 +25,10 @@ from notices.models import (
     OpinionIncident,
     Urgency,
 )
+from notices.policies import HANDLER_ROLES, REPORTER_ROLES, may_report_at
 from notices.publishing import notice_publish
 from places.models import Place, PlaceKind
 
-# Every staff role with a place grant reports (not residents; a unit's admin has no place).
-REPORTER_ROLES = frozenset(set(Role.values) - {Role.RESIDENT, Role.UNIT_ADMIN})
-# Who handles an incident: the street's admin, and the district's and city's above it.
-HANDLER_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
 SUMMARY_MAX = 2000
 WHERE_MAX = 200
 NOTE_MAX = 2000
@@ -69,20 +65,6 @@ def own_community(actor: Actor) -> Place | None:
         if found is not None:
             return found
     return None
-
-
-def may_report_at(actor: Actor, place: Place) -> bool:
-    """A street or community in the actor's area, or the community they work in."""
-    if place.kind not in (PlaceKind.STREET, PlaceKind.COMMUNITY):
-        return False
-    if actor.is_superuser:
-        return True
-    for g in actor.place_grants(REPORTER_ROLES):
-        if place.path.startswith(g.place_path):
-            return True
-        if place.kind == PlaceKind.COMMUNITY and g.place_path.startswith(place.path):
-            return True
-    return False
 
 
 def _clean_choice(field: str, value: str, choices: Sequence[str], message: str) -> str:

@@ -17,7 +17,7 @@ from notices.models import (
     OpinionIncident,
     Urgency,
 )
-from notices.opinion import REPORTER_ROLES
+from notices.policies import REPORTER_ROLES
 from places.models import PLACE_ORDER, Place, PlaceKind
 
 STATUS_FILTERS = ("open", "all", *IncidentStatus.values)

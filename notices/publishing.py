@@ -15,6 +15,7 @@ from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import Notice, NoticeKind, NoticeTarget, OpinionIncident
+from notices.policies import may_withdraw
 from notices.querysets import OFFICE_ROLES
 from places.models import Place, PlaceKind
 
@@ -124,13 +125,6 @@ def _building_targets(issuer: Place, building: Place | None) -> list[Place]:
             CoreError.BELOW_THRESHOLD,
         )
     return [building]
-
-
-def may_withdraw(actor: Actor, notice: Notice) -> bool:
-    """The issuing office and the offices above it withdraw a notice."""
-    return actor.is_superuser or any(
-        notice.issuer_path.startswith(g.place_path) for g in actor.place_grants(OFFICE_ROLES)
-    )
 
 
 @transaction.atomic

@@ -31,11 +31,10 @@ from notices.models import (
     RectificationUpdate,
     SupervisionTeam,
 )
+from notices.policies import SUPERVISION_ABOVE_ROLES, TEAM_ROLES
 from notices.querysets import OFFICE_ROLES
 from places.models import PLACE_ORDER, Place, PlaceKind
 
-TEAM_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})
-ABOVE_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
 DEFAULT_CHECKLIST = (
     gettext_lazy("Gate watch (门岗值守)"),
     gettext_lazy("Temperature checks and register (体温检测与登记)"),
@@ -116,13 +115,13 @@ def team_save(
 
 
 def manages_area_leads(actor: Actor, street: Place) -> bool:
-    return _grant_above(actor, ABOVE_ROLES, street.path)
+    return _grant_above(actor, SUPERVISION_ABOVE_ROLES, street.path)
 
 
 def lead_streets(actor: Actor) -> list[Place]:
     """The streets whose area leads the actor sets (a street admin's street, or all under a
     district or city admin)."""
-    conds = [g.place_path for g in actor.place_grants(ABOVE_ROLES)]
+    conds = [g.place_path for g in actor.place_grants(SUPERVISION_ABOVE_ROLES)]
     if actor.is_superuser:
         return list(Place.objects.filter(kind=PlaceKind.STREET).order_by(*PLACE_ORDER)[:500])
     rows: list[Place] = []
@@ -297,7 +296,7 @@ def verifies(actor: Actor, inspection: Inspection) -> bool:
         return True
     return any(
         inspection.place_path.startswith(g.place_path) and g.place_path != inspection.place_path
-        for g in actor.place_grants(ABOVE_ROLES)
+        for g in actor.place_grants(SUPERVISION_ABOVE_ROLES)
     )
 
 

@@ -20,7 +20,8 @@ from notices.models import (
     RectificationUpdate,
     SupervisionTeam,
 )
-from notices.supervision import TEAM_ROLES, inspector_scope, inspects
+from notices.policies import TEAM_ROLES
+from notices.supervision import inspector_scope, inspects
 from places.models import PLACE_ORDER, Place, PlaceKind
 
 RECT_FILTERS = ("due", "all", *RectificationStatus.values)

@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 
 from core.actor import Actor, ScopeGrant
 from core.home import HomeCount
-from core.roles import PARTY_ROLES, Role
-
-RECOGNITION_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.COMMUNITY_ADMIN}
+from core.roles import PARTY_ROLES
+from outreach.policies import RECOGNITION_ROLES
 
 
 def home_counts(actor: Actor, grant: ScopeGrant) -> list[HomeCount]:

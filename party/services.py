@@ -5,26 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
 from core.error_codes import CoreError
-from core.errors import NotAllowed, field_error
-from core.roles import SETUP_ROLES
+from core.errors import field_error
 from core.validators import normalize_line
 from party.models import PartyMember, PartyOrg, PartyOrgKind, Unit
+from party.policies import check_in_scope
 from places.models import Household, Place
 from places.services import child_path, path_depth
 
 
-def _check_in_scope(actor: Actor, path: str) -> None:
-    if actor.is_superuser:
-        return
-    if not path or not any(path.startswith(g.place_path) for g in actor.place_grants(SETUP_ROLES)):
-        raise NotAllowed(_("You may only set up organisations inside your own area."))
-
-
 @transaction.atomic
 def unit_save(*, actor: Actor, unit: Unit, name: str, kind: str, place: Place) -> Unit:
-    _check_in_scope(actor, place.path)
+    check_in_scope(actor, place.path)
     if unit.pk is not None:
-        _check_in_scope(actor, Unit.objects.get(pk=unit.pk).place_path)
+        check_in_scope(actor, Unit.objects.get(pk=unit.pk).place_path)
     unit.name = normalize_line(name)
     if not unit.name:
         raise field_error("name", _("Name is required."), CoreError.REQUIRED)
@@ -75,9 +68,9 @@ def party_org_create(
             "household", _("A member household needs its household."), CoreError.REQUIRED
         )
     scope_path, unit = _scope_of(parent=parent, place=place, household=household, unit=unit)
-    _check_in_scope(actor, scope_path)
+    check_in_scope(actor, scope_path)
     if parent is not None:
-        _check_in_scope(actor, parent.scope_path)
+        check_in_scope(actor, parent.scope_path)
     org = PartyOrg.objects.create(
         name=name,
         kind=kind,
@@ -96,7 +89,7 @@ def party_org_create(
 
 @transaction.atomic
 def party_org_rename(*, actor: Actor, org: PartyOrg, name: str, note: str = "") -> PartyOrg:
-    _check_in_scope(actor, org.scope_path)
+    check_in_scope(actor, org.scope_path)
     org.name = normalize_line(name)
     if not org.name:
         raise field_error("name", _("Name is required."), CoreError.REQUIRED)
@@ -107,8 +100,8 @@ def party_org_rename(*, actor: Actor, org: PartyOrg, name: str, note: str = "") 
 
 @transaction.atomic
 def party_member_save(*, actor: Actor, member: PartyMember) -> PartyMember:
-    _check_in_scope(actor, member.org.scope_path)
+    check_in_scope(actor, member.org.scope_path)
     if member.pk is not None:
-        _check_in_scope(actor, PartyMember.objects.get(pk=member.pk).org.scope_path)
+        check_in_scope(actor, PartyMember.objects.get(pk=member.pk).org.scope_path)
     member.save()
     return member

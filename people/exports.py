@@ -31,8 +31,8 @@ from core.scoping import place_columns_q
 from core.spreadsheets import new_workbook
 from core.validators import normalize_line
 from people.models import VULNERABILITY_FIELDS, Relation, ResidentStatus, Sex
+from people.policies import REGISTRY_EXPORT_ROLES, may_export_full, may_export_registry
 from people.selectors import RegistryFilters, registry_residents
-from people.services import REGISTRY_EXPORT_ROLES, may_export_full, may_export_registry
 from places.models import Place
 from places.selectors import place_roots
 

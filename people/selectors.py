@@ -220,7 +220,7 @@ def registry_building_choices(actor: Actor, grid_id: int | None = None) -> list[
 
 def editable_buildings(actor: Actor) -> QuerySet[Place]:
     """Buildings where the actor may add or move households (see services.REGISTRY_EDIT_ROLES)."""
-    from people.services import REGISTRY_EDIT_ROLES
+    from people.policies import REGISTRY_EDIT_ROLES
 
     buildings = Place.objects.for_actor(actor).filter(kind=PlaceKind.BUILDING)
     if not actor.is_superuser:

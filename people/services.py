@@ -16,8 +16,7 @@ from core.audit import audit_record
 from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
 from core.masking import mask_id_number, mask_phone
-from core.roles import EXPORT_FULL_ROLES, REVEAL_ROLES, Role
-from core.scoping import place_columns_q
+from core.roles import REVEAL_ROLES
 from core.validators import (
     clean_text,
     id_number_birth_date,
@@ -39,7 +38,10 @@ from people.models import (
     Resident,
     ResidentStatus,
 )
-from people.querysets import REGISTRY_ADMIN_ROLES
+from people.policies import (
+    check_can_edit_household,
+    check_can_edit_place,
+)
 from people.search import person_search_fields
 from people.signals import residents_placed_in
 from places.models import Household, Place, PlaceKind
@@ -74,57 +76,11 @@ def resident_reveal(*, actor: Actor, resident: Resident, reason: str) -> Reveale
     return RevealedContact(id_number=person.id_number or "", phone=person.phone)
 
 
-# Who keeps the registry right: the community and its grid workers (street and above read it).
-REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.GRID_WORKER})
 # A care or status note, as typed (core.validators.clean_text), cut to this length.
 NOTE_MAX = 200
 # How history keeps personal data: ID and phone masked, the birth date as its year (the full
 # date is the masked middle of the ID number).
 _MASKED = {"id_number": mask_id_number, "phone": mask_phone, "birth_date": lambda v: v[:4]}
-
-
-def may_edit_registry(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(REGISTRY_EDIT_ROLES)
-
-
-def check_can_edit_place(actor: Actor, place: Place) -> None:
-    """The actor edits the registry of `place` (a building, or a household's building)."""
-    if actor.is_superuser:
-        return
-    if not any(
-        place.path.startswith(g.place_path) for g in actor.place_grants(REGISTRY_EDIT_ROLES)
-    ):
-        raise NotAllowed(_("You may not change the registry here."))
-
-
-def check_can_edit_household(actor: Actor, household: Household) -> None:
-    if actor.is_superuser:
-        return
-    q = place_columns_q(actor, REGISTRY_EDIT_ROLES)
-    if q is None or not Household.objects.filter(q, pk=household.pk).exists():
-        raise NotAllowed(_("You may not change the registry here."))
-
-
-def may_edit_household(actor: Actor, household: Household) -> bool:
-    """Whether pages offer the edit actions (the services check again when they run)."""
-    try:
-        check_can_edit_household(actor, household)
-    except NotAllowed:
-        return False
-    return True
-
-
-# Who may export the registry of their area: its admins, and grid workers for their grid (the
-# list a door-to-door sweep is walked with). Personal data stays masked unless EXPORT_FULL_ROLES.
-REGISTRY_EXPORT_ROLES = REGISTRY_ADMIN_ROLES | {Role.GRID_WORKER}
-
-
-def may_export_registry(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(REGISTRY_EXPORT_ROLES)
-
-
-def may_export_full(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(EXPORT_FULL_ROLES)
 
 
 @dataclass(frozen=True)

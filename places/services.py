@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
 from core.error_codes import CoreError
-from core.errors import NotAllowed, field_error
-from core.roles import SETUP_ROLES
+from core.errors import field_error
 from core.validators import normalize_line, normalize_text, validate_phone
 from places.error_codes import PlacesError
 from places.models import PARENT_KIND, Household, Place, PlaceKind
+from places.policies import check_can_setup
 
 
 def child_path(parent_path: str, pk: int) -> str:
@@ -21,15 +21,6 @@ def child_path(parent_path: str, pk: int) -> str:
 
 def path_depth(path: str) -> int:
     return path.strip("/").count("/")
-
-
-def _check_can_setup(actor: Actor, parent: Place | None) -> None:
-    if actor.is_superuser:
-        return
-    if parent is None or not any(
-        parent.path.startswith(g.place_path) for g in actor.place_grants(SETUP_ROLES)
-    ):
-        raise NotAllowed(_("You may only set up places inside your own area."))
 
 
 def _place_name(kind: str, name: str) -> str:
@@ -42,7 +33,7 @@ def _place_name(kind: str, name: str) -> str:
 def place_create(
     *, actor: Actor, kind: str, name: str, parent: Place | None, code: str = "", variant: str = ""
 ) -> Place:
-    _check_can_setup(actor, parent)
+    check_can_setup(actor, parent)
     name = _place_name(kind, name)
     if not name:
         raise field_error("name", _("Name is required."), CoreError.REQUIRED)
@@ -75,7 +66,7 @@ def place_check_parent(*, kind: str, parent: Place | None) -> None:
 
 @transaction.atomic
 def place_rename(*, actor: Actor, place: Place, name: str, code: str | None = None) -> Place:
-    _check_can_setup(actor, place)
+    check_can_setup(actor, place)
     name = _place_name(place.kind, name)
     if not name:
         raise field_error("name", _("Name is required."), CoreError.REQUIRED)
@@ -104,7 +95,7 @@ def ancestor_columns(building: Place) -> dict[str, int]:
 
 @transaction.atomic
 def household_create(*, actor: Actor, building: Place, room: str, phone: str = "") -> Household:
-    _check_can_setup(actor, building)
+    check_can_setup(actor, building)
     room = normalize_text(room)
     if not room:
         raise field_error("room", _("Room is required."), CoreError.REQUIRED)
@@ -117,7 +108,7 @@ def household_create(*, actor: Actor, building: Place, room: str, phone: str = "
 
 @transaction.atomic
 def household_rename(*, actor: Actor, household: Household, room: str) -> Household:
-    _check_can_setup(actor, household.building)
+    check_can_setup(actor, household.building)
     room = normalize_text(room)
     if not room:
         raise field_error("room", _("Room is required."), CoreError.REQUIRED)

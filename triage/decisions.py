@@ -280,12 +280,4 @@ def transport_set(*, actor: Actor, case: TriageCase, transport: str, note: str =
     return case
 
 
-def may_assess(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(CATEGORY_ROLES)
-
-
-def may_dispose(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(DISPOSITION_ROLES)
-
-
 __all__ = ["NotAllowed", "bed_assign", "case_assess", "case_disposition_set", "transport_set"]

@@ -27,18 +27,14 @@ from triage.models import (
     Site,
     TriageCase,
 )
-from triage.policies import DISCLOSURE_ROLES, SITE_ROLES, THRESHOLD_ROLES
+from triage.policies import (
+    DISCLOSURE_OFFICE_ROLES,
+    DISCLOSURE_ROLES,
+    SITE_ROLES,
+    THRESHOLD_ROLES,
+)
 from triage.rules import TRANSFER_ALARM_AFTER
 from triage.sites import SITE_PLACE_KINDS
-
-# The offices that look at the transfer queue and the marked buildings: the community and
-# street (who act), the district and city (who watch their streets).
-OFFICE_ROLES = frozenset(
-    {Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN}
-)
-# Offices above the street see the transfer queue per street first.
-OVERVIEW_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.CITY_ADMIN})
-
 
 # ---- sites ------------------------------------------------------------------------------------
 
@@ -55,14 +51,6 @@ def site_place_choices(actor: Actor) -> list[Place]:
         assert within is not None
         places = places.filter(within)
     return list(places.order_by(*PLACE_ORDER))
-
-
-def may_edit_site(actor: Actor, site: Site) -> bool:
-    """Whether the actor's site grants cover the place the site serves (the service decides;
-    this only spares a form that would be refused)."""
-    if actor.is_superuser:
-        return True
-    return any(site.place_path.startswith(g.place_path) for g in actor.place_grants(SITE_ROLES))
 
 
 def site_people(actor: Actor, site: Site) -> QuerySet[TriageCase]:
@@ -102,7 +90,7 @@ def transfer_street(actor: Actor, place_id: int) -> Place:
     """A street whose queue the actor may see; anything else is the same 404."""
     place = (
         Place.objects.for_actor(actor).filter(pk=place_id, kind=PlaceKind.STREET).first()
-        if actor.is_superuser or actor.has_role(OFFICE_ROLES)
+        if actor.is_superuser or actor.has_role(DISCLOSURE_OFFICE_ROLES)
         else None
     )
     if place is None:

@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING
 
 from core.actor import Actor
 from core.roles import Role
+from triage.models import (
+    Site,
+    TriageCase,
+)
 
 if TYPE_CHECKING:
     from triage.models import FollowUp, TriageCase
@@ -42,3 +46,34 @@ def names_person(actor: Actor, row: TriageCase | FollowUp) -> bool:
         or (g.role == Role.GRID_WORKER and g.place_id == row.grid_id)
         for g in actor.grants
     )
+
+
+def may_assess(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(CATEGORY_ROLES)
+
+
+def may_dispose(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(DISPOSITION_ROLES)
+
+
+# The offices that look at the transfer queue and the marked buildings: the community and
+# street (who act), the district and city (who watch their streets).
+DISCLOSURE_OFFICE_ROLES = frozenset(
+    {Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN}
+)
+
+
+# Offices above the street see the transfer queue per street first.
+DISCLOSURE_OVERVIEW_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.CITY_ADMIN})
+
+
+def may_edit_site(actor: Actor, site: Site) -> bool:
+    """Whether the actor's site grants cover the place the site serves (the service decides;
+    this only spares a form that would be refused)."""
+    if actor.is_superuser:
+        return True
+    return any(site.place_path.startswith(g.place_path) for g in actor.place_grants(SITE_ROLES))
+
+
+def may_manage_sites(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(SITE_ROLES)

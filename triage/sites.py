@@ -14,14 +14,10 @@ from core.validators import normalize_line, normalize_text
 from places.models import Place, PlaceKind
 from triage.error_codes import TriageError
 from triage.models import Site, SiteKind
-from triage.policies import SITE_ROLES
+from triage.policies import SITE_ROLES, may_manage_sites
 
 CAPACITY_MAX = 100_000
 SITE_PLACE_KINDS = (PlaceKind.CITY, PlaceKind.DISTRICT, PlaceKind.STREET)
-
-
-def may_manage_sites(actor: Actor) -> bool:
-    return actor.is_superuser or actor.has_role(SITE_ROLES)
 
 
 def _check_place(actor: Actor, place: Place) -> None:

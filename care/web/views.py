@@ -18,6 +18,7 @@ from care import assignments as assignment_services
 from care import contacts as contact_services
 from care import rules, selectors
 from care.policies import (
+    CARE_LIST_ROLES,
     CARER_ROLES,
     admin_communities,
     assigns_in,
@@ -25,7 +26,6 @@ from care.policies import (
     may,
     names_in_full,
 )
-from care.querysets import CARE_OFFICE_ROLES
 from care.web.forms import AssignForm, ContactForm, EndForm, LeaveForm
 from core.disclosure import shown_phone
 from core.errors import NotAllowed
@@ -34,11 +34,7 @@ from core.http import actor_of
 from core.masking import mask_name
 from core.once import once_token
 from core.pagination import paginate, search_term
-from core.roles import Role
 from places.selectors import access_place
-
-# The offices that read the vulnerable households list (a grid worker uses "my households").
-LIST_ROLES = CARE_OFFICE_ROLES - {Role.GRID_WORKER}
 
 
 def _carer_choices(options: list[selectors.CarerOption]) -> list[tuple[str, str]]:
@@ -58,7 +54,7 @@ def _carer_choices(options: list[selectors.CarerOption]) -> list[tuple[str, str]
 def home(request: HttpRequest) -> HttpResponse:
     """/care/: the vulnerable households of the actor's area. Carers go to their own list."""
     actor = actor_of(request)
-    if not (actor.is_superuser or actor.has_role(LIST_ROLES)):
+    if not (actor.is_superuser or actor.has_role(CARE_LIST_ROLES)):
         if actor.has_role(CARER_ROLES):
             return redirect("care:mine")
         raise NotAllowed(_("Your role does not look after vulnerable households."))

@@ -178,3 +178,60 @@ def test_the_floor_rules_catch_an_upward_import_and_a_circle() -> None:
     back = imports_in("triage/x.py", "from health.models import HealthFlag\n")
     assert circles(found + back) == [["health", "triage"]]
     assert upward(imports_in("triage/y.py", "import health.models\n")) == []
+
+
+# --- policies --------------------------------------------------------------------------------
+# Every "may this actor do this" rule of an app lives in its policies.py. A module-level
+# `*_ROLES` set elsewhere is a rule out of place; the queryset modules keep the roles that scope
+# rows (who sees what), core keeps the roles themselves.
+NOT_A_POLICY = {
+    # Which grants count as helpers in the coverage figures: a count, not a permission.
+    ("mobilisation/coverage.py", "HELPER_ROLES"),
+}
+
+
+def roles_constants(path: str, source: str) -> list[tuple[str, str]]:
+    found = []
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        found += [
+            (path, t.id) for t in targets if isinstance(t, ast.Name) and t.id.endswith("_ROLES")
+        ]
+    return found
+
+
+def _policy_free(rel: Path) -> bool:
+    return (
+        rel.parts[0] in FLOORS
+        and rel.parts[0] not in {"core", "demo", "testkit"}
+        and not {"tests", "migrations"} & set(rel.parts)
+        and rel.name != "policies.py"
+        and not rel.name.endswith("querysets.py")
+    )
+
+
+def test_roles_that_decide_who_may_act_live_in_policies() -> None:
+    found = [
+        item
+        for p in sorted(ROOT.glob("*/**/*.py"))
+        if _policy_free(p.relative_to(ROOT))
+        for item in roles_constants(p.relative_to(ROOT).as_posix(), p.read_text())
+    ]
+    offenders = [f"{path}: {name}" for path, name in found if (path, name) not in NOT_A_POLICY]
+    assert not offenders, "move these into the app's policies.py:\n" + "\n".join(offenders)
+    assert set(NOT_A_POLICY) <= set(found), "an exception nobody needs any more"
+
+
+def test_the_policy_rule_catches_a_roles_set_in_a_service() -> None:
+    source = "OPEN_ROLES = frozenset({Role.COMMUNITY_ADMIN})\nlimit: int = 3\n"
+    assert roles_constants("triage/cases.py", source) == [("triage/cases.py", "OPEN_ROLES")]
+    assert _policy_free(Path("triage/cases.py"))
+    assert not _policy_free(Path("triage/policies.py"))
+
+
+def test_every_app_with_rules_has_one_policies_module() -> None:
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")} - {"core", "demo", "duty", "home"}
+    missing = sorted(a for a in apps if not (ROOT / a / "policies.py").exists())
+    assert missing == [], f"apps without policies.py: {missing}"

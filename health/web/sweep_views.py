@@ -18,6 +18,7 @@ from core.once import once_claim, once_done, once_release, once_token
 from core.pagination import paginate, search_term
 from health import sweep_selectors as selectors
 from health.models import SweepStatus
+from health.policies import may_read_sweeps
 from health.sweeps import (
     XLSX_CONTENT_TYPE,
     may_close_sweep,
@@ -38,7 +39,7 @@ def _place_param(request: HttpRequest) -> int | None:
 
 def _check_reads(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    if not selectors.may_read_sweeps(actor):
+    if not may_read_sweeps(actor):
         raise NotAllowed(_("Your role does not take part in sweeps."))
     return actor
 

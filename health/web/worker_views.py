@@ -16,6 +16,7 @@ from core.errors import NotAllowed
 from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
+from health import policies as health_policies
 from health import worker_selectors as sel
 from health import workers
 from health.rules import symptom_labels
@@ -28,7 +29,7 @@ def workers_home(request: HttpRequest) -> HttpResponse:
     community = sel.worker_home_community(actor)
     if community is not None:
         return redirect("workers:community", place_id=community.pk)
-    if workers.may_report_own_health(actor):
+    if health_policies.may_report_own_health(actor):
         return redirect("workers:report")
     return redirect("daily:home")
 

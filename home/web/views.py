@@ -14,8 +14,8 @@ from health.selectors import household_report_status
 from home.scopes import home_redirect, home_scopes
 from notices.notice_selectors import notices_for_home, unread_count
 from outreach.study_selectors import my_reminders
+from people.policies import may_edit_household
 from people.selectors import access_household, household_history, household_residents
-from people.services import may_edit_household
 from places import selectors
 from triage.disclosure_selectors import resident_marked_buildings
 

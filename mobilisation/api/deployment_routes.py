@@ -48,8 +48,8 @@ from mobilisation.deployment_selectors import (
     my_deployments,
 )
 from mobilisation.models import Deployment, DeploymentStatus
+from mobilisation.policies import calls_cadre
 from party.models import DeployCall, PartyMember
-from party.policies import calls_cadre
 from party.selectors import access_party_member
 
 router = Router(tags=["deployment"])

@@ -34,7 +34,9 @@ from core.sorting import natural_key
 from mobilisation import coverage
 from mobilisation import deployment_selectors as selectors
 from mobilisation import deployments as services
+from mobilisation import policies as mobilisation_policies
 from mobilisation.models import CheckInLink, Deployment, DeploymentStatus
+from mobilisation.policies import accepts_in, calls_cadre, marks_for
 from mobilisation.web.deployment_forms import (
     STATUS_CHOICES,
     CheckInForm,
@@ -46,7 +48,6 @@ from mobilisation.web.deployment_forms import (
     RegisterForm,
 )
 from party.models import ExemptReason
-from party.policies import accepts_in, calls_cadre, marks_for
 from party.selectors import access_unit
 from places.selectors import access_place
 
@@ -405,7 +406,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "communities": communities[:50],
         "communities_total": len(communities),
         "per_helper_max": coverage.rules.RESIDENTS_PER_HELPER_MAX,
-        "shows_communities": actor.is_superuser or actor.has_role(coverage.AREA_ROLES),
+        "shows_communities": actor.is_superuser
+        or actor.has_role(mobilisation_policies.COVERAGE_AREA_ROLES),
     }
     return render(request, "mobilisation/coverage.html", context)
 

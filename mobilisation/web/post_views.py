@@ -23,15 +23,12 @@ from mobilisation import post_selectors as selectors
 from mobilisation import posts as services
 from mobilisation.duty_querysets import OFFICE_ROLES, WORKER_ROLES, worker_community_paths
 from mobilisation.models import Post, PostKind, Zone
-from mobilisation.policies import managed_communities, manages
+from mobilisation.policies import POSTS_ABOVE_ROLES, managed_communities, manages
 from mobilisation.roster_selectors import post_shifts
 from mobilisation.web.post_forms import ConfirmForm, MemberForm, PostForm, ZoneForm
 from mobilisation.workers import community_worker_options
 from places.models import Place
 from places.selectors import access_place
-
-# Offices above the community read the overview of their communities.
-ABOVE_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
 
 
 def _sees_posts(actor: Actor) -> bool:
@@ -103,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if managed_communities(actor):
         return redirect("duty:roster")
-    if actor.is_superuser or actor.has_role(ABOVE_ROLES):
+    if actor.is_superuser or actor.has_role(POSTS_ABOVE_ROLES):
         return redirect("duty:posts")
     if worker_community_paths(actor):
         return redirect("duty:mine")
@@ -130,7 +127,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(p, nexts.get(p.pk)) for p in rows],
         "overview": selectors.posts_overview(actor)
-        if actor.is_superuser or actor.has_role(ABOVE_ROLES)
+        if actor.is_superuser or actor.has_role(POSTS_ABOVE_ROLES)
         else None,
         "may_add": bool(managed_communities(actor)),
     }

@@ -22,7 +22,7 @@ from mobilisation import wellbeing_selectors as selectors
 from mobilisation.crew import crew
 from mobilisation.duty_querysets import worker_community_paths
 from mobilisation.models import NeedKind
-from mobilisation.policies import answers_in, managed_communities
+from mobilisation.policies import answers_in, managed_communities, may_close_need
 from mobilisation.web.wellbeing_forms import AnswerForm, CloseForm, NeedForm
 from places.selectors import access_place
 
@@ -101,7 +101,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.access_need(actor, need_id)
     open_ = need.status != "closed"
     may_answer = open_ and answers_in(actor, need.street_id)
-    may_close = open_ and services.may_close(actor, need)
+    may_close = open_ and may_close_need(actor, need)
     post = request.POST if request.method == "POST" else None
     action = request.POST.get("action", "") if post is not None else ""
     answer_form = AnswerForm(post if action == "answer" else None) if may_answer else None

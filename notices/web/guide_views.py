@@ -19,8 +19,9 @@ from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate, search_term
 from notices import guide_selectors as selectors
-from notices.guide import guide_cities, guide_item_save, may_edit_guide_item
+from notices.guide import guide_cities, guide_item_save
 from notices.models import GuideItem, GuideTopic
+from notices.policies import may_edit_guide_item
 from notices.web.guide_forms import GuideItemForm
 from places.models import Place
 

@@ -20,7 +20,8 @@ from core.pagination import paginate, search_term
 from notices import notice_selectors as selectors
 from notices import publishing
 from notices.models import NoticeKind, NoticeRelay, RelayChannel
-from notices.publishing import may_withdraw, notice_publish
+from notices.policies import may_withdraw
+from notices.publishing import notice_publish
 from notices.reads import notice_read
 from notices.relays import notice_relay_save
 from notices.web.notice_forms import NoticeForm, RelayForm, WithdrawForm

@@ -22,6 +22,7 @@ from core.errors import field_error, rename_fields
 from core.http import actor_of
 from core.pagination import ApiPagination
 from core.validators import normalize_text
+from people import policies as people_policies
 from people import services
 from people.models import VULNERABILITY_FIELDS, Resident
 from people.selectors import (
@@ -247,7 +248,7 @@ def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveI
     """The resident joins another household of the caller's area."""
     actor = actor_of(request)
     resident = access_resident(actor, resident_id)
-    services.check_can_edit_household(actor, resident.household)
+    people_policies.check_can_edit_household(actor, resident.household)
     household = _household(request, payload.household_id)
     try:
         services.resident_move(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from core.errors import NotAllowed, field_errors
 from core.logging import scrub
 from people.models import ImportStatus, RegistryImport
-from people.policies import check_can_import
+from people.policies import check_can_edit_place, check_can_import
 from people.registry_import.rows import check_rows
 from people.registry_import.selectors import (
     CHANGED,
@@ -36,7 +36,6 @@ from people.registry_import.selectors import (
 )
 from people.registry_import.services import Job, prepare_new, write_changed, write_new
 from people.registry_import.xlsx import read_sheet
-from people.services import check_can_edit_place
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate
 from people import exports, policies, selectors, services
+from people import policies as people_policies
 from people.error_codes import PeopleError
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
 from people.web.forms import (
@@ -49,8 +50,8 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         "counts": selectors.registry_counts(actor, filters),
         "page": paginate(request, selectors.registry_residents(actor, filters)),
         "flag_fields": VULNERABILITY_FIELDS,
-        "may_export": services.may_export_registry(actor),
-        "may_add": services.may_edit_registry(actor),
+        "may_export": people_policies.may_export_registry(actor),
+        "may_add": people_policies.may_edit_registry(actor),
         "may_import": actor.is_superuser or actor.has_role(policies.IMPORT_ROLES),
     }
     if request.htmx:  # type: ignore[attr-defined]
@@ -74,7 +75,7 @@ def _check_reads_registry(actor: Actor) -> None:
 def registry_export(request: HttpRequest) -> HttpResponse | FileResponse:
     """GET: what will be exported, and how; POST: the .xlsx (the filters ride in the URL)."""
     actor = actor_of(request)
-    if not services.may_export_registry(actor):
+    if not people_policies.may_export_registry(actor):
         raise NotAllowed(_("Your role may not export the registry."))
     filters = RegistryFilterForm(request.GET).filters()
     form = ExportForm(_posted(request))
@@ -100,7 +101,7 @@ def registry_export(request: HttpRequest) -> HttpResponse | FileResponse:
         "form": form,
         "filters": filters,
         "counts": selectors.registry_counts(actor, filters),
-        "may_full": services.may_export_full(actor),
+        "may_full": people_policies.may_export_full(actor),
         "filter_labels": selectors.registry_filter_labels(actor, filters),
         "query": request.GET.urlencode(),
     }
@@ -142,7 +143,7 @@ def _form_page(
 
 def household_add(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    if not services.may_edit_registry(actor):
+    if not people_policies.may_edit_registry(actor):
         raise NotAllowed(_("You may not change the registry here."))
     buildings = selectors.editable_buildings(actor)
     initial = {}
@@ -172,7 +173,7 @@ def household_add(request: HttpRequest) -> HttpResponse:
 def _editable_household(request: HttpRequest, household_id: int) -> Any:
     actor = actor_of(request)
     household = selectors.access_household(actor, household_id)
-    services.check_can_edit_household(actor, household)
+    people_policies.check_can_edit_household(actor, household)
     return actor, household
 
 
@@ -261,7 +262,7 @@ def resident_add(request: HttpRequest, household_id: int) -> HttpResponse:
 def _editable_resident(request: HttpRequest, resident_id: int) -> tuple[Actor, Resident]:
     actor = actor_of(request)
     resident = selectors.access_resident(actor, resident_id)
-    services.check_can_edit_household(actor, resident.household)
+    people_policies.check_can_edit_household(actor, resident.household)
     return actor, resident
 
 

@@ -12,6 +12,7 @@ from core.actor import Actor
 from core.errors import field_errors
 from core.http import actor_of
 from core.roles import REGISTRY_ROLES, REVEAL_ROLES
+from people import policies as people_policies
 from people import services
 from people.models import Resident
 from people.selectors import access_resident, resident_history
@@ -46,7 +47,7 @@ def _context(actor: Actor, resident: Resident) -> dict[str, Any]:
         "person": resident.person,
         "crumbs": place_breadcrumbs(actor, resident.building, include_self=True),
         "may_reveal": actor.is_superuser or actor.has_role(REVEAL_ROLES),
-        "may_edit": services.may_edit_household(actor, resident.household),
+        "may_edit": people_policies.may_edit_household(actor, resident.household),
         "show_history": staff,
         "history": resident_history(actor, resident) if staff else [],
         "reveal_label": _("Show in full (recorded)"),

@@ -39,6 +39,7 @@ from people.selectors import access_resident
 from triage import cases as case_services
 from triage import decisions, selectors
 from triage import follow_ups as follow_up_services
+from triage import policies as triage_policies
 from triage.api.schemas import (
     AssessIn,
     BedIn,
@@ -360,7 +361,7 @@ def assess_case(request: HttpRequest, case_id: int, payload: AssessIn) -> Any:
     """The health centre's assessment and category (a change of category needs a reason)."""
     actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
-    if not decisions.may_assess(actor):
+    if not triage_policies.may_assess(actor):
         raise NotAllowed(_("Your role may not do this to a case."))
 
     def action() -> tuple[int, int]:
@@ -387,7 +388,7 @@ def set_disposition(request: HttpRequest, case_id: int, payload: DispositionIn) 
     observation plans the follow-ups; released closes the case."""
     actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
-    if not decisions.may_dispose(actor):
+    if not triage_policies.may_dispose(actor):
         raise NotAllowed(_("Your role may not do this to a case."))
 
     def action() -> tuple[int, int]:
@@ -413,7 +414,7 @@ def assign_bed(request: HttpRequest, case_id: int, payload: BedIn) -> Any:
     site refuses (422 on `site_id`) and nothing changes."""
     actor = actor_of(request)
     case = selectors.access_case(actor, case_id)
-    if not decisions.may_dispose(actor):
+    if not triage_policies.may_dispose(actor):
         raise NotAllowed(_("Your role may not do this to a case."))
 
     def action() -> tuple[int, int]:

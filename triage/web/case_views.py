@@ -38,6 +38,7 @@ from triage import cases as case_services
 from triage import contacts as contact_services
 from triage import decisions, selectors
 from triage import follow_ups as follow_up_services
+from triage import policies as triage_policies
 from triage.models import (
     CaseStatus,
     Category,
@@ -268,9 +269,9 @@ def _allowed(actor: Actor, case: TriageCase) -> set[str]:
     if case.status != CaseStatus.OPEN:
         return set()
     allowed = set()
-    if decisions.may_assess(actor):
+    if triage_policies.may_assess(actor):
         allowed.add("assess")
-    if decisions.may_dispose(actor):
+    if triage_policies.may_dispose(actor):
         allowed.add("transport")
         if case.category:  # the health centre triages first
             allowed.add("dispose")

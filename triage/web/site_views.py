@@ -33,17 +33,25 @@ from core.pagination import paginate
 from places.selectors import access_place, place_breadcrumbs
 from triage import disclosure_selectors as more
 from triage import selectors
-from triage.decisions import bed_assign, may_dispose
+from triage.decisions import bed_assign
 from triage.disclosure import (
     building_disclose,
     building_disclosure_withdraw,
     disclosure_threshold_set,
 )
 from triage.models import BED_DISPOSITIONS, Site, SiteKind, TriageCase
-from triage.policies import DISCLOSURE_ROLES, THRESHOLD_ROLES
+from triage.policies import (
+    DISCLOSURE_OFFICE_ROLES,
+    DISCLOSURE_OVERVIEW_ROLES,
+    DISCLOSURE_ROLES,
+    THRESHOLD_ROLES,
+    may_dispose,
+    may_edit_site,
+    may_manage_sites,
+)
 from triage.querysets import CASE_ROLES
 from triage.rules import TRANSFER_ALARM_AFTER
-from triage.sites import may_manage_sites, site_save
+from triage.sites import site_save
 from triage.web.site_forms import AssignForm, SiteForm, ThresholdForm
 
 SITES_PER_PAGE = 50
@@ -129,7 +137,7 @@ def site_new(request: HttpRequest) -> HttpResponse:
 def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     actor = _site_reader(request)
     site = selectors.access_site(actor, site_id)
-    editable = may_manage_sites(actor) and more.may_edit_site(actor, site)
+    editable = may_manage_sites(actor) and may_edit_site(actor, site)
     form: SiteForm | None = None
     if editable:
         form = SiteForm(
@@ -168,7 +176,7 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
 
 def _office(request: HttpRequest) -> Actor:
     actor = actor_of(request)
-    if not (actor.is_superuser or actor.has_role(more.OFFICE_ROLES)):
+    if not (actor.is_superuser or actor.has_role(DISCLOSURE_OFFICE_ROLES)):
         raise NotAllowed(_("The transfer queue is for community, street and higher offices."))
     return actor
 
@@ -200,7 +208,7 @@ def _site_options(form: AssignForm) -> str:
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """The queue itself for a community or street office; per street for district and city."""
     actor = _office(request)
-    if not (actor.is_superuser or actor.has_role(more.OVERVIEW_ROLES)):
+    if not (actor.is_superuser or actor.has_role(DISCLOSURE_OVERVIEW_ROLES)):
         return _queue_page(request, actor, None)
     now = timezone.now()
     context = {
@@ -288,7 +296,7 @@ def _queue_page(request: HttpRequest, actor: Actor, street: Any) -> HttpResponse
         "posted_errors": posted.errors if posted is not None else None,
         "now": now,
         "alarm_hours": _hours(TRANSFER_ALARM_AFTER),
-        "overview": actor.is_superuser or actor.has_role(more.OVERVIEW_ROLES),
+        "overview": actor.is_superuser or actor.has_role(DISCLOSURE_OVERVIEW_ROLES),
         "sites_url": reverse("triage:sites"),
     }
     status = 400 if posted is not None and posted.errors else 200
@@ -300,7 +308,7 @@ def _queue_page(request: HttpRequest, actor: Actor, street: Any) -> HttpResponse
 
 def _disclosure_reader(request: HttpRequest) -> Actor:
     actor = actor_of(request)
-    if not (actor.is_superuser or actor.has_role(more.OFFICE_ROLES)):
+    if not (actor.is_superuser or actor.has_role(DISCLOSURE_OFFICE_ROLES)):
         raise NotAllowed(_("Marking buildings is for the community and the offices above it."))
     return actor
 
