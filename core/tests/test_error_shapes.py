@@ -105,3 +105,15 @@ def test_a_multipart_body_without_boundary_is_a_400(tiny_city: TinyCity) -> None
     r = c.generic("POST", "/api/registry-imports", b"x", content_type="multipart/form-data")
     assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
     assert CHINESE.search(r.json()["detail"])
+
+
+@pytest.mark.django_db
+def test_a_stale_form_of_someone_logged_out_offers_to_log_in_again(tiny_city: TinyCity) -> None:
+    """The stale-form page of someone whose session ended was a 500: it named a URL that does
+    not exist (`login` instead of `accounts:login`)."""
+    c = Client(enforce_csrf_checks=True)
+    r = c.post("/accounts/login/", {"username": "grid_worker", "password": "x"})
+    assert r.status_code == 403
+    page = r.content.decode()
+    assert 'data-testid="csrf-failure"' in page
+    assert 'href="/accounts/login/?next=/accounts/login/"' in page

@@ -6,6 +6,7 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from testkit import summary_line
 
@@ -235,3 +236,33 @@ def test_every_app_with_rules_has_one_policies_module() -> None:
     apps = {p.parent.name for p in ROOT.glob("*/apps.py")} - {"core", "demo", "duty", "home"}
     missing = sorted(a for a in apps if not (ROOT / a / "policies.py").exists())
     assert missing == [], f"apps without policies.py: {missing}"
+
+
+# --- URL names in templates ------------------------------------------------------------------
+URL_TAG = re.compile(r"""\{%\s*url\s+['"]([^'"]+)['"]""")
+
+
+def test_every_url_name_a_template_names_exists() -> None:
+    """A template naming a URL that does not exist fails only when that branch renders (the
+    stale-form page of a logged-out user was a 500 this way); every name is checked here."""
+    from django.urls import get_resolver
+
+    def names(resolver: Any, prefix: str = "") -> set[str]:
+        found = set()
+        for p in resolver.url_patterns:
+            if hasattr(p, "url_patterns"):
+                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+                found |= names(p, ns)
+            elif p.name:
+                found.add(prefix + p.name)
+        return found
+
+    known = names(get_resolver())
+    used = {
+        (t.relative_to(ROOT).as_posix(), name)
+        for t in ROOT.glob("templates/**/*.html")
+        for name in URL_TAG.findall(t.read_text())
+    }
+    assert len(used) > 100, "the rule must be reading the real templates"
+    assert sorted(u for u in used if u[1] not in known) == []
+    assert URL_TAG.findall("""<a href="{% url 'login' %}">""") == ["login"]
