@@ -21,7 +21,7 @@ from core.validators import clean_text, normalize_line
 from mobilisation.crew import clean_ids, crew_ids_among
 from mobilisation.error_codes import MobilisationError
 from mobilisation.models import FindingKind, Patrol, PatrolFinding, PatrolRoute
-from mobilisation.policies import manages, works_in
+from mobilisation.policies import manages, may_record_finding, works_in
 from people.models import Resident
 from places.models import Place, PlaceKind
 
@@ -143,21 +143,8 @@ def patrol_start(
     return patrol
 
 
-def _on_patrol(actor: Actor, patrol: Patrol) -> bool:
-    if actor.user_id is None:
-        return False
-    if patrol.started_by_id == actor.user_id:
-        return True
-    return patrol.patrollers.filter(pk=actor.user_id).exists()
-
-
-def may_record(actor: Actor, patrol: Patrol) -> bool:
-    """The patrollers (and the community's admin) record findings and end the round."""
-    return manages(actor, patrol.community_id) or _on_patrol(actor, patrol)
-
-
 def _locked_open(actor: Actor, patrol: Patrol, message: str) -> Patrol:
-    if not may_record(actor, patrol):
+    if not may_record_finding(actor, patrol):
         raise NotAllowed(message)
     patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
     if patrol.ended_at is not None:

@@ -9,7 +9,7 @@ from core.actor import Actor
 from core.errors import NotAllowed
 from core.roles import PARTY_ROLES, SETUP_ROLES, Role
 from mobilisation.duty_querysets import WORKER_ROLES, worker_community_paths
-from mobilisation.models import WorkerNeed
+from mobilisation.models import Patrol, WorkerNeed
 
 # Who sets up posts, zones, shifts and patrol routes, and puts people on them.
 MANAGE_ROLES = frozenset({Role.COMMUNITY_ADMIN})
@@ -106,3 +106,16 @@ def may_close_need(actor: Actor, need: WorkerNeed) -> bool:
 
 # Offices above the community read the overview of their communities.
 POSTS_ABOVE_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
+
+
+def on_patrol(actor: Actor, patrol: Patrol) -> bool:
+    if actor.user_id is None:
+        return False
+    if patrol.started_by_id == actor.user_id:
+        return True
+    return patrol.patrollers.filter(pk=actor.user_id).exists()
+
+
+def may_record_finding(actor: Actor, patrol: Patrol) -> bool:
+    """The patrollers (and the community's admin) record findings and end the round."""
+    return manages(actor, patrol.community_id) or on_patrol(actor, patrol)

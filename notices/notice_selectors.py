@@ -15,15 +15,11 @@ from core.actor import Actor
 from core.roles import Role
 from core.scoping import ancestor_paths
 from notices.models import Notice, NoticeKind, NoticeRead, NoticeRelay, NoticeTarget
+from notices.policies import follows_notices
 from notices.querysets import OFFICE_ROLES, actor_place_paths
 from notices.reads import resident_community
 from people.models import Resident
 from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
-
-
-def follows_notices(actor: Actor) -> bool:
-    """Offices see withdrawn notices (the record) and the reach pages."""
-    return actor.is_superuser or actor.has_role(OFFICE_ROLES)
 
 
 def notices_for(
@@ -247,10 +243,6 @@ def notice_reach(
         for c in shown
     ]
     return totals
-
-
-def may_see_reach(actor: Actor) -> bool:
-    return follows_notices(actor)
 
 
 def is_resident_only(actor: Actor) -> bool:

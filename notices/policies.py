@@ -51,3 +51,12 @@ TEAM_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN})
 
 
 SUPERVISION_ABOVE_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.STREET_ADMIN})
+
+
+def follows_notices(actor: Actor) -> bool:
+    """Offices see withdrawn notices (the record) and the reach pages."""
+    return actor.is_superuser or actor.has_role(OFFICE_ROLES)
+
+
+def may_see_reach(actor: Actor) -> bool:
+    return follows_notices(actor)

@@ -23,6 +23,7 @@ from core.errors import NotAllowed, field_error
 from core.validators import normalize_line, normalize_paragraphs
 from notices.models import Notice, NoticeKind
 from notices.publishing import notice_publish
+from outreach import policies as outreach_policies
 from outreach import recognition_selectors as sel
 from outreach.error_codes import OutreachError
 from outreach.models import (
@@ -97,7 +98,7 @@ def _org_for(actor: Actor, person: Person, org: PartyOrg | None) -> PartyOrg:
                 "org", _("This person has no party organisation; choose one."), CoreError.REQUIRED
             )
         org = member.org
-    if not sel.may_record_for(actor, org):
+    if not outreach_policies.may_record_for(actor, org):
         raise NotAllowed(
             _(
                 "Only the organisation department or the person's own party "

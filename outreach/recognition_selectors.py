@@ -25,7 +25,7 @@ from outreach.models import (
     NominationStatus,
 )
 from outreach.recognition_querysets import ORG_DEPARTMENT_ROLES, recognition_q
-from party.models import PartyMember, PartyOrg
+from party.models import PartyMember
 from people.models import Person
 from places.models import PLACE_ORDER, Place, PlaceKind
 
@@ -128,23 +128,6 @@ def membership_of(actor: Actor, person: Person) -> PartyMember | None:
         return None
     rows = PartyMember.objects.filter(member_q, person=person)
     return rows.select_related("org", "unit").first()
-
-
-def actor_orgs(actor: Actor) -> QuerySet[PartyOrg]:
-    """Party organisations the actor records recognition for: the departments' area, the
-    community admin's community, the unit admin's unit."""
-    if not actor.is_authenticated:
-        return PartyOrg.objects.none()
-    if actor.is_superuser:
-        return PartyOrg.objects.all()
-    q = recognition_q(actor, "scope_path", "unit_id")
-    if q is None:
-        return PartyOrg.objects.none()
-    return PartyOrg.objects.filter(q).order_by("path")
-
-
-def may_record_for(actor: Actor, org: PartyOrg) -> bool:
-    return actor_orgs(actor).filter(pk=org.pk).exists()
 
 
 def department_places(actor: Actor) -> list[Place]:

@@ -78,3 +78,10 @@ def may_export_registry(actor: Actor) -> bool:
 
 def may_export_full(actor: Actor) -> bool:
     return actor.is_superuser or actor.has_role(EXPORT_FULL_ROLES)
+
+
+def check_reads_registry(actor: Actor) -> None:
+    from core.roles import REGISTRY_ROLES
+
+    if not (actor.is_superuser or actor.has_role(REGISTRY_ROLES)):
+        raise NotAllowed(_("Your role does not keep a registry."))

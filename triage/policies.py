@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from core.actor import Actor
+from core.errors import NotAllowed
 from core.roles import Role
 from triage.models import (
     Site,
     TriageCase,
 )
+from triage.querysets import CASE_ROLES
 
 if TYPE_CHECKING:
     from triage.models import FollowUp, TriageCase
@@ -77,3 +81,18 @@ def may_edit_site(actor: Actor, site: Site) -> bool:
 
 def may_manage_sites(actor: Actor) -> bool:
     return actor.is_superuser or actor.has_role(SITE_ROLES)
+
+
+def stats_grant_paths(actor: Actor) -> list[str]:
+    return [g.place_path for g in actor.place_grants(CASE_ROLES) if g.place_path]
+
+
+def may_open_stats(actor: Actor, place_path: str) -> bool:
+    if actor.is_superuser:
+        return True
+    return any(place_path.startswith(p) for p in stats_grant_paths(actor))
+
+
+def check_sees_cases(actor: Actor) -> None:
+    if not (actor.is_superuser or actor.has_role(CASE_ROLES)):
+        raise NotAllowed(_("Your role does not see triage cases."))

@@ -32,6 +32,7 @@ from core.scoping import any_of
 from core.time_format import minutes_text
 from places.models import PLACE_ORDER, Place, PlaceKind, path_ids
 from triage.models import CaseStatus, Category, Disposition, TriageCase
+from triage.policies import may_open_stats, stats_grant_paths
 from triage.querysets import CASE_ROLES
 
 # The case column that groups each kind's children (one level down).
@@ -85,23 +86,13 @@ def disposition_label(key: str) -> str:
 # ---- places the actor may open -------------------------------------------------------------
 
 
-def _grant_paths(actor: Actor) -> list[str]:
-    return [g.place_path for g in actor.place_grants(CASE_ROLES) if g.place_path]
-
-
-def may_open(actor: Actor, place_path: str) -> bool:
-    if actor.is_superuser:
-        return True
-    return any(place_path.startswith(p) for p in _grant_paths(actor))
-
-
 def access_stats_place(actor: Actor, place_id: int) -> Place:
     """A place whose case counts the actor may read: inside one of their case-role grants (a
     building head, a helper or a unit sees no cases); buildings have no dashboard. 404
     otherwise, missing or forbidden alike."""
     qs = Place.objects.filter(pk=place_id)
     if not actor.is_superuser:
-        q = any_of(Q(path__startswith=p) for p in _grant_paths(actor))
+        q = any_of(Q(path__startswith=p) for p in stats_grant_paths(actor))
         if q is None:
             raise Http404
         qs = qs.filter(q)
@@ -136,7 +127,7 @@ def stats_crumbs(actor: Actor, place: Place) -> list[Crumb]:
     ids = path_ids(place.path)[:-1]
     rows = Place.objects.filter(pk__in=ids).values_list("pk", "name", "path")
     found = {pk: (name, path) for pk, name, path in rows}
-    return [Crumb(i, found[i][0], may_open(actor, found[i][1])) for i in ids if i in found]
+    return [Crumb(i, found[i][0], may_open_stats(actor, found[i][1])) for i in ids if i in found]
 
 
 # ---- counts --------------------------------------------------------------------------------

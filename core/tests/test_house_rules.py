@@ -266,3 +266,23 @@ def test_every_url_name_a_template_names_exists() -> None:
     assert len(used) > 100, "the rule must be reading the real templates"
     assert sorted(u for u in used if u[1] not in known) == []
     assert URL_TAG.findall("""<a href="{% url 'login' %}">""") == ["login"]
+
+
+def may_functions(path: str, source: str) -> list[tuple[str, str]]:
+    return [
+        (path, n.name)
+        for n in ast.parse(source).body
+        if isinstance(n, ast.FunctionDef) and n.name.startswith(("may_", "can_"))
+    ]
+
+
+def test_may_rules_live_in_policies() -> None:
+    found = [
+        f"{path}: {name}"
+        for p in sorted(ROOT.glob("*/**/*.py"))
+        if _policy_free(p.relative_to(ROOT))
+        for path, name in may_functions(p.relative_to(ROOT).as_posix(), p.read_text())
+    ]
+    assert found == [], "move these into the app's policies.py:\n" + "\n".join(found)
+    sample = "def may_close(actor, need):\n    return True\n"
+    assert may_functions("x/services.py", sample) == [("x/services.py", "may_close")]

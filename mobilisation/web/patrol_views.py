@@ -22,7 +22,7 @@ from mobilisation import patrol_selectors as selectors
 from mobilisation import patrols as services
 from mobilisation.crew import crew
 from mobilisation.duty_querysets import OFFICE_ROLES, WORKER_ROLES
-from mobilisation.policies import managed_communities, manages, works_in
+from mobilisation.policies import managed_communities, manages, may_record_finding, works_in
 from mobilisation.web.patrol_forms import EndForm, FindingForm, RouteForm, StartForm
 from places.selectors import access_place
 
@@ -199,7 +199,7 @@ def patrol_detail(request: HttpRequest, patrol_id: int) -> HttpResponse:
     actor = actor_of(request)
     patrol = selectors.access_patrol(actor, patrol_id)
     patrollers = selectors.patrol_people(patrol)
-    on_round = patrol.ended_at is None and services.may_record(actor, patrol)
+    on_round = patrol.ended_at is None and may_record_finding(actor, patrol)
     post = request.POST if request.method == "POST" else None
     action = request.POST.get("action", "") if post is not None else ""
     rq = search_term(request) if post is None else (request.POST.get("rq", "") or "")[:50]

@@ -20,6 +20,7 @@ from core.errors import NotAllowed, field_error, rename_fields
 from core.http import actor_of
 from core.pagination import search_text
 from notices import notice_selectors as selectors
+from notices import policies as notices_policies
 from notices.api.notice_schemas import (
     NoticeIn,
     NoticeOut,
@@ -183,7 +184,7 @@ def reach(request: HttpRequest, notice_id: int, query: Query[ReachQuery]) -> Any
     them, relayed or not; totals over all of them, rows `offset`..`offset+limit`."""
     actor = actor_of(request)
     notice = selectors.access_notice(actor, notice_id)
-    if not selectors.may_see_reach(actor):
+    if not notices_policies.may_see_reach(actor):
         raise NotAllowed(_("The offices follow a notice's reach."))
     communities = selectors.reach_communities(actor, notice, q=search_text(query.q))
     shown = list(communities[query.offset : query.offset + query.limit])

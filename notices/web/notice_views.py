@@ -18,6 +18,7 @@ from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate, search_term
 from notices import notice_selectors as selectors
+from notices import policies as notices_policies
 from notices import publishing
 from notices.models import NoticeKind, NoticeRelay, RelayChannel
 from notices.policies import may_withdraw
@@ -127,7 +128,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "relay": relay,
         "relay_channels": channel_labels(relay),
         "may_relay": bool(selectors.relay_choices(actor, notice)) and notice.withdrawn_at is None,
-        "may_reach": selectors.may_see_reach(actor),
+        "may_reach": notices_policies.may_see_reach(actor),
         "withdraw_form": withdraw_form,
     }
     return render(request, "notices/notice_detail.html", context)
@@ -177,7 +178,7 @@ def notice_relay(request: HttpRequest, notice_id: int) -> HttpResponse:
 def notice_reach(request: HttpRequest, notice_id: int) -> HttpResponse:
     actor = actor_of(request)
     notice = selectors.access_notice(actor, notice_id)
-    if not selectors.may_see_reach(actor):
+    if not notices_policies.may_see_reach(actor):
         raise NotAllowed(_("The offices follow a notice's reach."))
     q = search_term(request)
     relayed = request.GET.get("relayed", "")
@@ -225,7 +226,7 @@ def notice_withdraw(request: HttpRequest, notice_id: int) -> HttpResponse:
         "relay": None,
         "relay_channels": [],
         "may_relay": False,
-        "may_reach": selectors.may_see_reach(actor),
+        "may_reach": notices_policies.may_see_reach(actor),
         "withdraw_form": form,
     }
     return render(request, "notices/notice_detail.html", context, status=400)

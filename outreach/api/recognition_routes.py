@@ -15,6 +15,7 @@ from core.api import ErrorOut, api_once
 from core.errors import field_error
 from core.http import actor_of
 from core.pagination import search_text
+from outreach import policies as outreach_policies
 from outreach import recognition as services
 from outreach import recognition_selectors as sel
 from outreach.api.recognition_schemas import (
@@ -125,7 +126,7 @@ def add_entry(request: HttpRequest, person_id: int, payload: EntryIn) -> Status[
     person = sel.access_person(actor, person_id)
     org = None
     if payload.org_id is not None:
-        org = sel.actor_orgs(actor).filter(pk=payload.org_id).first()
+        org = outreach_policies.actor_orgs(actor).filter(pk=payload.org_id).first()
         if org is None:
             raise field_error("org_id", _("Choose an organisation you record for."))
 

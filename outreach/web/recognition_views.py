@@ -22,6 +22,7 @@ from core.forms import run_once
 from core.http import actor_of
 from core.once import once_token
 from core.pagination import paginate, search_term
+from outreach import policies as outreach_policies
 from outreach import recognition as services
 from outreach import recognition_selectors as sel
 from outreach.frontline import frontline_record
@@ -84,7 +85,7 @@ def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = actor_of(request)
     person = sel.access_person(actor, person_id)
     member = sel.membership_of(actor, person)
-    orgs = list(sel.actor_orgs(actor).values_list("pk", "name")[:300])
+    orgs = list(outreach_policies.actor_orgs(actor).values_list("pk", "name")[:300])
     may_add = bool(orgs)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms: dict[str, Any] = {}
@@ -112,7 +113,7 @@ def frontline(request: HttpRequest, person_id: int) -> HttpResponse:
             pk = d.get("org")
             if pk is None:
                 return None
-            found = sel.actor_orgs(actor).filter(pk=org_of.get(pk, 0)).first()
+            found = outreach_policies.actor_orgs(actor).filter(pk=org_of.get(pk, 0)).first()
             if found is None:
                 raise ValidationError({"org": [_("Choose an organisation you record for.")]})
             return found
@@ -358,7 +359,7 @@ def activists(request: HttpRequest) -> HttpResponse:
     q = search_term(request)
     org_id = request.GET.get("org", "")
     org = int(org_id) if org_id.isdigit() else None
-    orgs = list(sel.actor_orgs(actor).values_list("pk", "name")[:300])
+    orgs = list(outreach_policies.actor_orgs(actor).values_list("pk", "name")[:300])
     form = NewActivistForm(request.POST if request.method == "POST" else None)
     form.fields["org"].choices = orgs  # type: ignore[attr-defined]
     form.fields["org"].required = True
@@ -372,7 +373,7 @@ def activists(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(
                     {"id_number": [_("No one with this name and ID number in the registry.")]}
                 )
-            found = sel.actor_orgs(actor).filter(pk=d["org"]).first()
+            found = outreach_policies.actor_orgs(actor).filter(pk=d["org"]).first()
             if found is None:
                 raise ValidationError({"org": [_("Choose an organisation you record for.")]})
             services.activist_record(

@@ -23,6 +23,7 @@ from people import exports, policies, selectors, services
 from people import policies as people_policies
 from people.error_codes import PeopleError
 from people.models import VULNERABILITY_FIELDS, Resident, ResidentStatus
+from people.policies import check_reads_registry
 from people.web.forms import (
     ExportForm,
     HouseholdAddForm,
@@ -43,7 +44,7 @@ from places.selectors import place_breadcrumbs
 
 def registry_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    _check_reads_registry(actor)
+    check_reads_registry(actor)
     filters = RegistryFilterForm(request.GET).filters()
     context = {
         "filters": filters,
@@ -63,13 +64,6 @@ def registry_list(request: HttpRequest) -> HttpResponse:
         "flag_choices": flag_choices(),
     }
     return render(request, "people/registry.html", context)
-
-
-def _check_reads_registry(actor: Actor) -> None:
-    from core.roles import REGISTRY_ROLES
-
-    if not (actor.is_superuser or actor.has_role(REGISTRY_ROLES)):
-        raise NotAllowed(_("Your role does not keep a registry."))
 
 
 def registry_export(request: HttpRequest) -> HttpResponse | FileResponse:

@@ -50,8 +50,7 @@ from triage.models import (
     SiteKind,
     TriageCase,
 )
-from triage.policies import CONTACT_ROLES, OPEN_ROLES, may, names_person
-from triage.querysets import CASE_ROLES
+from triage.policies import CONTACT_ROLES, OPEN_ROLES, check_sees_cases, may, names_person
 from triage.rules import CATEGORY_NEXT, DISPOSITIONS_FOR
 from triage.stats import access_stats_place
 from triage.web.case_forms import (
@@ -73,11 +72,6 @@ from triage.web.presenters import (
 )
 
 # ---- small helpers ----------------------------------------------------------------------------
-
-
-def _require_case_role(actor: Actor) -> None:
-    if not (actor.is_superuser or actor.has_role(CASE_ROLES)):
-        raise NotAllowed(_("Your role does not see triage cases."))
 
 
 def _int(value: str | None) -> int | None:
@@ -107,7 +101,7 @@ QUEUE_TABS = ("queue", "overdue", "release")
 def queue(request: HttpRequest) -> HttpResponse:
     """/triage/: the health centre's queue. Other case staff are sent to the case list."""
     actor = actor_of(request)
-    _require_case_role(actor)
+    check_sees_cases(actor)
     if not (actor.is_superuser or selectors.is_health_centre(actor)):
         return redirect("triage:cases")
     q = search_term(request)
@@ -159,7 +153,7 @@ STATUS_FILTERS = [("open", CaseStatus.OPEN.label), ("closed", CaseStatus.CLOSED.
 
 def case_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    _require_case_role(actor)
+    check_sees_cases(actor)
     q = search_term(request)
     status = request.GET.get("status", CaseStatus.OPEN)
     if status not in (*CaseStatus.values, "all"):
@@ -503,7 +497,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     """The grid worker's list: today's follow-ups of their area and the overdue ones (the
     health centre sees those overdue at its level), each with a quick record form."""
     actor = actor_of(request)
-    _require_case_role(actor)
+    check_sees_cases(actor)
     centre = selectors.is_health_centre(actor) and not actor.has_role(Role.GRID_WORKER)
     level = FollowUpLevel.HEALTH_CENTRE if centre else FollowUpLevel.GRID_WORKER
     tab = request.GET.get("tab", "overdue" if centre else "today")
