@@ -109,12 +109,12 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         *("Time", "time", "text", "by", "what", "Details", "details", "Reason", "reason"),
         *("Source", "source", "order", "Category", "category", "outcome", "Leader", "leader"),
         *("Deadline", "deadline", "day", "Date", "Slot", "slot", "Since", "First day"),
-        *("created at", "closed at", "ended at", "Ended at", "recorded at", "filed at"),
+        *("closed at", "ended at", "recorded at", "filed at"),
         *("reported at", "opened at", "withdrawn at", "Summary", "Finding", "finding"),
         *("Members", "Quantity", "Total", "urgency", "How urgent", "For whom", "Hours served"),
         # Statuses with one meaning everywhere (closed, ended, done, cancelled…). Those that
         # differ carry a context: "Not yet", "Open", "Normal", triage's "Closed".
-        *("Closed", "Ended", "Done", "Cancelled", "Overdue", "Filed", "Reported"),
+        *("Closed", "Done", "Cancelled", "Overdue", "Filed", "Reported"),
         *("Published", "Withdrawn", "Urgent", "Moved out", "Deceased", "Unwell", "Fit"),
         *("Not reported", "Other", "abnormal", "disabled"),
         # The names of sections and of the things they hold.
@@ -130,14 +130,15 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         *("Registry", "Health report", "Abnormal reports", "Notices", "Protection guide"),
         *("My requests", "Triage", "Duty", "Recognition", "Units"),
         *("Party organisations", "Party members", "Deployment", "My deployment"),
-        *("Deployment coverage", "Should deploy", "Deployed"),
+        *("Deployment coverage", "Should deploy"),
         # One feature's model labels and its pages, in two apps since the house's floors: the
         # daily report (health's tables, reports' pages), deployments and recognition (party's
         # tables, mobilisation's and outreach's pages), a flag (health's, its page triage's).
         *("Submitted", "Daily reports", "Day", "Expected", "Abnormal", "Febrile patients"),
         *("Confirmed cases", "Suspected cases", "Door-to-door screening", "Declared category"),
-        *("Exempt", "Not decided", "Cadre", "Decided at", "Not adopted", "Commended"),
-        *("Organisation",),
+        *("Exempt", "Not decided", "Cadre", "Decided at"),
+        *("Organisation", "cadre", "party member", "work unit", "decided at", "deployment"),
+        *("party organisation",),
     }
 )
 
