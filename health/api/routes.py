@@ -5,7 +5,6 @@ caller may not see, 403 for what they may see but not do, 422 naming each wrong 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from core.errors import field_error
 from core.http import actor_of
 from health import flags as flag_services
 from health import selectors
+from health.api.flag_schemas import FlagNoteIn, FlagOut
 from health.error_codes import HealthError
 from health.models import HealthFlag, Slot
 from health.reporting import (
@@ -255,57 +255,9 @@ def get_not_reported(request: HttpRequest, place_id: int, query: Query[DayQuery]
 # ---- flags ----------------------------------------------------------------------------------
 
 
-class FlagOut(Schema):
-    id: int
-    resident: int
-    name: str
-    household: int
-    building: str
-    room: str
-    status: str
-    raised_at: datetime.datetime
-    report_count: int
-    max_temperature: Decimal | None
-    symptoms: list[str]
-    contact: bool
-    declared: str
-    closed_at: datetime.datetime | None
-    close_note: str
-
-    @staticmethod
-    def resolve_resident(obj: HealthFlag) -> int:
-        return obj.resident_id
-
-    @staticmethod
-    def resolve_name(obj: HealthFlag) -> str:
-        return obj.resident.person.name
-
-    @staticmethod
-    def resolve_household(obj: HealthFlag) -> int:
-        return obj.household_id
-
-    @staticmethod
-    def resolve_building(obj: HealthFlag) -> str:
-        return obj.building.name
-
-    @staticmethod
-    def resolve_room(obj: HealthFlag) -> str:
-        return obj.household.room
-
-    @staticmethod
-    def resolve_symptoms(obj: HealthFlag) -> list[str]:
-        from health.rules import symptom_codes
-
-        return symptom_codes(obj.symptoms)
-
-
 class FlagQuery(Schema):
     place: int | None = None
     status: str = "open"
-
-
-class FlagNoteIn(Schema):
-    note: str = ""
 
 
 @router.get("/health-flags", response={200: list[FlagOut], **ERRORS})

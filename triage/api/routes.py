@@ -32,7 +32,7 @@ from core.masking import mask_name, mask_phone
 from core.pagination import PageQuery
 from core.validators import normalize_text
 from health import selectors as health_selectors
-from health.api.routes import FlagNoteIn, FlagOut
+from health.api.flag_schemas import FlagNoteIn, FlagOut
 from health.models import HealthFlag
 from health.rules import symptom_bits, symptom_codes
 from people.selectors import access_resident
