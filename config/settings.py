@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "mobilisation",
     "outreach",
     "reports",
+    "notifications",
+    "front_door",
     "home",
     "demo",
 ]
@@ -213,6 +215,45 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 
 LINLI_DEMO_PASSWORD = os.environ.get("LINLI_DEMO_PASSWORD", "linli-demo")
+
+# Text messages (notifications.gateways): console (the log and the outbox page), aliyun, tencent,
+# or stand_in (tests). A provider's template codes: TEXT_TEMPLATE_CODES="code=SMS_1,invite=SMS_2,…"
+TEXT_GATEWAY = os.environ.get("TEXT_GATEWAY", "console")
+if (
+    PRODUCTION
+    and TEXT_GATEWAY not in {"aliyun", "tencent"}
+    and not env_bool("TEXT_CONSOLE_IN_PRODUCTION", False)
+):
+    raise ImproperlyConfigured("TEXT_GATEWAY must be aliyun or tencent in production")
+TEXT_TEMPLATE_CODES: dict[str, str] = dict(
+    pair.split("=", 1)
+    for pair in os.environ.get("TEXT_TEMPLATE_CODES", "").split(",")
+    if "=" in pair
+)
+# The console outbox page (demo codes readable without a phone): open to visitors only when the
+# console gateway is in use and this is on (make run turns it on).
+TEXT_CONSOLE_OUTBOX_PUBLIC = TEXT_GATEWAY == "console" and env_bool(
+    "TEXT_CONSOLE_OUTBOX_PUBLIC", False
+)
+if TEXT_GATEWAY == "aliyun":
+    ALIYUN_SMS_ACCESS_KEY_ID = required("ALIYUN_SMS_ACCESS_KEY_ID")
+    ALIYUN_SMS_ACCESS_KEY_SECRET = required("ALIYUN_SMS_ACCESS_KEY_SECRET")
+    ALIYUN_SMS_SIGN_NAME = required("ALIYUN_SMS_SIGN_NAME")
+    ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+if TEXT_GATEWAY == "tencent":
+    TENCENT_SMS_SECRET_ID = required("TENCENT_SMS_SECRET_ID")
+    TENCENT_SMS_SECRET_KEY = required("TENCENT_SMS_SECRET_KEY")
+    TENCENT_SMS_APP_ID = required("TENCENT_SMS_APP_ID")
+    TENCENT_SMS_SIGN_NAME = required("TENCENT_SMS_SIGN_NAME")
+    TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TEXT_CODE_TTL_SECONDS = int(os.environ.get("TEXT_CODE_TTL_SECONDS", "300"))
+TEXT_CODE_RESEND_SECONDS = int(os.environ.get("TEXT_CODE_RESEND_SECONDS", "60"))
+TEXT_CODE_PER_NUMBER_PER_DAY = int(os.environ.get("TEXT_CODE_PER_NUMBER_PER_DAY", "10"))
+TEXT_CODE_PER_ADDRESS_PER_HOUR = int(os.environ.get("TEXT_CODE_PER_ADDRESS_PER_HOUR", "30"))
+TEXT_CODE_MAX_TRIES = 5
+# Where join and invitation links point (the short link on a poster); the request's own host
+# when empty.
+LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "").rstrip("/")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # One console handler, with ID and phone numbers masked in every message, traceback, stack and

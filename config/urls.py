@@ -38,6 +38,8 @@ urlpatterns = [
     path("supplies/", include("supplies.web.urls")),
     path("duty/", include("mobilisation.web.urls")),
     path("", include("notices.web.urls")),
+    path("inbox/", include("notifications.web.urls")),
+    path("", include("front_door.web.urls")),
     path("open311/v2/", include("service_requests.open311.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),

@@ -1,4 +1,4 @@
-"""The actor and the main navigation, in every page's context."""
+"""The actor, the main navigation and the inbox's unread count, in every page's context."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 
 from core.actor import Actor
 from home.navigation import destinations
+from notifications.selectors import unread_count
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,6 @@ def actor(request: HttpRequest) -> dict[str, Any]:
         "actor": current,
         # The main navigation (tab bar and menu), worked out only by a page that shows it.
         "nav": SimpleLazyObject(lambda: destinations(current, request.path)),
+        # The bell's unread count: one indexed count, only on a page that shows the bell.
+        "inbox_unread": SimpleLazyObject(lambda: unread_count(current)),
     }

@@ -31,6 +31,8 @@ APPS = {
     "reports": "ReportsError",
     "service_requests": "ServiceRequestsError",
     "supplies": "SuppliesError",
+    "notifications": "NotificationsError",
+    "front_door": "FrontDoorError",
 }
 
 # Files whose calls may still carry free strings while they move (none now).

@@ -1,0 +1,127 @@
+"""Text messages out: queue a delivery row, send it after the transaction commits, retry with
+back-off until it is sent or given up. Every app's text goes through here (via `notify`, or
+`text_queue` for codes and invitations); no app calls a gateway itself."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.gateways import gateway, gateway_name
+from notifications.models import Delivery, DeliveryStatus
+from notifications.texts import TextTemplate
+
+log = logging.getLogger("linli.text")
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = 30  # then 60, 120, 240: a provider's outage of ~8 minutes loses nothing
+
+
+def text_queue(
+    *,
+    phone: str,
+    template: str,
+    params: Mapping[str, str],
+    recipient_id: int | None = None,
+    notification_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> Delivery | None:
+    """Queue one message; it is sent once the surrounding transaction commits. With a dedupe
+    key already used, nothing new is queued and None is returned."""
+    now = timezone.now()
+    if dedupe_key and Delivery.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    delivery = Delivery.objects.create(
+        phone=phone,
+        template=str(template),
+        params={k: str(v) for k, v in params.items()},
+        recipient_id=recipient_id,
+        notification_id=notification_id,
+        dedupe_key=dedupe_key,
+        gateway=gateway_name(),
+        created_at=now,
+        next_attempt_at=now,
+    )
+    transaction.on_commit(lambda: texts_send_soon([delivery.pk]))
+    return delivery
+
+
+def texts_send_soon(ids: list[int]) -> None:
+    """Hand the deliveries to the queue's workers (`tasks.text_send`)."""
+    from notifications.tasks import text_send
+
+    for pk in ids:
+        text_send(pk)
+
+
+def delivery_attempt(delivery_id: int) -> str:
+    """One attempt at one queued delivery; returns its status after. Safe to run twice: a
+    delivery already sent, failed for good, or claimed by another worker is left alone."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, status=DeliveryStatus.QUEUED)
+            .first()
+        )
+        if row is None:
+            return "skipped"
+        result = gateway().send(phone=row.phone, template=row.template, params=row.params)
+        row.attempts += 1
+        if result.ok:
+            row.status = DeliveryStatus.SENT
+            row.sent_at = now
+            row.provider_message_id = result.provider_message_id[:100]
+            row.error = ""
+            row.next_attempt_at = None
+        elif result.retry and row.attempts < MAX_ATTEMPTS:
+            row.error = result.error[:200]
+            row.next_attempt_at = now + timedelta(seconds=BACKOFF_SECONDS * 2 ** (row.attempts - 1))
+        else:
+            row.status = DeliveryStatus.FAILED
+            row.error = result.error[:200]
+            row.next_attempt_at = None
+            log.warning("text #%s failed for good: %s", row.pk, row.error)
+        # A code is kept only as a hash (codes.py); the message's copy goes once it is out,
+        # except on the console gateway, whose outbox page is how the demo is joined.
+        if (
+            row.template == TextTemplate.CODE
+            and row.status != DeliveryStatus.QUEUED
+            and row.gateway != "console"
+        ):
+            row.params = {}
+        row.save(
+            update_fields=[
+                "status",
+                "sent_at",
+                "provider_message_id",
+                "error",
+                "next_attempt_at",
+                "attempts",
+                "params",
+            ]
+        )
+        return str(row.status)
+
+
+def deliveries_due(limit: int = 500) -> list[int]:
+    """Queued deliveries whose next attempt is due (retries, and any a lost hand-over left)."""
+    return list(
+        Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def delivery_receipt(*, provider_message_id: str, delivered: bool, error: str = "") -> int:
+    """A provider's delivery report: marks the message delivered (or failed with the reason)."""
+    qs = Delivery.objects.filter(
+        provider_message_id=provider_message_id, status=DeliveryStatus.SENT
+    )
+    if delivered:
+        return qs.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now())
+    return qs.update(status=DeliveryStatus.FAILED, error=error[:200])
