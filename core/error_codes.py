@@ -39,6 +39,7 @@ class CoreError(StrEnum):
     NOT_BUILDING = "not_building"
     NOT_COMMUNITY = "not_community"
     NOT_FOUND = "not_found"
+    NOT_MOBILE = "not_mobile"
     ORDER = "order"
     OUT_OF_RANGE = "out_of_range"
     PAST = "past"

@@ -43,6 +43,7 @@ __all__ = [
     "phone_kind",
     "validate_birth_date",
     "validate_id_number",
+    "validate_mobile",
     "validate_phone",
 ]
 
@@ -507,6 +508,18 @@ def _parse_phone(digits: str, ext: str | None, international: bool) -> str | Non
         return None
     canonical = f"{digits[:area_len]}-{digits[area_len:]}"
     return f"{canonical}-{ext}" if ext else canonical
+
+
+def validate_mobile(value: str) -> str:
+    """A mainland mobile number ("13812345678"), for logins and text messages; raises
+    ValidationError (validate_phone's codes, or not_mobile for a landline)."""
+    phone = validate_phone(value)
+    if phone_kind(phone) != "mobile":
+        raise ValidationError(
+            _("Enter a mainland mobile number: 11 digits starting with 1."),
+            code=CoreError.NOT_MOBILE,
+        )
+    return phone
 
 
 def validate_phone(value: str) -> str:

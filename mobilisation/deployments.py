@@ -184,7 +184,7 @@ def cadre_register(
         if not clean_phone.startswith("1") or len(clean_phone) != 11:
             raise ValidationError(
                 _("Enter your 11-digit mobile number: it is your login."),
-                code=MobilisationError.NOT_MOBILE,
+                code=CoreError.NOT_MOBILE,
             )
         if User.objects.filter(Q(username=clean_phone) | Q(phone=clean_phone)).exists():
             raise ValidationError(REGISTRATION_REFUSED, code=MobilisationError.REGISTERED)

@@ -21,7 +21,6 @@ class MobilisationError(StrEnum):
     NOT_HERE = "not_here"
     NOT_IN_COMMUNITY = "not_in_community"
     NOT_MEMBER = "not_member"
-    NOT_MOBILE = "not_mobile"
     NOT_PARTICIPANT = "not_participant"
     NOT_WORKER = "not_worker"
     OUTSIDE_WINDOW = "outside_window"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import field_error
-from core.validators import phone_kind, validate_phone
+from core.validators import validate_mobile
 from notifications.error_codes import NotificationsError
 from notifications.kinds import TextTemplate
 from notifications.models import PhoneCode
@@ -44,16 +44,9 @@ def address_hash(address: str) -> str:
 def mobile_number(value: object, field: str = "phone") -> str:
     """A mainland mobile number ("13812345678"), or a field error saying what is wrong."""
     try:
-        phone = validate_phone(str(value or ""))
+        return validate_mobile(str(value or ""))
     except ValidationError as e:
         raise ValidationError({field: e.error_list}) from e
-    if phone_kind(phone) != "mobile":
-        raise field_error(
-            field,
-            _("Enter a mainland mobile number: 11 digits starting with 1."),
-            NotificationsError.NOT_MOBILE,
-        )
-    return phone
 
 
 def code_send(*, phone: str, purpose: str, address: str) -> str:

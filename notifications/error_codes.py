@@ -9,7 +9,6 @@ from enum import StrEnum
 
 
 class NotificationsError(StrEnum):
-    NOT_MOBILE = "not_mobile"
     CODE_TOO_SOON = "code_too_soon"
     CODE_DAILY_LIMIT = "code_daily_limit"
     CODE_ADDRESS_LIMIT = "code_address_limit"
