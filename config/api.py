@@ -24,6 +24,7 @@ from notices.api.guide_routes import router as guide_router  # noqa: E402
 from notices.api.notice_routes import router as notice_router  # noqa: E402
 from notices.api.opinion_routes import router as opinion_router  # noqa: E402
 from notices.api.supervision_routes import router as supervision_router  # noqa: E402
+from notifications.api.routes import router as notifications_router  # noqa: E402
 from outreach.api.recognition_routes import router as recognition_router  # noqa: E402
 from outreach.api.study_routes import router as study_router  # noqa: E402
 from party.api.routes import router as party_router  # noqa: E402
@@ -53,3 +54,4 @@ api.add_router("", notice_router)
 api.add_router("", opinion_router)
 api.add_router("", supervision_router)
 api.add_router("", guide_router)
+api.add_router("", notifications_router)

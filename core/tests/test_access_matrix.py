@@ -52,6 +52,7 @@ from notices.models import (
     RectificationUpdate,
     SupervisionTeam,
 )
+from notifications.models import Notification
 from outreach.models import (
     Accountability,
     Activist,
@@ -310,6 +311,9 @@ def oracle(user: User, obj: models.Model) -> bool:
                 return True
             if role in SUPERVISORS and place_pk in _ancestors(obj.street):
                 return True
+        elif isinstance(obj, Notification):
+            # An inbox is its owner's alone, whatever their roles.
+            return obj.recipient_id == user.pk
         elif isinstance(obj, GuideItem):
             # The guide is public; a draft only for the city's admins, who edit it.
             if obj.published:
@@ -578,6 +582,7 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "rectification_id": Rectification,
     "team_id": SupervisionTeam,
     "area_lead_id": AreaLead,
+    "notification_id": Notification,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}

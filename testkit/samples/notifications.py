@@ -1,0 +1,26 @@
+"""One inbox line for a user inside and one for the other district's admin: the matrix checks
+that an inbox shows only its owner's lines (the other's title carries a marker)."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from notifications.kinds import Kind
+from notifications.services import notify
+from testkit.city import TinyCity
+
+
+def add_notification_samples(tc: TinyCity, odi_admin: User) -> None:
+    notify(
+        Kind.CASE_WAITING,
+        [tc.users["community_admin"].pk],
+        {"place": tc.inside.building.name, "step": "triage"},
+        dedupe_key="sample:inside",
+        link="/triage/",
+    )
+    notify(
+        Kind.CASE_WAITING,
+        [odi_admin.pk],
+        {"place": tc.other_district.building.name, "step": "triage"},
+        dedupe_key="sample:odi",
+        link="/triage/",
+    )
