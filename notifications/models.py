@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from notifications.querysets import DeliveryQuerySet
+
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
@@ -86,7 +88,11 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DeliveryQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
             models.Index(fields=["template", "created_at"], name="delivery_template"),

@@ -52,7 +52,7 @@ from notices.models import (
     RectificationUpdate,
     SupervisionTeam,
 )
-from notifications.models import Notification
+from notifications.models import Delivery, Notification
 from outreach.models import (
     Accountability,
     Activist,
@@ -159,6 +159,9 @@ DENIED = {401, 403, 404, 405}
 EMPTY_BODY_WRITES = {
     ("post", "/api/shift-assignments/{shift_assignment_id}/check-in"),
     ("post", "/api/shift-assignments/{shift_assignment_id}/check-out"),
+    # Marking one's own inbox read is what these do for their owner (others get 404).
+    ("post", "/api/notifications/{notification_id}/read"),
+    ("post", "/api/notifications/read-all"),
 }
 
 
@@ -310,6 +313,10 @@ def oracle(user: User, obj: models.Model) -> bool:
             if obj.leader_id == user.pk:
                 return True
             if role in SUPERVISORS and place_pk in _ancestors(obj.street):
+                return True
+        elif isinstance(obj, Delivery):
+            # Text messages are the city's channel: its admins see their status.
+            if role == "city_admin":
                 return True
         elif isinstance(obj, Notification):
             # An inbox is its owner's alone, whatever their roles.

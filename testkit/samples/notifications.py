@@ -4,8 +4,10 @@ that an inbox shows only its owner's lines (the other's title carries a marker).
 from __future__ import annotations
 
 from accounts.models import User
+from notifications.delivery import text_queue
 from notifications.kinds import Kind
 from notifications.services import notify
+from notifications.texts import TextTemplate
 from testkit.city import TinyCity
 
 
@@ -24,3 +26,4 @@ def add_notification_samples(tc: TinyCity, odi_admin: User) -> None:
         dedupe_key="sample:odi",
         link="/triage/",
     )
+    text_queue(phone="13900000017", template=TextTemplate.REPORT_REMINDER, params={"slot": "上午"})
