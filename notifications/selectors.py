@@ -51,6 +51,8 @@ def preference_rows(actor: Actor) -> list[PreferenceRow]:
     """The kinds meant for the actor's roles, each with their switch per channel (their own
     choice, else the default)."""
     roles = frozenset(g.role for g in actor.grants)
+    if actor.user_id is None:
+        return []
     own = {
         (k, ch): on
         for k, ch, on in Preference.objects.filter(user_id=actor.user_id).values_list(
