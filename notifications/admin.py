@@ -17,7 +17,7 @@ from notifications.models import Delivery
 class DeliveryAdmin(ScopedModelAdmin):
     list_display = ["created_at", "masked_phone", "template", "status", "attempts", "error"]
     list_filter = ["status", "template", "gateway"]
-    fields: list[str] = [
+    _shown = [
         "created_at",
         "masked_phone",
         "template",
@@ -29,7 +29,8 @@ class DeliveryAdmin(ScopedModelAdmin):
         "delivered_at",
         "error",
     ]
-    readonly_fields = tuple(fields)
+    fields = _shown
+    readonly_fields = tuple(_shown)
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Delivery) -> str:
