@@ -17,7 +17,7 @@ from notifications.models import Delivery
 class DeliveryAdmin(ScopedModelAdmin):
     list_display = ["created_at", "masked_phone", "template", "status", "attempts", "error"]
     list_filter = ["status", "template", "gateway"]
-    _shown = [
+    readonly_fields = [
         "created_at",
         "masked_phone",
         "template",
@@ -29,8 +29,6 @@ class DeliveryAdmin(ScopedModelAdmin):
         "delivered_at",
         "error",
     ]
-    fields = _shown
-    readonly_fields = tuple(_shown)
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Delivery) -> str:
