@@ -30,6 +30,10 @@ class DeliveryAdmin(ScopedModelAdmin):
         "error",
     ]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Only these: never the number in full, nor a message's params (a code).
+        return self.readonly_fields
+
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Delivery) -> str:
         return mask_phone(obj.phone)
