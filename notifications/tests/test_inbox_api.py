@@ -101,3 +101,17 @@ def test_an_unknown_kind_is_refused_before_anything_is_written(tiny_city: TinyCi
     else:
         raise AssertionError("an unknown kind must raise")
     assert Notification.objects.count() == before
+
+
+def test_setup_shows_a_text_message_masked_and_without_its_code(tiny_city: TinyCity) -> None:
+    d = text_queue(phone="13812345678", template=TextTemplate.CODE, params={"code": "864209"})
+    assert d is not None
+    admin = _client(tiny_city.users["city_admin"])
+    page = admin.get(f"/admin/notifications/delivery/{d.pk}/change/").content.decode()
+    assert "138****5678" in page
+    assert "13812345678" not in page and "864209" not in page
+    listing = admin.get("/admin/notifications/delivery/").content.decode()
+    assert "138****5678" in listing and "13812345678" not in listing
+    # A district admin has no view of the city's text messages.
+    district = _client(tiny_city.users["district_admin"])
+    assert district.get(f"/admin/notifications/delivery/{d.pk}/change/").status_code in (403, 404)
