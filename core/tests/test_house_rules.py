@@ -288,3 +288,18 @@ def test_may_rules_live_in_policies() -> None:
     assert found == [], "move these into the app's policies.py:\n" + "\n".join(found)
     sample = "def may_close(actor, need):\n    return True\n"
     assert may_functions("x/services.py", sample) == [("x/services.py", "may_close")]
+
+
+def test_every_folder_of_tests_is_run_by_make_test() -> None:
+    """pytest collects only pyproject's testpaths: a new app's tests/ outside them would never
+    run (notifications' and front_door's were not, until this test)."""
+    import tomllib
+
+    testpaths = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"][
+            "testpaths"
+        ]
+    )
+    with_tests = {p.parent.name for p in ROOT.glob("*/tests") if p.is_dir()}
+    with_tests |= {p.name for p in ROOT.glob("e2e") if p.is_dir()}
+    assert with_tests - testpaths == set()
