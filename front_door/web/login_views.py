@@ -73,9 +73,7 @@ def login_phone(request: HttpRequest) -> HttpResponse:
         form = PhoneForm(request.POST)
 
         def action(data: dict[str, Any]) -> str:
-            number = phone_login.phone_login_start(
-                phone=data["phone"], address=request_ip(request)
-            )
+            number = phone_login.phone_login_start(phone=data["phone"], address=request_ip(request))
             request.session[PHONE_LOGIN_SESSION] = {"phone": number, "next": next_url}
             return reverse("front_door:login_phone_code")
 
@@ -157,7 +155,11 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "front_door/invite.html",
-        {"form": form, "invited": invitation.user, "masked_phone": mask_phone(invitation.user.phone)},
+        {
+            "form": form,
+            "invited": invitation.user,
+            "masked_phone": mask_phone(invitation.user.phone),
+        },
     )
 
 

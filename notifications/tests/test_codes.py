@@ -75,9 +75,11 @@ def test_a_code_expires_after_five_minutes() -> None:
     with time_machine.travel(NOW, tick=False):
         code_send(phone=NUMBER, purpose=LOGIN, address="10.0.0.1")
     code = sent_code()
-    with time_machine.travel(NOW + timedelta(minutes=5, seconds=1), tick=False):
-        with pytest.raises(ValidationError) as e:
-            code_check(phone=NUMBER, purpose=LOGIN, code=code)
+    with (
+        time_machine.travel(NOW + timedelta(minutes=5, seconds=1), tick=False),
+        pytest.raises(ValidationError) as e,
+    ):
+        code_check(phone=NUMBER, purpose=LOGIN, code=code)
     assert error_of(e) == ("code", NotificationsError.CODE_EXPIRED)
     assert PhoneCode.objects.get().used_at is None
 
@@ -155,9 +157,11 @@ def test_at_most_n_codes_per_number_per_day() -> None:
     for i in range(3):
         with time_machine.travel(NOW + timedelta(minutes=2 * i), tick=False):
             code_send(phone=NUMBER, purpose=LOGIN, address=f"10.0.0.{i}")
-    with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
-        with pytest.raises(ValidationError) as e:
-            code_send(phone=NUMBER, purpose=LOGIN, address="10.0.0.9")
+    with (
+        time_machine.travel(NOW + timedelta(minutes=10), tick=False),
+        pytest.raises(ValidationError) as e,
+    ):
+        code_send(phone=NUMBER, purpose=LOGIN, address="10.0.0.9")
     assert error_of(e) == ("phone", NotificationsError.CODE_DAILY_LIMIT)
     assert PhoneCode.objects.count() == 3 and Delivery.objects.count() == 3
     # A day after the first, the number may ask again.
