@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
 from accounts.models import Grant, Invitation, User
+from accounts.selectors import actor_for_user
 from core.models import AuditEvent
+from front_door import invitations
 from notifications.models import Delivery
 from notifications.texts import TextTemplate
-from testkit import TinyCity
+from testkit import TinyCity, build_tiny_city, in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +259,25 @@ def test_a_role_that_needs_a_second_factor_is_not_invited_by_text(tiny_city: Tin
     r = as_user(tiny_city.users["city_admin"]).post(invite_url(target), follow=True)
     assert "second factor" in r.content.decode()
     assert nothing_sent()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_bringing_the_right_code_at_once_use_the_invitation_once() -> None:
+    tc = build_tiny_city()
+    worker = tc.users["grid_worker"]
+    User.objects.filter(pk=worker.pk).update(phone=PHONE)
+    worker.refresh_from_db()
+    admin = actor_for_user(tc.users["district_admin"])
+    invitations.invitation_send(actor=admin, user=worker, site="http://testserver")
+    token = sent_link().split("/")[2]
+    invitations.invitation_code_send(token=token, address="10.0.0.1")
+    accept = functools.partial(
+        invitations.invitation_accept, token=token, code=last_code(), address="10.0.0.1"
+    )
+    results = in_threads([accept, accept])
+    won = [r for r in results if isinstance(r, User)]
+    lost = [r for r in results if not isinstance(r, User)]
+    assert len(won) == 1 and won[0].pk == worker.pk
+    assert len(lost) == 1 and isinstance(lost[0], ValidationError), lost
+    assert Invitation.objects.get().used_at is not None
