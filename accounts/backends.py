@@ -4,8 +4,9 @@ entry (accounts.selectors.actor_cached): two database queries fewer on every req
 Every way in with a password (the login page, the admin's login, the API's token) goes through
 django.contrib.auth.authenticate and so through `authenticate` below: the one place where wrong
 passwords are counted and a locked username is refused (issue 15 item 20: the admin's login used
-to count nothing and let the right password in during a lock). A phone-code login to come adds
-a backend that calls the same accounts.services.login_locked / login_failed."""
+to count nothing and let the right password in during a lock). The phone-code login
+(front_door.phone_login) counts wrong codes with the same accounts.services.login_locked /
+login_failed, keyed by the mobile number, and then logs in through this backend."""
 
 from __future__ import annotations
 

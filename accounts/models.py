@@ -131,3 +131,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token #{self.pk} of {self.user_id}"
+
+
+class Invitation(models.Model):
+    """A one-time link sent by text message to a staff member's mobile number: opening it sends
+    a login code to that number; the right code logs them in once. Only the link's SHA-256 is
+    kept. Sent by `front_door.invitations`."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"invitation #{self.pk} of {self.user_id}"

@@ -251,6 +251,11 @@ TEXT_CODE_RESEND_SECONDS = int(os.environ.get("TEXT_CODE_RESEND_SECONDS", "60"))
 TEXT_CODE_PER_NUMBER_PER_DAY = int(os.environ.get("TEXT_CODE_PER_NUMBER_PER_DAY", "10"))
 TEXT_CODE_PER_ADDRESS_PER_HOUR = int(os.environ.get("TEXT_CODE_PER_ADDRESS_PER_HOUR", "30"))
 TEXT_CODE_MAX_TRIES = 5
+# Roles that may not log in with a text code alone (phone login, invitations): they use their
+# password and a second factor (issue 18). Comma-separated role names; none by default.
+PHONE_LOGIN_SECOND_FACTOR_ROLES = frozenset(
+    r.strip() for r in os.environ.get("PHONE_LOGIN_SECOND_FACTOR_ROLES", "").split(",") if r.strip()
+)
 # Where join and invitation links point (the short link on a poster); the request's own host
 # when empty.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "").rstrip("/")

@@ -10,3 +10,13 @@ from enum import StrEnum
 
 class FrontDoorError(StrEnum):
     TOKEN_UNKNOWN = "token_unknown"
+    # Phone login (after the code proved the number is the user's).
+    LOGIN_LOCKED = "login_locked"
+    NO_ACCOUNT = "no_account"
+    SHARED_NUMBER = "shared_number"
+    ACCOUNT_INACTIVE = "account_inactive"
+    SECOND_FACTOR = "second_factor"
+    START_AGAIN = "start_again"
+    # Invitations.
+    INVITATION_INVALID = "invitation_invalid"
+    NO_MOBILE = "no_mobile"

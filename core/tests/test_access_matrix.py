@@ -140,6 +140,12 @@ PUBLIC_URL_NAMES = {
     "notices:guide",
     "notices:guide_item",
     "accounts:login",
+    # Logging in with a text code, and an invitation's link (its token is the credential; an
+    # unknown one is a plain "does not work" page).
+    "front_door:login_phone",
+    "front_door:login_phone_code",
+    "front_door:invite",
+    "front_door:invite_code",
     "accounts:set_language",
     "admin:login",
     "robots",
@@ -590,6 +596,7 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "team_id": SupervisionTeam,
     "area_lead_id": AreaLead,
     "notification_id": Notification,
+    "user_id": User,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}
