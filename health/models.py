@@ -19,6 +19,7 @@ from health.querysets import (
     DailyReportQuerySet,
     HealthFlagQuerySet,
     HealthReportQuerySet,
+    ReminderScheduleQuerySet,
     ReportDeadlineQuerySet,
     ScreeningVisitQuerySet,
     SweepCampaignQuerySet,
@@ -532,3 +533,67 @@ class WorkerHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.user_id}"
+
+
+class ReminderSchedule(models.Model):
+    """When the city chases a slot's missing reports (DingTalk's 2020 check-in: a push at 9:00,
+    the supervisor at 12:00, a call at 15:00): the resident, then the grid worker, then the
+    community admin. Nothing goes out in quiet hours; a level due then waits for their end while
+    its slot is open. Without a row, the defaults below hold."""
+
+    city = models.OneToOneField(
+        Place,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "city"},
+    )
+    am_resident_at = models.TimeField(_("morning: remind residents at"), default="09:00")
+    am_grid_at = models.TimeField(_("morning: tell grid workers at"), default="11:00")
+    am_community_at = models.TimeField(_("morning: tell community admins at"), default="13:00")
+    pm_resident_at = models.TimeField(_("afternoon: remind residents at"), default="16:00")
+    pm_grid_at = models.TimeField(_("afternoon: tell grid workers at"), default="18:00")
+    pm_community_at = models.TimeField(_("afternoon: tell community admins at"), default="20:00")
+    quiet_from = models.TimeField(_("quiet hours from"), default="22:00")
+    quiet_until = models.TimeField(_("quiet hours until"), default="07:00")
+    text_household_phones = models.BooleanField(
+        _("text the household's contact number when no one in it has an account"), default=True
+    )
+
+    objects = ReminderScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder schedule")
+        verbose_name_plural = _("reminder schedules")
+
+    def __str__(self) -> str:
+        return str(_("Reminder schedule"))
+
+
+class ReportReminder(models.Model):
+    """One household chased at one level in one slot: the escalation's memory (a level is sent
+    once) and what conversion is measured from (a report within an hour of level 1)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    grid_id = models.BigIntegerField()
+    community_id = models.BigIntegerField()
+    city_id = models.BigIntegerField()
+    day = models.DateField()
+    slot = models.CharField(max_length=2, choices=Slot.choices)
+    level = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "day", "slot", "level"], name="reportreminder_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["grid_id", "day", "slot", "level"], name="reportreminder_grid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.slot} L{self.level} #{self.household_id}"

@@ -79,3 +79,9 @@ class WorkerHealthQuerySet(ScopedQuerySet):
         own = Q(user_id=actor.user_id)
         offices = path_prefix_q(actor, REPORT_OFFICE_ROLES, "community_path")
         return own if offices is None else own | offices
+
+
+class ReminderScheduleQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        # The city sets when its residents are chased: its admins, nobody below.
+        return any_of(Q(city_id=g.place_id) for g in actor.place_grants({Role.CITY_ADMIN}))

@@ -31,3 +31,11 @@ def health_day_start() -> None:
 # Huey registers the periodic tasks of modules named `tasks`; the sweep's close job lives in its
 # own file.
 from health import sweep_tasks  # noqa: E402, F401
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def report_reminders() -> dict[str, int]:
+    """Chase the open slots' missing reports, level by level (health.reminders; idempotent)."""
+    from health.reminders import reminders_run
+
+    return reminders_run()

@@ -28,6 +28,7 @@ from health.call_results import call_result_record, latest_call_results
 from health.models import CallOutcome, FlagStatus, Slot
 from health.policies import SCREEN_ROLES, WORKER_ROLES, calls_residents
 from health.querysets import HEALTH_ROLES, REPORT_OFFICE_ROLES
+from health.reminder_selectors import households_reminded, reminder_conversion
 from health.reporting import ReportInput, health_reports_submit, report_input
 from health.rules import TEMPERATURE_HELP, current_slot, slot_closes_at
 from health.web.forms import symptom_choices
@@ -250,7 +251,9 @@ def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
     calls = calls_residents(actor, place.path)
     shown_ids = [m.resident_id for h in page.object_list for m in h.members]
     results = latest_call_results(place.pk, day, slot, shown_ids) if calls else {}
+    reminded = households_reminded(place, day, slot, [h.household_id for h in page.object_list])
     for h in page.object_list:
+        h.reminded = reminded.get(h.household_id)
         for m in h.members:
             m.call = results.get(m.resident_id)
     # The list carries phone numbers to call: who opened it is recorded (never the numbers).
@@ -286,6 +289,7 @@ def not_reported_page(request: HttpRequest, place_id: int) -> HttpResponse:
         "outcomes": CallOutcome.choices,
         "once": once_token(),
         "crumbs": place_breadcrumbs(actor, place, include_self=False),
+        "conversion": reminder_conversion(actor, place, day, slot),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "health/_not_reported_list.html", context)
