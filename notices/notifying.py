@@ -59,9 +59,7 @@ def rectifications_due_tell(now: datetime.datetime | None = None) -> int:
         ).order_by("deadline", "pk")
     )
     place_of = {r.pk: path_ids(r.place_path)[-1] for r in rows if r.place_path}
-    names = dict(
-        Place.objects.filter(pk__in=set(place_of.values())).values_list("pk", "name")
-    )
+    names = dict(Place.objects.filter(pk__in=set(place_of.values())).values_list("pk", "name"))
     told = 0
     for r in rows:
         place_id = place_of.get(r.pk)

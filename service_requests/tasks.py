@@ -1,5 +1,6 @@
 """Timed request work: clocks that ran out move requests up to the street, requests done but
-never confirmed close, and the holders of overdue requests are told. Each is idempotent: a second run changes nothing."""
+never confirmed close, and the holders of overdue requests are told.
+Each is idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 

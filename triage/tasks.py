@@ -1,5 +1,6 @@
 """Timed triage work: overdue follow-ups climb, transfer-queue alarms, day-14 releases, cases
-of residents who moved out or died, and the people who must act are told (triage.notifying). Each is idempotent: a second run changes nothing."""
+of residents who moved out or died, and the people who must act are told (triage.notifying).
+Each is idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 

@@ -27,7 +27,9 @@ from testkit import TinyCity
 def lines(user: User, programme: StudyProgramme) -> int:
     """The user's reminders of this programme (the tiny city has a sample programme too)."""
     return Line.objects.filter(
-        recipient=user, kind=Kind.STUDY_REMINDER, link=reverse("party:programme", args=[programme.pk])
+        recipient=user,
+        kind=Kind.STUDY_REMINDER,
+        link=reverse("party:programme", args=[programme.pk]),
     ).count()
 
 
