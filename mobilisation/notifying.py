@@ -19,8 +19,6 @@ from mobilisation.models import ShiftAssignment
 from notifications.kinds import Kind
 from notifications.services import notify
 
-ADMIN_ROLES = (Role.COMMUNITY_ADMIN, Role.STREET_ADMIN)
-
 
 def unwell_on_roster_tell(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
@@ -53,7 +51,7 @@ def unwell_on_roster_tell(now: datetime.datetime | None = None) -> int:
     for user_id, display_name, username, community_id, community_name, path in rows:
         told += notify(
             Kind.UNWELL_ON_ROSTER,
-            users_over(path, ADMIN_ROLES),
+            users_over(path, [Role.COMMUNITY_ADMIN, Role.STREET_ADMIN]),
             {"name": display_name or username, "place": community_name},
             dedupe_key=f"unwell_on_roster:{user_id}:{community_id}:{today.isoformat()}",
             link=link,
