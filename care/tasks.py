@@ -1,4 +1,5 @@
-"""Timed care work: the no-contact alarm, and the safety net for carers who lost their grant.
+"""Timed care work: the no-contact alarm, the safety net for carers who lost their grant, and
+the carers told of their overdue contacts (care.notifying).
 Each is idempotent: a second run changes nothing."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from accounts.models import Grant
 from care.models import CareAssignment, EndReason
+from care.notifying import care_overdue_tell
 from care.policies import COMMUNITY_CARER_ROLES
 from care.rules import NO_CONTACT_ALARM_AFTER
 from core.roles import Role
@@ -73,7 +75,11 @@ def care_orphans_release(now: datetime.datetime | None = None) -> int:
 
 def care_tick(now: datetime.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
-    return {"released": care_orphans_release(now), "alarms": care_alarms_raise(now)}
+    return {
+        "released": care_orphans_release(now),
+        "alarms": care_alarms_raise(now),
+        "told": care_overdue_tell(now),
+    }
 
 
 @db_periodic_task(crontab(minute="*/10"))

@@ -25,6 +25,7 @@ from notices.models import (
     OpinionIncident,
     Urgency,
 )
+from notices.notifying import rumour_critical_tell
 from notices.policies import HANDLER_ROLES, REPORTER_ROLES, may_report_at
 from notices.publishing import notice_publish
 from places.models import Place, PlaceKind
@@ -86,7 +87,8 @@ def incident_report(
     place: Place | None = None,
 ) -> OpinionIncident:
     """Report a rumour or an incident seen at `place` (a street or community; default: the
-    reporter's community). The street's admin sees it at once."""
+    reporter's community). The street's admin sees it at once; a critical one is told to the
+    street's and district's admins (notices.notifying)."""
     if actor.user_id is None or not reports_incidents(actor):
         raise NotAllowed(_("Only staff report rumours and public-opinion incidents."))
     kind = _clean_choice("kind", kind, IncidentKind.values, _("Choose rumour or incident."))
@@ -118,7 +120,7 @@ def incident_report(
     street = _ancestor(place, PlaceKind.STREET)
     if street is None:
         raise field_error("place", _("Choose a street or community in your area."))
-    return OpinionIncident.objects.create(
+    incident = OpinionIncident.objects.create(
         kind=kind,
         summary=summary,
         where_seen=where_seen,
@@ -130,6 +132,8 @@ def incident_report(
         reported_by_id=actor.user_id,
         reported_at=timezone.now(),
     )
+    rumour_critical_tell(incident)
+    return incident
 
 
 def _lock(incident: OpinionIncident) -> OpinionIncident:

@@ -100,7 +100,16 @@ def notice_publish(
     NoticeTarget.objects.bulk_create(
         [NoticeTarget(notice=notice, place=t, place_path=t.path) for t in targets]
     )
+    transaction.on_commit(lambda: _tell_soon(notice.pk))
     return notice
+
+
+def _tell_soon(notice_id: int) -> None:
+    """Everyone in the targeted places is told by the queue's workers, in batches, once the
+    notice is committed (notices.tasks.notice_tell)."""
+    from notices.tasks import notice_tell
+
+    notice_tell(notice_id)
 
 
 def _building_targets(issuer: Place, building: Place | None) -> list[Place]:

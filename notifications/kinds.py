@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import Role
 from notifications.texts import TextTemplate
@@ -50,6 +51,19 @@ class KindSpec:
     # Roles for whom the text-message channel is on until they switch it off.
     text_roles: frozenset[str] = field(default_factory=frozenset)
     text_template: TextTemplate = TextTemplate.NEW_MESSAGE
+    # Params stored as codes and shown as words in the reader's language: param → code → words.
+    labels: Mapping[str, Mapping[str, Promise]] = field(default_factory=dict)
+
+
+_LEVEL_LABELS: Mapping[str, Promise] = {
+    "community": pgettext_lazy("notification", "the community"),
+    "street": pgettext_lazy("notification", "the street"),
+    "district": pgettext_lazy("notification", "the district"),
+}
+_SLOT_LABELS: Mapping[str, Promise] = {
+    "am": pgettext_lazy("notification", "morning"),
+    "pm": pgettext_lazy("notification", "afternoon"),
+}
 
 
 KINDS: Mapping[Kind, KindSpec] = {
@@ -86,29 +100,49 @@ KINDS: Mapping[Kind, KindSpec] = {
         ),
         KindSpec(
             Kind.REQUEST_ESCALATED,
-            _("Request %(number)s was escalated to %(level)s"),
-            frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN, Role.DISTRICT_ADMIN}),
+            _("Request %(number)s was passed up to %(level)s"),
+            frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN}),
             text_roles=frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN}),
+            labels={"level": _LEVEL_LABELS},
         ),
         KindSpec(
             Kind.REQUEST_OVERDUE,
             _("Request %(number)s is overdue"),
-            frozenset({Role.COMMUNITY_ADMIN, Role.GRID_WORKER, Role.STREET_ADMIN}),
+            frozenset(
+                {Role.COMMUNITY_ADMIN, Role.GRID_WORKER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN}
+            ),
         ),
         KindSpec(
             Kind.REQUEST_PROGRESS,
             _("Your request %(number)s: %(status)s"),
             frozenset({Role.RESIDENT}),
+            labels={
+                "status": {
+                    "accepted": pgettext_lazy("request progress", "accepted"),
+                    "dispatched": pgettext_lazy("request progress", "help is on the way"),
+                    "escalated": pgettext_lazy("request progress", "passed up to the street"),
+                    "escalated_district": pgettext_lazy(
+                        "request progress", "passed up to the district"
+                    ),
+                    "done": pgettext_lazy("request progress", "done, please confirm"),
+                    "closed": pgettext_lazy("request progress", "closed"),
+                    "cancelled": pgettext_lazy("request progress", "cancelled"),
+                    "reopened": pgettext_lazy("request progress", "reopened"),
+                    "note": pgettext_lazy("request progress", "a new note"),
+                    "dispatch_cancelled": pgettext_lazy("request progress", "help was called off"),
+                }
+            },
         ),
         KindSpec(
             Kind.FOLLOW_UP_DUE,
             _("%(count)s follow-ups are due this %(slot)s"),
             frozenset({Role.HEALTH_WORKER}),
+            labels={"slot": _SLOT_LABELS},
         ),
         KindSpec(
             Kind.FOLLOW_UP_OVERDUE,
             _("%(count)s follow-ups are overdue"),
-            frozenset({Role.HEALTH_WORKER, Role.COMMUNITY_ADMIN}),
+            frozenset({Role.HEALTH_WORKER, Role.COMMUNITY_ADMIN, Role.GRID_WORKER}),
             text_roles=frozenset({Role.HEALTH_WORKER}),
         ),
         KindSpec(
@@ -116,6 +150,12 @@ KINDS: Mapping[Kind, KindSpec] = {
             _("A case at %(place)s is waiting for %(step)s"),
             frozenset({Role.HEALTH_WORKER, Role.COMMUNITY_ADMIN, Role.STREET_ADMIN}),
             text_roles=frozenset({Role.HEALTH_WORKER}),
+            labels={
+                "step": {
+                    "triage": pgettext_lazy("notification", "triage"),
+                    "bed": pgettext_lazy("notification", "a bed"),
+                }
+            },
         ),
         KindSpec(
             Kind.CARE_OVERDUE,
@@ -129,7 +169,7 @@ KINDS: Mapping[Kind, KindSpec] = {
         ),
         KindSpec(
             Kind.RUMOUR_CRITICAL,
-            _("A critical rumour was reported at %(place)s"),
+            _("A critical rumour or incident was reported at %(place)s"),
             frozenset({Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN}),
             text_roles=frozenset({Role.STREET_ADMIN}),
         ),
@@ -180,4 +220,8 @@ def title(kind: str, params: Mapping[str, object]) -> str:
         def __missing__(self, key: str) -> str:
             return "…"
 
-    return str(s.title) % _Filled({k: v for k, v in params.items()})
+    def shown(key: str, value: object) -> object:
+        words = s.labels.get(key, {}).get(str(value))
+        return words if words is not None else value
+
+    return str(s.title) % _Filled({k: shown(k, v) for k, v in params.items()})

@@ -284,7 +284,7 @@ def reminder_send(
         raise field_error(
             "org", _("Every member here has started; nobody to remind."), OutreachError.NONE
         )
-    return StudyReminder.objects.create(
+    reminder = StudyReminder.objects.create(
         programme=programme,
         org=org,
         scope_path=org.scope_path,
@@ -293,3 +293,7 @@ def reminder_send(
         sent_at=now,
         recipients=count,
     )
+    from outreach.notifying import branch_reminder_tell
+
+    branch_reminder_tell(reminder)
+    return reminder

@@ -24,6 +24,7 @@ from service_requests.models import (
     RequestStatus,
     ServiceRequest,
 )
+from service_requests.notifying import escalation_tell
 from service_requests.policies import handles
 from service_requests.rules import CONFIRM_WINDOW, NEXT_LEVEL
 from service_requests.timeline import event_add, request_lock
@@ -66,6 +67,7 @@ def _move_up(
     request.escalated_at = now
     request.save(update_fields=["level", "escalated_at", "updated_at"])
     event_add(request, EventKind.ESCALATED, actor, text=_passed_text(to_level), at=now)
+    escalation_tell(request, to_level)
     return escalation
 
 

@@ -1,5 +1,6 @@
-"""Timed request work: clocks that ran out move requests up to the street, and requests done
-but never confirmed close. Each is idempotent: a second run changes nothing."""
+"""Timed request work: clocks that ran out move requests up to the street, requests done but
+never confirmed close, and the holders of overdue requests are told.
+Each is idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from service_requests.escalation import done_requests_autoclose, escalations_due_run
+from service_requests.notifying import requests_overdue_tell
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ def requests_tick(now: datetime.datetime | None = None) -> dict[str, Any]:
     return {
         "escalated": escalations_due_run(now),
         "autoclosed": done_requests_autoclose(now),
+        "overdue_told": requests_overdue_tell(now),
     }
 
 

@@ -41,8 +41,11 @@ def event_add(
     public: bool = True,
     at: datetime.datetime | None = None,
 ) -> RequestEvent:
-    """One line of the timeline; `actor` None is the system (a periodic job)."""
-    return RequestEvent.objects.create(
+    """One line of the timeline; `actor` None is the system (a periodic job). A public line is
+    told to the request's resident (service_requests.notifying)."""
+    from service_requests.notifying import progress_tell
+
+    event = RequestEvent.objects.create(
         request=request,
         kind=kind,
         at=at or timezone.now(),
@@ -50,3 +53,5 @@ def event_add(
         text=text,
         public=public,
     )
+    progress_tell(request, event, actor)
+    return event

@@ -1,5 +1,6 @@
-"""Timed triage work: overdue follow-ups climb, transfer-queue alarms, day-14 releases, and
-cases of residents who moved out or died. Each is idempotent: a second run changes nothing."""
+"""Timed triage work: overdue follow-ups climb, transfer-queue alarms, day-14 releases, cases
+of residents who moved out or died, and the people who must act are told (triage.notifying).
+Each is idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from people.models import Resident
 from triage.cases import GONE, cases_close_for_resident, event_add
 from triage.follow_ups import follow_ups_escalate, observation_release_due
 from triage.models import CaseStatus, EventKind, TriageCase
+from triage.notifying import triage_tell
 from triage.rules import TRANSFER_ALARM_AFTER
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ def triage_tick(now: datetime.datetime | None = None) -> dict[str, Any]:
         "alarms": transfer_alarms_raise(now),
         "released": observation_release_due(now),
         "closed": cases_of_gone_residents_close(),
+        "told": triage_tell(now),
     }
 
 

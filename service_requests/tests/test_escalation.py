@@ -147,8 +147,8 @@ def test_tick_runs_both_and_is_idempotent(tiny_city: TinyCity) -> None:
     finished = file_one(tiny_city, now=NOW)
     request_done(actor=act(tiny_city, "community_admin"), request=finished, now=NOW)
     at = NOW + CONFIRM_WINDOW
-    assert requests_tick(at) == {"escalated": 1, "autoclosed": 1}
-    assert requests_tick(at) == {"escalated": 0, "autoclosed": 0}
+    assert requests_tick(at) == {"escalated": 1, "autoclosed": 1, "overdue_told": 0}
+    assert requests_tick(at) == {"escalated": 0, "autoclosed": 0, "overdue_told": 0}
     assert only(late).level == "street"
     assert only(finished).status == RequestStatus.CLOSED
 

@@ -160,6 +160,7 @@ def test_the_tick_twice_changes_nothing_the_second_time(city: TinyCity, clock: A
         "alarms": 0,
         "released": 0,
         "closed": 0,
+        "told": {"due": 0, "overdue": 0, "waiting": 0},
     }
     assert FollowUp.objects.filter(case=overdue, level="health_centre").exists()
     assert TriageCase.objects.get(pk=waiting.pk).queue_alarm_at is not None
