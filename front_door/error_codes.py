@@ -9,4 +9,9 @@ from enum import StrEnum
 
 
 class FrontDoorError(StrEnum):
+    ID_LAST6 = "id_last6"
+    NOT_VERIFIED = "not_verified"
+    NOT_YOURS = "not_yours"
+    NOT_PENDING = "not_pending"
     TOKEN_UNKNOWN = "token_unknown"
+    WRONG_PLACE = "wrong_place"
