@@ -30,10 +30,7 @@ from places.models import Household
 
 def _locked(actor: Actor, join_request: JoinRequest) -> JoinRequest:
     row = (
-        JoinRequest.objects.for_actor(actor)
-        .select_for_update()
-        .filter(pk=join_request.pk)
-        .first()
+        JoinRequest.objects.for_actor(actor).select_for_update().filter(pk=join_request.pk).first()
     )
     if row is None:
         raise NotAllowed(_("You may not answer this join request."))

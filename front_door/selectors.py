@@ -93,7 +93,9 @@ def join_requests(actor: Actor, *, q: str = "", status: str = "") -> QuerySet[Jo
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(
-            Q(name__icontains=q) | Q(room__icontains=q) | Q(phone__endswith=q)
+            Q(name__icontains=q)
+            | Q(room__icontains=q)
+            | Q(phone__endswith=q)
             | Q(building__name__icontains=q)
         )
     waiting_first = Case(

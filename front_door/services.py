@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,9 +71,7 @@ def join_code_revoke(*, actor: Actor, code: JoinCode) -> JoinCode:
     """End a code: its link and poster join nobody from now on."""
     _check_may_manage(actor, code.place)
     if code.revoked_at is not None:
-        raise field_error(
-            "code", _("This code was already revoked."), FrontDoorError.TOKEN_UNKNOWN
-        )
+        raise field_error("code", _("This code was already revoked."), FrontDoorError.TOKEN_UNKNOWN)
     JoinCode.objects.filter(pk=code.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by_id=actor.user_id or None
     )
@@ -107,16 +104,13 @@ def join_codes_issue_all(*, actor: Actor, community: Place) -> int:
             place_path__startswith=community.path, revoked_at__isnull=True
         ).values_list("place_id", flat=True)
     )
-    places = [community, *Place.objects.filter(
-        path__startswith=community.path, kind=PlaceKind.BUILDING
-    )]
+    places = [
+        community,
+        *Place.objects.filter(path__startswith=community.path, kind=PlaceKind.BUILDING),
+    ]
     new = 0
     for p in places:
         if p.pk not in have:
             join_code_issue(actor=actor, place=p)
             new += 1
     return new
-
-
-def _unused(e: ValidationError) -> None:  # pragma: no cover - keeps the import for mypy
-    del e

@@ -381,9 +381,7 @@ def residents_matching(*, place_path: str, name: str, id_last6: str) -> list[Res
 def building_households(actor: Actor, building: Place) -> QuerySet[Household]:
     """The households of one building the actor sees, in room order."""
     return (
-        Household.objects.for_actor(actor)
-        .filter(building=building)
-        .order_by("room_sort_key", "pk")
+        Household.objects.for_actor(actor).filter(building=building).order_by("room_sort_key", "pk")
     )
 
 

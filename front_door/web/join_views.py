@@ -186,8 +186,8 @@ def join_status(request: HttpRequest, join_token: str) -> HttpResponse:
     latest = joining.join_request_latest(code=code, phone=phone)
     if latest is None:
         return redirect("front_door:join_details", join_token=join_token)
-    if latest.status == JoinRequestStatus.CONFIRMED and latest.user is not None:
-        if latest.user.is_active:
-            return _log_in(request, latest.user)
+    user = latest.user
+    if latest.status == JoinRequestStatus.CONFIRMED and user is not None and user.is_active:
+        return _log_in(request, user)
     context = {**_page(code), "request_row": latest, "token": join_token}
     return render(request, "front_door/join_status.html", context)
