@@ -20,7 +20,7 @@ from core.pagination import paginate, search_term
 from front_door import answering, selectors
 from front_door.models import JoinRequestStatus
 from front_door.policies import may_answer_join_requests
-from front_door.web.forms import ConfirmForm, RefuseForm
+from front_door.web.forms import ConfirmForm, OnceForm, RefuseForm
 from people.selectors import building_households
 
 
@@ -71,7 +71,14 @@ def request_detail(request: HttpRequest, join_request_id: int) -> HttpResponse:
     here = reverse("front_door:join_request", args=[row.pk])
     if post is not None:
         if not pending:
-            raise NotAllowed(_("This join request was already answered."))
+            # The answer sent twice is answered once (the first sending's page again).
+
+            def answered(_d: dict[str, Any]) -> str:
+                raise NotAllowed(_("This join request was already answered."))
+
+            done = run_once(request, OnceForm(post), answered, "")
+            if done:
+                return done
 
         def confirm(d: dict[str, Any]) -> str:
             answering.join_request_confirm(
