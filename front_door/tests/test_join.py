@@ -138,8 +138,9 @@ def test_no_match_files_a_join_request_once_and_tells_the_grid_worker(
     assert req.building == tc.inside.building and req.status == JoinRequestStatus.PENDING
     assert not User.objects.filter(person=resident.person).exists()
     told = set(
-        Notification.objects.filter(kind="join_request", dedupe_key=f"join-request:{req.pk}")
-        .values_list("recipient_id", flat=True)
+        Notification.objects.filter(
+            kind="join_request", dedupe_key=f"join-request:{req.pk}"
+        ).values_list("recipient_id", flat=True)
     )
     assert told == {tc.users["grid_worker"].pk, tc.users["community_admin"].pk}
     page = c.get(status_url)
