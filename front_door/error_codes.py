@@ -9,6 +9,7 @@ from enum import StrEnum
 
 
 class FrontDoorError(StrEnum):
+    ACCOUNT_OFF = "account_off"
     ID_LAST6 = "id_last6"
     NOT_VERIFIED = "not_verified"
     NOT_YOURS = "not_yours"

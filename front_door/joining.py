@@ -125,6 +125,12 @@ def resident_account(*, resident: Resident, phone: str, code: JoinCode | None) -
             user.set_unusable_password()
             user.save()
             created = True
+        elif not user.is_active:
+            raise field_error(
+                "name",
+                _("Your account is switched off; ask your community office."),
+                FrontDoorError.ACCOUNT_OFF,
+            )
         elif not user.phone:
             User.objects.filter(pk=user.pk).update(phone=phone)
             user.phone = phone

@@ -72,12 +72,12 @@ DESTINATIONS: tuple[Destination, ...] = (
         "care", "care:mine", _("My care households"), frozenset({Role.CADRE, Role.VOLUNTEER})
     ),
     Destination(
-        "join_requests",
+        "joinrequests",
         "front_door:join_requests",
         _("Join requests"),
         JOIN_REQUEST_ROLES,
     ),
-    Destination("join_codes", "front_door:code_list", _("Join codes"), JOIN_CODE_ROLES),
+    Destination("joincodes", "front_door:code_list", _("Join codes"), JOIN_CODE_ROLES),
     Destination("supplies", "supplies:home", _("Supplies"), OFFICES),
     Destination("duty", "duty:home", _("Duty"), not_alone=NOT_ALONE),
     Destination("deployments", "party:deployments", _("Deployed cadres"), OFFICES),

@@ -213,3 +213,15 @@ def test_home_counts_waiting_join_requests(tiny_city: TinyCity, role: str) -> No
     c.force_login(tiny_city.users[role])
     body = c.get(reverse("home:home")).content.decode()
     assert reverse("front_door:join_requests") in body
+
+
+def test_a_switched_off_account_is_not_let_in(tiny_city: TinyCity) -> None:
+    tc = tiny_city
+    resident = tc.inside.residents[0]
+    User.objects.create(username="off", person=resident.person, is_active=False)
+    c = Client()
+    verify(c, BUILDING_TOKEN, "13912340011")
+    r = details(c, BUILDING_TOKEN, name=resident.person.name, id_last6=_last6(tc))
+    assert r.status_code == 400 and r.context["form"].errors["name"]
+    assert not Grant.objects.filter(user__username="off").exists()
+    assert "_auth_user_id" not in c.session
