@@ -908,6 +908,9 @@ def build_demo_city(
     from demo.outreach import seed_outreach
 
     builder.say(f"party day, notices, opinion, supervision: {seed_outreach()}")
+    from demo.front_door import seed_front_door
+
+    builder.say(f"join codes: {seed_front_door()}")
     city = DemoCity(
         places=builder.place_counts,
         households=len(builder.households),

@@ -9,6 +9,11 @@ from enum import StrEnum
 
 
 class FrontDoorError(StrEnum):
+    ACCOUNT_OFF = "account_off"
+    ID_LAST6 = "id_last6"
+    NOT_VERIFIED = "not_verified"
+    NOT_YOURS = "not_yours"
+    NOT_PENDING = "not_pending"
     TOKEN_UNKNOWN = "token_unknown"
     # Phone login (after the code proved the number is the user's).
     LOGIN_LOCKED = "login_locked"
@@ -20,3 +25,4 @@ class FrontDoorError(StrEnum):
     # Invitations.
     INVITATION_INVALID = "invitation_invalid"
     NO_MOBILE = "no_mobile"
+    WRONG_PLACE = "wrong_place"

@@ -34,3 +34,16 @@ def may_log_in_with_code(roles: Iterable[str]) -> bool:
     """Residents and staff alike log in with a text code, unless a role of theirs needs a
     second factor."""
     return not (set(roles) & phone_login_second_factor_roles())
+
+
+# Read and answer the join requests of their area: the grid worker of the building's grid, the
+# community's and the street's offices.
+JOIN_REQUEST_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_ADMIN, Role.STREET_ADMIN})
+
+
+def may_manage_join_codes(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(JOIN_CODE_ROLES)
+
+
+def may_answer_join_requests(actor: Actor) -> bool:
+    return actor.is_superuser or actor.has_role(JOIN_REQUEST_ROLES)

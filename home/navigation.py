@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
 from core.roles import REGISTRY_ROLES, SETUP_ROLES, Role
+from front_door.policies import JOIN_CODE_ROLES, JOIN_REQUEST_ROLES
 
 # Any role: the destination is for every actor who holds at least one grant.
 ANY = frozenset(Role.values)
@@ -70,6 +71,13 @@ DESTINATIONS: tuple[Destination, ...] = (
     Destination(
         "care", "care:mine", _("My care households"), frozenset({Role.CADRE, Role.VOLUNTEER})
     ),
+    Destination(
+        "joinrequests",
+        "front_door:join_requests",
+        _("Join requests"),
+        JOIN_REQUEST_ROLES,
+    ),
+    Destination("joincodes", "front_door:code_list", _("Join codes"), JOIN_CODE_ROLES),
     Destination("supplies", "supplies:home", _("Supplies"), OFFICES),
     Destination("duty", "duty:home", _("Duty"), not_alone=NOT_ALONE),
     Destination("deployments", "party:deployments", _("Deployed cadres"), OFFICES),

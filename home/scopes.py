@@ -15,6 +15,7 @@ from care import home as care_home
 from core.actor import Actor, ScopeGrant
 from core.home import HomeCount
 from core.roles import Role
+from front_door import home as front_door_home
 from health import home as health_home
 from mobilisation import home as mobilisation_home
 from notices import home as notices_home
@@ -36,6 +37,7 @@ PROVIDERS: list[Callable[[Actor, ScopeGrant], list[HomeCount]]] = [
     triage_home.home_counts,
     requests_home.home_counts,
     care_home.home_counts,
+    front_door_home.home_counts,
     supplies_home.home_counts,
     party_home.home_counts,
     mobilisation_home.home_counts,

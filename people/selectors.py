@@ -360,3 +360,31 @@ def registry_filter_labels(actor: Actor, filters: RegistryFilters) -> list[str]:
         labels.append(str(ResidentStatus(filters.status).label))
     labels += [flag_label(f) for f in filters.flags]
     return labels
+
+
+def residents_matching(*, place_path: str, name: str, id_last6: str) -> list[Resident]:
+    """The residents living under a place (a building, or a community) whose name is `name`
+    and whose ID number ends with `id_last6`: how the front door finds someone joining by their
+    building's code. No actor: the one asking is the person themself, proven by the code."""
+    return list(
+        Resident.objects.filter(
+            building__path__startswith=place_path,
+            person__name=name,
+            person__id_number__endswith=id_last6,
+            status__in=(ResidentStatus.PRESENT, ResidentStatus.AWAY),
+        )
+        .select_related("person", "household", "building")
+        .order_by("pk")
+    )
+
+
+def building_households(actor: Actor, building: Place) -> QuerySet[Household]:
+    """The households of one building the actor sees, in room order."""
+    return (
+        Household.objects.for_actor(actor).filter(building=building).order_by("room_sort_key", "pk")
+    )
+
+
+def household_at_id(actor: Actor, household_id: int) -> Household | None:
+    """A household the actor sees, or None (a form's choice checked again by the service)."""
+    return Household.objects.for_actor(actor).filter(pk=household_id).first()

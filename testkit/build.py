@@ -20,6 +20,7 @@ from places.models import PlaceKind
 from testkit.city import PASSWORD, ROOT, TinyCity, _chain, make_role_users, synthetic_id_number
 from testkit.samples.care_and_requests import add_care_and_request_samples
 from testkit.samples.duty import add_duty_samples
+from testkit.samples.front_door import add_front_door_samples
 from testkit.samples.health import add_health_samples
 from testkit.samples.notifications import add_notification_samples
 from testkit.samples.outreach import add_outreach_samples
@@ -132,4 +133,5 @@ def build_tiny_city() -> TinyCity:
     add_duty_samples(tc)
     add_outreach_samples(tc)
     add_notification_samples(tc, odi_admin)
+    add_front_door_samples(tc)
     return tc

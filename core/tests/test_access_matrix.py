@@ -27,6 +27,7 @@ from care.models import CareAssignment
 from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
+from front_door.models import JoinCode, JoinRequest
 from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
 from mobilisation.models import (
     Activity,
@@ -136,6 +137,11 @@ PUBLIC_URL_NAMES = {
     # A check-in link's token is the credential a cadre scans (issue 7).
     "party:checkin",
     "party:checkin_register",
+    # A join code's token is what a resident scans on their building's poster (issue 17).
+    "front_door:join",
+    "front_door:join_code",
+    "front_door:join_details",
+    "front_door:join_status",
     # The protection guide is for the public (issue 8); a draft still answers 404.
     "notices:guide",
     "notices:guide_item",
@@ -327,6 +333,17 @@ def oracle(user: User, obj: models.Model) -> bool:
         elif isinstance(obj, Notification):
             # An inbox is its owner's alone, whatever their roles.
             return obj.recipient_id == user.pk
+        elif isinstance(obj, JoinCode):
+            # Issue 17: a community's join codes are its admins' and the street's over it.
+            if role in {"community_admin", "street_admin"} and place_pk in _ancestors(obj.place):
+                return True
+        elif isinstance(obj, JoinRequest):
+            # Issue 17: the grid worker of the building's grid, the community's and street's
+            # offices.
+            if role in {"grid_worker", "community_admin", "street_admin"} and place_pk in (
+                _ancestors(obj.building)
+            ):
+                return True
         elif isinstance(obj, GuideItem):
             # The guide is public; a draft only for the city's admins, who edit it.
             if obj.published:
@@ -597,6 +614,8 @@ PARAM_MODELS: dict[str, type[models.Model]] = {
     "area_lead_id": AreaLead,
     "notification_id": Notification,
     "user_id": User,
+    "join_code_id": JoinCode,
+    "join_request_id": JoinRequest,
 }
 # Admin views Django wraps without telling their model (UserAdmin names this one "auth_user").
 ADMIN_URL_MODELS: dict[str, type[models.Model]] = {"admin:auth_user_password_change": User}
@@ -675,6 +694,10 @@ def _kwargs_for(name: str, pattern: URLPattern) -> list[tuple[dict[str, Any], li
         link = CheckInLink.objects.filter(community=tc.inside.community).first()
         assert link is not None
         return [({"token": link.token}, [])]
+    if params == ["join_token"]:
+        # The public join pages of the first chain's building (issue 17): the token is the
+        # credential printed on the building's poster.
+        return [({"join_token": "tiny-building-join-code"}, [])]
     if len(params) == 1 and params[0] in PARAM_MODELS:
         return [({params[0]: o.pk}, [o]) for o in _samples(PARAM_MODELS[params[0]])]
     raise AssertionError(

@@ -22,9 +22,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from demo.city import demo_accounts_table
+        from demo.front_door import demo_join_line
 
+        # The console gateway's outbox opens to visitors, so the demo's text codes can be read
+        # (the web server and the consumer below read their settings with this set).
+        os.environ.setdefault("TEXT_CONSOLE_OUTBOX_PUBLIC", "1")
         self.stdout.write(demo_accounts_table())
         url = f"http://{options['host']}:{options['port']}/"
+        join = demo_join_line(url.rstrip("/"))
+        if join:
+            self.stdout.write(join)
         self.stdout.write(self.style.SUCCESS(f"Linli is running on {url}  (Ctrl-C stops it)"))
         consumer = subprocess.Popen(
             [sys.executable, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"],
