@@ -74,6 +74,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             _("Your household has not reported its health this %(slot)s"),
             frozenset({Role.RESIDENT}),
             text_template=TextTemplate.REPORT_REMINDER,
+            labels={"slot": _SLOT_LABELS},
         ),
         KindSpec(
             Kind.REPORT_MISSING,
@@ -81,12 +82,14 @@ KINDS: Mapping[Kind, KindSpec] = {
             frozenset({Role.GRID_WORKER, Role.BUILDING_HEAD}),
             text_roles=frozenset({Role.GRID_WORKER}),
             text_template=TextTemplate.REPORT_MISSING,
+            labels={"slot": _SLOT_LABELS},
         ),
         KindSpec(
             Kind.REPORT_MISSING_ESCALATED,
             _("%(count)s residents of %(place)s still have not reported this %(slot)s"),
             frozenset({Role.COMMUNITY_ADMIN}),
             text_template=TextTemplate.REPORT_MISSING,
+            labels={"slot": _SLOT_LABELS},
         ),
         KindSpec(
             Kind.JOIN_REQUEST,
