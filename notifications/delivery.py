@@ -19,6 +19,7 @@ log = logging.getLogger("linli.text")
 
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 30  # then 60, 120, 240: a provider's outage of ~8 minutes loses nothing
+CLAIM_SECONDS = 300
 
 
 def text_queue(
@@ -108,13 +109,23 @@ def delivery_attempt(delivery_id: int) -> str:
         return str(row.status)
 
 
-def deliveries_due(limit: int = 500) -> list[int]:
-    """Queued deliveries whose next attempt is due (retries, and any a lost hand-over left)."""
-    return list(
-        Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+def deliveries_claim(limit: int = 500) -> list[int]:
+    """Queued deliveries whose next attempt is due (retries, a round queued in bulk, any a lost
+    hand-over left), pushed CLAIM_SECONDS ahead so the next sweep does not hand them out again
+    while workers have them; a worker's attempt sets the real next time."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(
+                next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS)
+            )
+    return ids
 
 
 def delivery_receipt(*, provider_message_id: str, delivered: bool, error: str = "") -> int:

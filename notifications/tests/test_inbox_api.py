@@ -13,7 +13,7 @@ from accounts.models import User
 from core.actor import Actor
 from notifications.delivery import text_queue
 from notifications.kinds import Kind
-from notifications.models import Notification
+from notifications.models import Delivery, Notification
 from notifications.selectors import unread_count
 from notifications.services import notify
 from notifications.texts import TextTemplate
@@ -115,3 +115,26 @@ def test_setup_shows_a_text_message_masked_and_without_its_code(tiny_city: TinyC
     # A district admin has no view of the city's text messages.
     district = _client(tiny_city.users["district_admin"])
     assert district.get(f"/admin/notifications/delivery/{d.pk}/change/").status_code in (403, 404)
+
+
+def test_the_sweep_hands_each_due_text_out_once_and_workers_send_it_once(
+    tiny_city: TinyCity, settings: Any
+) -> None:
+    from notifications.delivery import deliveries_claim, delivery_attempt
+    from notifications.gateways import stand_in
+    from notifications.models import DeliveryStatus
+
+    settings.TEXT_GATEWAY = "stand_in"
+    stand_in.reset()
+    queued = [
+        text_queue(phone=f"1334737000{i}", template=TextTemplate.REPORT_REMINDER, params={})
+        for i in range(3)
+    ]
+    first = deliveries_claim(100)
+    assert {d.pk for d in queued if d} <= set(first)
+    assert deliveries_claim(100) == []  # claimed: the next minute's sweep hands out nothing
+    for pk in first:
+        delivery_attempt(pk)
+        delivery_attempt(pk)  # a batch handed out twice sends nothing twice
+    assert len(stand_in.SENT) == len(first)
+    assert not Delivery.objects.filter(pk__in=first, status=DeliveryStatus.QUEUED).exists()
