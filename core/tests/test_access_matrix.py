@@ -28,7 +28,13 @@ from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
 from front_door.models import JoinCode, JoinRequest
-from health.models import DailyReport, HealthFlag, ScreeningVisit, SweepCampaign
+from health.models import (
+    DailyReport,
+    HealthFlag,
+    ReminderSchedule,
+    ScreeningVisit,
+    SweepCampaign,
+)
 from mobilisation.models import (
     Activity,
     CheckInLink,
@@ -325,6 +331,10 @@ def oracle(user: User, obj: models.Model) -> bool:
             if obj.leader_id == user.pk:
                 return True
             if role in SUPERVISORS and place_pk in _ancestors(obj.street):
+                return True
+        elif isinstance(obj, ReminderSchedule):
+            # When the city chases its residents is the city's admins' to set.
+            if role == "city_admin" and place_pk == obj.city_id:
                 return True
         elif isinstance(obj, Delivery):
             # Text messages are the city's channel: its admins see their status.

@@ -105,8 +105,8 @@ def test_the_other_districts_grid_worker_hears_only_of_their_own_grid(
 
 
 def test_quiet_hours_hold_a_level_until_they_end(tiny_city: TinyCity) -> None:
-    ReminderSchedule.objects.create(
-        city=tiny_city.city, quiet_from=datetime.time(8, 0), quiet_until=datetime.time(10, 0)
+    ReminderSchedule.objects.filter(city=tiny_city.city).update(
+        quiet_from=datetime.time(8, 0), quiet_until=datetime.time(10, 0)
     )
     run_at(9, 30)
     assert not ReportReminder.objects.exists()
@@ -127,7 +127,7 @@ def test_a_household_without_an_account_is_texted_at_its_number(tiny_city: TinyC
 
 
 def test_the_city_can_turn_household_texts_off(tiny_city: TinyCity) -> None:
-    ReminderSchedule.objects.create(city=tiny_city.city, text_household_phones=False)
+    ReminderSchedule.objects.filter(city=tiny_city.city).update(text_household_phones=False)
     Household.objects.update(phone="13347370001")
     run_at(9)
     assert not Delivery.objects.filter(dedupe_key__startswith="report-reminder").exists()
@@ -185,7 +185,6 @@ def test_the_call_list_shows_the_chase_to_its_grid_worker_only(tiny_city: TinyCi
 
 
 def test_the_reminder_schedule_is_the_citys_admins_alone(tiny_city: TinyCity) -> None:
-    ReminderSchedule.objects.create(city=tiny_city.city)
     city = Client()
     city.force_login(tiny_city.users["city_admin"])
     assert city.get("/admin/health/reminderschedule/").status_code == 200

@@ -52,3 +52,7 @@ def add_health_samples(tc: TinyCity, odi_admin: User) -> None:
             generated_at=now,
             deadline=now + dt.timedelta(hours=6),
         )
+    # The city's reminder schedule (Setup: the city's admins alone).
+    from health.models import ReminderSchedule
+
+    ReminderSchedule.objects.create(city=tc.city)
