@@ -377,9 +377,7 @@ def test_demo_community_has_join_codes_and_serve_prints_a_join_link(city):
     community = _place("community_admin")
     assert community.name == "新华社区"
     buildings = Place.objects.filter(path__startswith=community.path, kind=PlaceKind.BUILDING)
-    coded = set(
-        JoinCode.objects.filter(revoked_at__isnull=True).values_list("place_id", flat=True)
-    )
+    coded = set(JoinCode.objects.filter(revoked_at__isnull=True).values_list("place_id", flat=True))
     assert coded == {community.pk, *buildings.values_list("pk", flat=True)}
     line = demo_join_line("http://127.0.0.1:8000")
     assert line.startswith("Join as a new resident: http://127.0.0.1:8000/join/")
