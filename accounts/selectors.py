@@ -117,18 +117,3 @@ def _scope_grant(g: Grant, names: dict[int, str]) -> ScopeGrant:
         household_path=path if g.household is not None else "",
         label=" · ".join(c for c in chain if c),
     )
-
-
-def users_with_role_on(place_ids: list[int], roles: frozenset[str] | set[str]) -> list[int]:
-    """The active users holding one of `roles` granted on exactly one of these places (the grid
-    worker of a grid, the admin of a community): whom a notification about that place goes to."""
-    ids = [int(p) for p in place_ids if p is not None]
-    if not ids or not roles:
-        return []
-    return sorted(
-        set(
-            Grant.objects.filter(
-                place_id__in=ids, role__in=list(roles), user__is_active=True
-            ).values_list("user_id", flat=True)
-        )
-    )

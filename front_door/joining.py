@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Grant, User
-from accounts.selectors import actor_forget, users_with_role_on
+from accounts.recipients import users_with_role_on
+from accounts.selectors import actor_forget
 from core.error_codes import CoreError
 from core.errors import field_error
 from core.masking import mask_name
