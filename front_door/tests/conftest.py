@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from people.models import Person
@@ -17,3 +19,10 @@ def tiny_city(db) -> TinyCity:  # type: ignore[no-untyped-def]
             Person.objects.filter(pk=resident.person_id).update(name=name)
             resident.person.name = name
     return tc
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    """These tests read the pages' messages in English (their Chinese is the catalogue's, and
+    core/tests/test_i18n.py checks it is complete)."""
+    settings.LANGUAGE_CODE = "en"

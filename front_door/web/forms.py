@@ -20,18 +20,19 @@ class PhoneForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
+def text_code_field(testid: str) -> forms.CharField:
+    """The 6-digit code from a text message, as phones fill it in (one-time-code autofill)."""
+    return forms.CharField(
         label=_("Code from the text message"),
         max_length=12,
         widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "data-testid": "join-code",
-            }
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "data-testid": testid}
         ),
     )
+
+
+class CodeForm(forms.Form):
+    code = text_code_field("join-code")
 
 
 class DetailsForm(OnceTokenMixin):

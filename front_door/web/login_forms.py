@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import OnceTokenMixin
+from front_door.web.forms import text_code_field
 
 
 class PhoneForm(OnceTokenMixin):
@@ -20,17 +21,7 @@ class PhoneForm(OnceTokenMixin):
 
 
 class CodeForm(OnceTokenMixin):
-    code = forms.CharField(
-        label=_("Code from the text message"),
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "data-testid": "login-code",
-            }
-        ),
-    )
+    code = text_code_field("login-code")
 
 
 class SendCodeForm(OnceTokenMixin):
