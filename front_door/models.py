@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from front_door.querysets import JoinCodeQuerySet, JoinQuerySet, JoinRequestQuerySet
 from places.models import InGrid, Place
@@ -79,7 +80,7 @@ class Join(models.Model):
 class JoinRequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the grid worker")
     CONFIRMED = "confirmed", _("Confirmed")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("join request status", "Refused")
 
 
 class JoinRequest(InGrid):

@@ -131,6 +131,10 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         *("My requests", "Triage", "Duty", "Recognition", "Units"),
         *("Party organisations", "Party members", "Deployment", "My deployment"),
         *("Deployment coverage", "Should deploy"),
+        # Issue 17: the front door's and the inbox's words that other pages use alike.
+        *("revoked at", "answered at", "room", "Unknown action.", "Mobile number", "Username"),
+        *("Join requests", "Join codes", "Inbox", "%(n)s unread", "Unread only", "Revoke"),
+        *("Confirm", "Failed"),
         # One feature's model labels and its pages, in two apps since the house's floors: the
         # daily report (health's tables, reports' pages), deployments and recognition (party's
         # tables, mobilisation's and outreach's pages), a flag (health's, its page triage's).

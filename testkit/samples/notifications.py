@@ -12,17 +12,18 @@ from testkit.city import TinyCity
 
 
 def add_notification_samples(tc: TinyCity, odi_admin: User) -> None:
+    # A kind no producer's test counts for these users (join requests are answered to residents).
     notify(
-        Kind.CASE_WAITING,
+        Kind.JOIN_REQUEST_ANSWERED,
         [tc.users["community_admin"].pk],
-        {"place": tc.inside.building.name, "step": "triage"},
+        {"place": tc.inside.building.name, "status": "confirmed"},
         dedupe_key="sample:inside",
         link="/triage/",
     )
     notify(
-        Kind.CASE_WAITING,
+        Kind.JOIN_REQUEST_ANSWERED,
         [odi_admin.pk],
-        {"place": tc.other_district.building.name, "step": "triage"},
+        {"place": tc.other_district.building.name, "status": "confirmed"},
         dedupe_key="sample:odi",
         link="/triage/",
     )
