@@ -288,6 +288,10 @@ def setup_inbox(inbox: int, min_rows: int) -> int:
     if total < min_rows:
         t = time.perf_counter()
         need = min_rows - total
+        fillers = scalar(
+            "SELECT COUNT(*) FROM notifications_notification WHERE dedupe_key LIKE %s",
+            ["bench-filler:%"],
+        )
         added = execute(
             "INSERT INTO notifications_notification (recipient_id, kind, params, link, "
             "dedupe_key, created_at, read_at) "
@@ -295,10 +299,8 @@ def setup_inbox(inbox: int, min_rows: int) -> int:
             "'bench-filler:' || g, now() - g * interval '1 second', "
             "CASE WHEN g %% 4 = 0 THEN NULL ELSE now() END "
             "FROM (SELECT array_agg(id) AS ids FROM accounts_user WHERE username LIKE %s) u, "
-            "generate_series((SELECT COUNT(*) FROM notifications_notification "
-            "WHERE dedupe_key LIKE 'bench-filler:%%') + 1, %s) g "
-            "ON CONFLICT DO NOTHING",
-            [ACCOUNT_PREFIX + "%", total + need],
+            "generate_series(%s, %s) g ON CONFLICT DO NOTHING",
+            [ACCOUNT_PREFIX + "%", fillers + 1, fillers + need],
         )
         log(f"inbox: {added:,} filler lines in {time.perf_counter() - t:.1f} s")
     execute("VACUUM ANALYZE notifications_notification")
