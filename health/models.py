@@ -574,8 +574,11 @@ class ReportReminder(models.Model):
     """One household chased at one level in one slot: the escalation's memory (a level is sent
     once) and what conversion is measured from (a report within an hour of level 1)."""
 
+    # No database constraint: the rows come from residents' households in one INSERT … SELECT,
+    # and checking half a million keys at commit (FOR KEY SHARE on every household) doubled the
+    # job at city scale (bench/reminders.py). Deleting a household still deletes its rows.
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="+", db_index=False
+        Household, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     grid_id = models.BigIntegerField()
     community_id = models.BigIntegerField()
