@@ -152,9 +152,7 @@ def test_resident_scans_joins_with_a_text_code_and_reports(
     expect(page).to_have_url(url_path("/health/report/"))
     user = User.objects.get(person=someone.person)
     assert user.phone == phone
-    assert Grant.objects.filter(
-        user=user, role=Role.RESIDENT, household=someone.household
-    ).exists()
+    assert Grant.objects.filter(user=user, role=Role.RESIDENT, household=someone.household).exists()
     card = page.get_by_test_id("member").filter(has_text=name)
     expect(card).to_have_count(1)
     shot(page, "05-report-form")
@@ -270,9 +268,7 @@ def test_morning_reminder_reaches_the_inbox_once(
     user = User.objects.get(username="resident")
     household = Grant.objects.get(user=user, role=Role.RESIDENT).household
     assert household is not None
-    assert not HealthReport.objects.filter(
-        household=household, day=morning.at.date()
-    ).exists()
+    assert not HealthReport.objects.filter(household=household, day=morning.at.date()).exists()
 
     page = new_page(PHONE)
     login(page, "resident")
@@ -288,9 +284,7 @@ def test_morning_reminder_reaches_the_inbox_once(
     first = reminders_run()
     second = reminders_run()
     assert first.get("households", 0) > 0 and not second, (first, second)
-    assert (
-        Notification.objects.filter(recipient=user, kind=Kind.REPORT_REMINDER).count() == 1
-    )
+    assert Notification.objects.filter(recipient=user, kind=Kind.REPORT_REMINDER).count() == 1
 
     page.reload()
     expect(page.get_by_test_id("bell-count")).to_have_text("1")
