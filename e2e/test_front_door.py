@@ -54,7 +54,7 @@ def next_weekday_at(hour: int, minute: int) -> dt.datetime:
 @dataclass(frozen=True)
 class Morning:
     at: dt.datetime  # where the clock was moved to
-    traveller: time_machine.Coordinates
+    traveller: time_machine.Traveller
 
 
 @pytest.fixture
