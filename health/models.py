@@ -595,7 +595,8 @@ class ReportReminder(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["grid_id", "day", "slot", "level"], name="reportreminder_grid")
+            models.Index(fields=["grid_id", "day", "slot", "level"], name="reportreminder_grid"),
+            models.Index(fields=["city_id", "day", "slot", "level"], name="reportreminder_round"),
         ]
 
     def __str__(self) -> str:

@@ -110,23 +110,49 @@ def _missing_households_sql() -> str:
     )
 
 
-@transaction.atomic
 def households_remember(
     city_id: int, day: datetime.date, slot: str, level: int, now: datetime.datetime
 ) -> int:
     """Record the households this level reaches now (those already reached at this level are
     left as they were); returns how many are new."""
     rr = ReportReminder._meta.db_table
+    if level == LEVEL_RESIDENT:
+        source, params = _missing_households_sql(), [city_id, city_id, day, slot, day, slot]
+    else:
+        # Later levels chase the households level 1 reached that are still missing someone:
+        # no second scan of the whole city.
+        source, params = _still_missing_sql(), [city_id, day, slot, LEVEL_RESIDENT, day, slot]
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {rr} (household_id, grid_id, community_id, city_id, day, slot, level, "
             f"sent_at) SELECT m.household_id, m.grid_id, m.community_id, m.city_id, %s, %s, %s, %s "
-            f"FROM ({_missing_households_sql()}) m WHERE TRUE ON CONFLICT DO NOTHING",
-            [day, slot, level, now, city_id, city_id, day, slot, day, slot],
+            f"FROM ({source}) m WHERE TRUE ON CONFLICT DO NOTHING",
+            [day, slot, level, now, *params],
         )
         return cur.rowcount
 
 
+def _still_missing_sql() -> str:
+    """The households of level 1 of a city's round with someone living there still unreported."""
+    r, h = Resident._meta.db_table, HealthReport._meta.db_table
+    return (
+        f"SELECT rr.household_id, rr.grid_id, rr.community_id, rr.city_id "
+        f"FROM {ReportReminder._meta.db_table} rr WHERE rr.city_id = %s AND rr.day = %s "
+        "AND rr.slot = %s AND rr.level = %s "
+        f"AND EXISTS (SELECT 1 FROM {r} r WHERE r.household_id = rr.household_id "
+        f"AND r.status = '{ResidentStatus.PRESENT}' AND NOT EXISTS (SELECT 1 FROM {h} x "
+        "WHERE x.resident_id = r.id AND x.day = %s AND x.slot = %s))"
+    )
+
+
+def round_done(city_id: int, day: datetime.date, slot: str, level: int) -> bool:
+    """Whether this level of this round has gone out: each level goes out once, at its time
+    (a household found missing later waits for the next level), so the runs every five
+    minutes after it cost one indexed lookup instead of a scan of the city."""
+    return ReportReminder.objects.filter(city_id=city_id, day=day, slot=slot, level=level).exists()
+
+
+@transaction.atomic
 def level_send(
     city_id: int,
     day: datetime.date,
@@ -135,6 +161,10 @@ def level_send(
     s: ReminderSchedule,
     now: datetime.datetime,
 ) -> dict[str, int]:
+    """One level of one round: the households it reaches and the people told, in one
+    transaction (a run that fails half-way leaves nothing, and the next run does it whole)."""
+    if round_done(city_id, day, slot, level):
+        return {}
     new = households_remember(city_id, day, slot, level, now)
     if not new:
         return {}

@@ -51,12 +51,51 @@ def text_queue(
     return delivery
 
 
-def texts_send_soon(ids: list[int]) -> None:
-    """Hand the deliveries to the queue's workers (`tasks.text_send`)."""
-    from notifications.tasks import text_send
+def texts_queue(
+    *, template: str, params: Mapping[str, str], recipients: list[tuple[int, str, str]]
+) -> int:
+    """The same message to many users at once: (user id, phone, dedupe key) each. One insert;
+    keys already used are skipped; the new ones are sent once the transaction commits.
+    Returns how many were queued."""
+    if not recipients:
+        return 0
+    now = timezone.now()
+    words = {k: str(v) for k, v in params.items()}
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                phone=phone,
+                template=str(template),
+                params=words,
+                recipient_id=uid,
+                dedupe_key=key,
+                gateway=gateway_name(),
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for uid, phone, key in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    # Those this call wrote (bulk_create skipping conflicts does not say which).
+    ids = list(
+        Delivery.objects.filter(
+            dedupe_key__in=[key for _uid, _phone, key in recipients], created_at=now
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: texts_send_soon(ids))
+    return len(ids)
 
-    for pk in ids:
-        text_send(pk)
+
+def texts_send_soon(ids: list[int]) -> None:
+    """Hand the deliveries to the queue's workers: one at once, many in batches."""
+    from notifications.tasks import BATCH, text_send, text_send_batch
+
+    if len(ids) == 1:
+        text_send(ids[0])
+        return
+    for i in range(0, len(ids), BATCH):
+        text_send_batch(ids[i : i + BATCH])
 
 
 def delivery_attempt(delivery_id: int) -> str:

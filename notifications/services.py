@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.actor import Actor
-from notifications.delivery import text_queue
+from notifications.delivery import texts_queue
 from notifications.kinds import Kind, default_on, spec
 from notifications.models import Channel, Notification, Preference
 
@@ -95,28 +95,34 @@ def notify(
 
 
 def _text_users(kind: str, user_ids: list[int], params: dict[str, str], dedupe_key: str) -> None:
+    """One text per active user with a mobile number, queued in one insert (a key already used
+    queues nothing) and sent once the transaction commits."""
     from accounts.models import User
-    from core.validators import phone_kind
 
     s = spec(kind)
     assert s is not None
-    for uid, phone in User.objects.filter(pk__in=user_ids, is_active=True).values_list(
-        "pk", "phone"
-    ):
-        if phone and _is_mobile(phone, phone_kind):
-            text_queue(
-                phone=phone,
-                template=s.text_template,
-                params=_text_params(s.text_template, params),
-                recipient_id=uid,
-                dedupe_key=f"{dedupe_key}|{uid}",
-            )
+    phones = [
+        (uid, phone)
+        for uid, phone in User.objects.filter(pk__in=user_ids, is_active=True).values_list(
+            "pk", "phone"
+        )
+        if _is_mobile(phone)
+    ]
+    texts_queue(
+        template=s.text_template,
+        params=_text_params(s.text_template, params),
+        recipients=[(uid, phone, f"{dedupe_key}|{uid}") for uid, phone in phones],
+    )
 
 
-def _is_mobile(phone: str, phone_kind: Any) -> bool:
+def _is_mobile(phone: str) -> bool:
+    from django.core.exceptions import ValidationError
+
+    from core.validators import validate_mobile
+
     try:
-        return bool(phone_kind(phone) == "mobile")
-    except ValueError:
+        return bool(phone) and validate_mobile(phone) == phone
+    except ValidationError:
         return False
 
 

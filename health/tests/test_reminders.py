@@ -196,3 +196,16 @@ def test_the_reminder_schedule_is_the_citys_admins_alone(tiny_city: TinyCity) ->
     s = ReminderSchedule.objects.get()
     assert district.get(f"/admin/health/reminderschedule/{s.pk}/change/").status_code == 404
     assert HealthReport.objects.count() == 0
+
+
+def test_later_levels_chase_only_the_households_still_missing(tiny_city: TinyCity) -> None:
+    run_at(9)
+    for r in tiny_city.inside.residents:
+        report(tiny_city, r, 10)  # the inside household answers its reminder
+    run_at(11)
+    worker = tiny_city.users["grid_worker"]
+    # Nobody of the worker's grid is missing any more: no line for them.
+    assert lines(worker, "report_missing") == 0
+    level2 = set(ReportReminder.objects.filter(level=2).values_list("household_id", flat=True))
+    assert tiny_city.inside.household.pk not in level2
+    assert tiny_city.sibling.household.pk in level2
