@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.urls import reverse
@@ -116,6 +117,7 @@ def households_remember(
     """Record the households this level reaches now (those already reached at this level are
     left as they were); returns how many are new."""
     rr = ReportReminder._meta.db_table
+    params: list[Any]
     if level == LEVEL_RESIDENT:
         source, params = _missing_households_sql(), [city_id, city_id, day, slot, day, slot]
     else:
