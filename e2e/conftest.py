@@ -105,6 +105,9 @@ LAYOUT_JS = """
 () => {
   const root = document.documentElement;
   const width = root.clientWidth;
+  // No phone is this narrow: a window of a few pixels is headless Chromium between states (a
+  // 1 px window was measured once in CI, mid-test), not a layout; the next check measures again.
+  if (width < 200) return null;
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     [...el.classList].map((c) => "." + c).join("") +
     (el.getAttribute("name") ? "[name=" + el.getAttribute("name") + "]" : "");
