@@ -34,3 +34,11 @@ messages: $(BIN)/.installed
 
 clean:
 	rm -rf var/*.sqlite3 var/huey.db test-output
+
+# Proves a backup restores (docs/deployment.md, "Restore drill"): on the PostgreSQL server of
+# DATABASE_URL, the demo city at DRILL_ARGS' scale (default 0.1) is dumped with pg_dump -Fc,
+# restored into a fresh database and compared; both databases are dropped afterwards.
+.PHONY: restore-drill
+DRILL_ARGS ?= --scale 0.1
+restore-drill: $(BIN)/.installed
+	$(BIN)/python deploy/restore_drill.py $(DRILL_ARGS)
