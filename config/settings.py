@@ -311,3 +311,18 @@ LINLI_BODY_MAX_BYTES = 2 * 1024 * 1024
 # What Django reads into memory (the rest of an upload spills to a temporary file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = LINLI_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Retention of personal data (PIPL Art. 19; docs/retention.md gives the reason for each) -----
+# Days a record is kept after its purpose ends; the daily job (core.tasks.retention_daily, 03:30
+# Beijing) then deletes or anonymises it in batches of RETENTION_BATCH_SIZE rows.
+RETENTION_CLOSED_CASE_DAYS = int(os.environ.get("RETENTION_CLOSED_CASE_DAYS", "180"))
+RETENTION_HEALTH_REPORT_DAYS = int(os.environ.get("RETENTION_HEALTH_REPORT_DAYS", "30"))
+RETENTION_JOIN_REQUEST_DAYS = int(os.environ.get("RETENTION_JOIN_REQUEST_DAYS", "30"))
+RETENTION_PHONE_CODE_DAYS = int(os.environ.get("RETENTION_PHONE_CODE_DAYS", "2"))
+RETENTION_TEXT_MESSAGE_DAYS = int(os.environ.get("RETENTION_TEXT_MESSAGE_DAYS", "90"))
+RETENTION_READ_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", "90"))
+RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "30"))
+RETENTION_REGISTRY_IMPORT_FILE_DAYS = int(
+    os.environ.get("RETENTION_REGISTRY_IMPORT_FILE_DAYS", "30")
+)
+RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", "5000"))

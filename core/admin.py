@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_site import ScopedModelAdmin, site
-from core.models import AuditEvent
+from core.models import AuditEvent, RetentionRun
 
 
 class AuditEventAdmin(ScopedModelAdmin):
@@ -36,3 +36,24 @@ class AuditEventAdmin(ScopedModelAdmin):
 
 
 site.register(AuditEvent, AuditEventAdmin)
+
+
+class RetentionRunAdmin(ScopedModelAdmin):
+    """The retention job's runs (docs/retention.md): when, and how many rows of each kind went;
+    read only, for city admins (RetentionRunQuerySet)."""
+
+    list_display = ["started_at", "finished_at", "total", "failed"]
+    readonly_fields = ["started_at", "finished_at", "counts", "failed"]
+
+    @admin.display(description=_("rows purged"))
+    def total(self, run: RetentionRun) -> int:
+        return sum(int(n) for n in run.counts.values())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+site.register(RetentionRun, RetentionRunAdmin)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.actor import Actor
-from core.roles import SETUP_ROLES
+from core.roles import SETUP_ROLES, Role
 from core.scoping import ScopedQuerySet
 
 
@@ -73,3 +73,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
+
+
+class RetentionRunQuerySet(ScopedQuerySet):
+    def access_q(self, actor: Actor) -> Q | None:
+        # A run purges the whole deployment: only its city admins read the record.
+        return Q() if actor.has_role(Role.CITY_ADMIN) else None
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job (core.retention_runs): when, and how many rows of each kind
+    went or were anonymised. Counts only, never the records themselves."""
+
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # {"phone_codes": 1200, …}: rows deleted or anonymised per kind (core.retention).
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # Kinds whose purge failed this time (logged); the next run tries them again.
+    failed = models.JSONField(_("failed"), default=list, blank=True)
+
+    objects = RetentionRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} retention"

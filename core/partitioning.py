@@ -91,3 +91,34 @@ def day_partitions_ensure(table: str, first: datetime.date, days: int) -> list[s
                 continue
             created.append(name)
     return created
+
+
+def day_partitions_drop_before(table: str, day: datetime.date) -> dict[str, int]:
+    """Detach and drop the day partitions of `table` for days before `day` (retention,
+    docs/retention.md); returns each dropped partition's row count. The DEFAULT partition is
+    never dropped: its old rows are the caller's to delete. Running it twice drops nothing new."""
+    if connection.vendor != "postgresql":
+        return {}
+    q = connection.ops.quote_name
+    prefix = f"{table}_p"
+    dropped: dict[str, int] = {}
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = %s::regclass ORDER BY c.relname",
+            [table],
+        )
+        names = [r[0] for r in cur.fetchall()]
+        for name in names:
+            suffix = name.removeprefix(prefix)
+            if not name.startswith(prefix) or len(suffix) != 8 or not suffix.isdigit():
+                continue
+            if datetime.datetime.strptime(suffix, "%Y%m%d").date() >= day:
+                continue
+            with transaction.atomic():
+                cur.execute(f"SELECT count(*) FROM {q(name)}")
+                dropped[name] = int(cur.fetchone()[0])
+                cur.execute(f"ALTER TABLE {q(table)} DETACH PARTITION {q(name)}")
+                cur.execute(f"DROP TABLE {q(name)}")
+            log.info("partition %s detached and dropped (%d rows)", name, dropped[name])
+    return dropped

@@ -101,7 +101,7 @@ def seed_triage(now: datetime.datetime | None = None) -> int:
     if len(cases) > 1:
         index = cases[1]
         contact = (
-            Resident.objects.filter(household_id=index.household_id, status=ResidentStatus.PRESENT)
+            Resident.objects.filter(household=index.household, status=ResidentStatus.PRESENT)
             .exclude(pk=index.resident_id)
             .first()
         )

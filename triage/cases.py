@@ -220,9 +220,10 @@ def case_close(
     if reason == CloseReason.RELEASED:
         case.disposition = Disposition.RELEASED
     case.save()
-    HealthFlag.objects.filter(resident_id=case.resident_id, status=FlagStatus.HANDED_OVER).update(
-        status=FlagStatus.CASE_CLOSED
-    )
+    HealthFlag.objects.filter(
+        resident_id=case.resident_id,  # type: ignore[misc]  # an open case has one
+        status=FlagStatus.HANDED_OVER,
+    ).update(status=FlagStatus.CASE_CLOSED)
     event_add(case, EventKind.CLOSED, actor, at=now, to_value=reason, reason=note)
     return case
 

@@ -83,7 +83,7 @@ def follow_ups_plan(case: TriageCase, *, now: datetime.datetime) -> None:
             rows.append(
                 FollowUp(
                     case_id=case.pk,
-                    resident_id=case.resident_id,
+                    resident_id=case.resident_id,  # type: ignore[misc]  # an open case has one
                     city_id=case.city_id,
                     district_id=case.district_id,
                     street_id=case.street_id,

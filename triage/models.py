@@ -9,6 +9,8 @@ the case so the dashboards can time them without reading the timeline.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +26,9 @@ from triage.querysets import (
     SiteQuerySet,
     TriageCaseQuerySet,
 )
+
+if TYPE_CHECKING:
+    from people.models import Resident
 
 
 class Category(models.TextChoices):
@@ -131,9 +136,18 @@ class TriageCase(InGrid):
     """One person's way from the first flag to release. At most one open case per resident."""
 
     building = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(
-        "people.Resident", verbose_name=_("resident"), on_delete=models.PROTECT, related_name="+"
+    # Empty only once retention anonymised the closed case (triage.retention). Typed as set on
+    # purpose: such a case is statistics, shown by no page or endpoint (selectors.py), so every
+    # case the code reads has both.
+    household: models.ForeignKey[Household, Household] = models.ForeignKey(  # type: ignore[misc]
+        Household, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    resident: models.ForeignKey[Resident, Resident] = models.ForeignKey(  # type: ignore[misc]
+        "people.Resident",
+        verbose_name=_("resident"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
     )
     status = models.CharField(
         _("status"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN
@@ -194,6 +208,8 @@ class TriageCase(InGrid):
     symptoms = models.PositiveSmallIntegerField(default=0)
     test_result = models.CharField(_("CT or test result"), max_length=200, blank=True, default="")
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    # Set when retention anonymised the closed case (links to the person and free text gone).
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TriageCaseQuerySet.as_manager()
 

@@ -37,10 +37,14 @@ def _listed(cases: QuerySet[TriageCase]) -> QuerySet[TriageCase]:
     return cases.select_related(*LIST_JOINED).prefetch_related(*LIST_PREFETCHED)
 
 
+def shown_cases(actor: Actor) -> QuerySet[TriageCase]:
+    """The cases the actor sees on pages and endpoints: an anonymised one is statistics only
+    (triage.retention), counted but shown nowhere."""
+    return TriageCase.objects.for_actor(actor).filter(anonymised_at__isnull=True)
+
+
 def access_case(actor: Actor, case_id: int) -> TriageCase:
-    case = (
-        TriageCase.objects.for_actor(actor).select_related(*CASE_RELATED).filter(pk=case_id).first()
-    )
+    case = shown_cases(actor).select_related(*CASE_RELATED).filter(pk=case_id).first()
     if case is None:
         raise Http404
     return case
@@ -94,7 +98,7 @@ def case_list(
     disposition: str = "",
     place_id: int | None = None,
 ) -> QuerySet[TriageCase]:
-    cases = TriageCase.objects.for_actor(actor)
+    cases = shown_cases(actor)
     if status:
         cases = cases.filter(status=status)
     if category == "none":
@@ -240,7 +244,7 @@ def case_reports(actor: Actor, case: TriageCase, *, days: int = 14) -> QuerySet[
 
 def case_contacts(actor: Actor, case: TriageCase) -> QuerySet[TriageCase]:
     return (
-        TriageCase.objects.for_actor(actor)
+        shown_cases(actor)
         .filter(index_case_id=case.pk)
         .select_related("resident__person")
         .order_by("pk")
@@ -267,7 +271,7 @@ def contact_candidates(actor: Actor, case: TriageCase, *, q: str) -> list[Reside
     themself left out; the first 10)."""
     return list(
         resident_list(actor, q=q, status=LIVING)
-        .exclude(pk=case.resident_id)
+        .exclude(pk=case.resident_id)  # type: ignore[misc]  # set on every shown case
         .select_related("building", "household")[:10]
     )
 

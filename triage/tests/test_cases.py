@@ -365,7 +365,7 @@ def test_a_resident_registered_gone_has_their_case_closed_with_that_reason(
     clock.shift(datetime.timedelta(hours=3))
     admin = act(city, "community_admin")
     for case in (isolated, watched):
-        resident = Resident.objects.get(pk=case.resident_id)
+        resident = Resident.objects.get(pk=case.resident.pk)
         resident_set_status(
             actor=admin, resident=resident, status=status, since=DAY, note="登记变更"
         )
@@ -387,7 +387,7 @@ def test_a_resident_registered_gone_has_their_case_closed_with_that_reason(
 
 def test_a_resident_away_keeps_their_case(city: TinyCity) -> None:
     case = triaged(city, Category.FEBRILE)
-    resident = Resident.objects.get(pk=case.resident_id)
+    resident = Resident.objects.get(pk=case.resident.pk)
     resident_set_status(
         actor=act(city, "community_admin"),
         resident=resident,

@@ -53,7 +53,7 @@ def test_flag_to_release_through_home_observation(tiny_city: TinyCity) -> None:
             actor=resident_user,
             items=[
                 ReportInput(
-                    resident_id=case.resident_id,
+                    resident_id=case.resident.pk,
                     day=datetime.date(2026, 11, 24),
                     slot=Slot.MORNING,
                     temperature=Decimal("36.6"),

@@ -65,7 +65,7 @@ def _report(
         actor=act(tc, role),
         items=[
             ReportInput(
-                resident_id=case.resident_id,
+                resident_id=case.resident.pk,
                 day=DAY,
                 slot=slot,
                 temperature=Decimal(temperature) if temperature else None,

@@ -127,8 +127,8 @@ def test_the_safety_net_closes_cases_of_residents_registered_gone(
     bed_assign(actor=act(city, "street_admin"), case=isolated, site=isolation_site(city))
     watched = triaged(city, Category.FEBRILE)
     # As a bulk import would leave them: the registry changed without the service.
-    Resident.objects.filter(pk=isolated.resident_id).update(status=ResidentStatus.DECEASED)
-    Resident.objects.filter(pk=watched.resident_id).update(status=ResidentStatus.MOVED_OUT)
+    Resident.objects.filter(pk=isolated.resident.pk).update(status=ResidentStatus.DECEASED)
+    Resident.objects.filter(pk=watched.resident.pk).update(status=ResidentStatus.MOVED_OUT)
     clock.shift(D(minutes=5))
     assert _second_run_changes_nothing(cases_of_gone_residents_close) == (2, 0)
     for case, reason in (
@@ -149,7 +149,7 @@ def test_the_tick_twice_changes_nothing_the_second_time(city: TinyCity, clock: A
     releasable = disposed(city, Category.FEBRILE, Disposition.HOME_OBSERVATION)
     gone = triaged(city, Category.FEBRILE)
     _all_done(TriageCase.objects.get(pk=releasable.pk))
-    Resident.objects.filter(pk=gone.resident_id).update(status=ResidentStatus.DECEASED)
+    Resident.objects.filter(pk=gone.resident.pk).update(status=ResidentStatus.DECEASED)
     # Day 14 of the releasable one, 21:00: the others' slots are long overdue.
     clock.move_to(beijing(DAY + D(days=13), 21, 0))
     first, second = _second_run_changes_nothing(triage_tick)
