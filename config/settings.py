@@ -95,6 +95,10 @@ MIDDLEWARE = [
     "core.body_limit.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their caching; every response from Django gets
+    # Cache-Control: no-store and the Content-Security-Policy (the headers section below).
+    "core.no_store.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads an input: NUL out, numbers and dates within what can be stored.
@@ -259,6 +263,39 @@ PHONE_LOGIN_SECOND_FACTOR_ROLES = frozenset(
 # Where join and invitation links point (the short link on a poster); the request's own host
 # when empty.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "").rstrip("/")
+
+# Headers and TLS (docs/deployment.md). The policy allows scripts, styles, fonts and fetches
+# from this site only: no inline <script>, on*= handler, style="" or <style> (templates use
+# static/js/page.js and static/css; core/tests/test_security_headers.py scans them), no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Join and invitation links carry their token in the path: never send it to another site.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Behind the TLS proxy (which must set X-Forwarded-Proto and strip it from clients): plain HTTP
+# is redirected, browsers remember HTTPS for a year, and cookies go over HTTPS only.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # One console handler, with ID and phone numbers masked in every message, traceback, stack and

@@ -4,7 +4,9 @@ The app is served by pytest-django's `live_server` from the test database, which
 with a small demo city; Playwright's sync API drives Debian's Chromium (never `playwright
 install`). Every test keeps a screenshot per step under test-output/screenshots/.
 
-Every page any test opens is checked for its layout (LayoutWatch): a page wider than the phone or
+Every page any test opens is checked under the Content-Security-Policy (CspWatch: anything the
+policy blocks — an inline script, handler or style, a foreign source — fails the test with the
+page's URL and what was blocked) and for its layout (LayoutWatch): a page wider than the phone or
 the desk window, or content wider than its box (clipped, or over its border), at each load, after
 each change of the page, at each screenshot and when the test ends; the test fails with the
 page's URL and the elements that stick out.
@@ -100,7 +102,7 @@ def demo_city(transactional_db: None) -> Any:
 # content is wider than they are, so that it is clipped or runs over their border (a headline
 # number cut off, a checkbox over its chip's edge); boxes that scroll sideways on purpose,
 # visually hidden ones (1 px) and form fields (their text scrolls inside) are not spills, nor is
-# anything on Django's own admin pages.
+# anything on Django's own admin pages or Swagger UI's /api/docs.
 LAYOUT_JS = """
 () => {
   const root = document.documentElement;
@@ -132,8 +134,10 @@ LAYOUT_JS = """
   const fields = new Set(["INPUT", "TEXTAREA", "SELECT", "IMG", "VIDEO", "CANVAS", "IFRAME",
     "PROGRESS", "svg"]);
   const spills = [];
-  // Django's admin lays its sidebar out past its content box (negative margins) on purpose.
-  const ours = !location.pathname.startsWith("/admin/");
+  // Django's admin lays its sidebar out past its content box (negative margins) on purpose, and
+  // Swagger UI (/api/docs) draws its accordion icons 2 px wider than their box.
+  const ours = !location.pathname.startsWith("/admin/") &&
+    !location.pathname.startsWith("/api/docs");
   for (const el of ours ? document.body.querySelectorAll("*") : []) {
     if (fields.has(el.tagName) || el.clientWidth <= 2) continue;
     if (el.scrollWidth <= el.clientWidth + 1) continue;
@@ -233,15 +237,48 @@ class LayoutWatch:
             self.report(check_layout(page))
 
 
+# Runs in every page before its own scripts: each thing the Content-Security-Policy blocks (the
+# browser fires securitypolicyviolation at the element or the document) goes to Python.
+CSP_INIT = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  if (window.__linliCsp) window.__linliCsp({url: location.href, directive: e.effectiveDirective,
+    blocked: e.blockedURI, sample: e.sample, where: e.sourceFile + ":" + e.lineNumber});
+}, true);
+"""
+
+
+class CspWatch:
+    """Collects what the Content-Security-Policy blocked on every page of the contexts it
+    watches, one line per distinct violation."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def report(self, v: dict[str, Any]) -> None:
+        line = (
+            f"{v['url']}: {v['directive']} blocked {v['blocked'] or '(inline)'}"
+            + (f" {v['sample']!r}" if v["sample"] else "")
+            + f" at {v['where']}"
+        )
+        if line not in self.found:
+            self.found.append(line)
+
+    def watch(self, context: Any) -> None:
+        context.expose_binding("__linliCsp", lambda _source, v: self.report(v))
+        context.add_init_script(CSP_INIT)
+
+
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     """Open a page in a new browser context (own cookies), Chinese browser, live server as base.
 
-    JavaScript errors on any page fail the test, and so does any page wider than its window or
-    with content wider than its box (LayoutWatch), checked on every page the test visits.
+    JavaScript errors on any page fail the test, and so does anything the Content-Security-Policy
+    blocks (CspWatch) and any page wider than its window or with content wider than its box
+    (LayoutWatch), checked on every page the test visits.
     """
     contexts: list[Any] = []
     errors: list[str] = []
+    csp = CspWatch()
     layout = LayoutWatch()
 
     def open_page(viewport: dict[str, int] | None = None, locale: str = "zh-CN") -> Any:
@@ -249,6 +286,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
             base_url=live_server.url, viewport=viewport or PHONE, locale=locale
         )
         context.set_default_timeout(TIMEOUT_MS)
+        csp.watch(context)
         layout.watch(context)
         contexts.append(context)
         page = context.new_page()
@@ -261,6 +299,11 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         context.close()
     if errors:
         pytest.fail("JavaScript errors on the pages:\n" + "\n".join(errors), pytrace=False)
+    if csp.found:
+        pytest.fail(
+            "Content-Security-Policy violations on the pages:\n" + "\n".join(csp.found),
+            pytrace=False,
+        )
     if layout.found:
         pytest.fail(
             "Pages that do not fit their window:\n" + "\n".join(layout.found.values()),

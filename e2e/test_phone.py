@@ -70,11 +70,20 @@ def test_the_layout_watch_reports_a_page_wider_than_the_phone_and_clipped_conten
     page.goto("/accounts/login/")
     page.wait_for_timeout(300)
     assert watch.found == {}, watch.found  # the login page fits
+    # Styled through the CSSOM: the Content-Security-Policy blocks style="" attributes.
     page.evaluate(
-        """document.querySelector('main').insertAdjacentHTML('beforeend',
-        '<div id="too-wide" style="width: 532px">wide</div>' +
-        '<div id="tile" style="width: 80px; overflow: hidden"><b style="display:block; ' +
-        'white-space: nowrap">8219/13457 8219/13457</b></div>')"""
+        """() => {
+        const main = document.querySelector('main');
+        const wide = document.createElement('div');
+        wide.id = 'too-wide'; wide.textContent = 'wide'; wide.style.width = '532px';
+        const tile = document.createElement('div');
+        tile.id = 'tile'; tile.style.width = '80px'; tile.style.overflow = 'hidden';
+        const b = document.createElement('b');
+        b.style.display = 'block'; b.style.whiteSpace = 'nowrap';
+        b.textContent = '8219/13457 8219/13457';
+        tile.append(b);
+        main.append(wide, tile);
+        }"""
     )
     expect(page.locator("#too-wide")).to_be_attached()
     page.wait_for_timeout(300)  # the watch reports after the next frame
