@@ -1,16 +1,90 @@
 """The JSON API root: /api/, OpenAPI at /api/openapi.json, docs at /api/docs."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from accounts.api_auth import BearerAuth, SessionAuth
-from core.api import install_error_handlers
+from core.actor import Actor
+from core.api import ErrorOut, install_error_handlers
+
+# What any operation may answer through the shared handlers (core.api), whatever its own
+# `response=` says: an unreadable body, no or a wrong token, out of scope, missing, invalid
+# fields, too large, too many. Documented so that clients (and schemathesis) may expect them.
+SHARED_ERRORS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Content Too Large",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+}
+
+
+class LinliAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {}).setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in SHARED_ERRORS.items():
+                    if status == 401 and not operation.get("security"):
+                        continue
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": text, "content": error}
+        return schema
+
+
+def docs_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and its page for logged-in users (session or bearer token) unless
+    settings.API_DOCS_PUBLIC: the document maps every operation, which helps an attacker more
+    than a visitor. Read at each request, so the setting can be turned in a test."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.API_DOCS_PUBLIC:
+            return view(request, *args, **kwargs)
+        actor = getattr(request, "actor", None)
+        if isinstance(actor, Actor) and actor.is_authenticated:
+            return view(request, *args, **kwargs)
+        if BearerAuth()(request) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            response = HttpResponse(
+                ErrorOut(detail=_("Log in or send a valid bearer token.")).model_dump_json(),
+                status=401,
+                content_type="application/json",
+            )
+            response["WWW-Authenticate"] = "Bearer"
+            return response
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
 
 # Deny by default: every operation needs a bearer token or a session unless it says auth=None.
-api = NinjaAPI(
+api = LinliAPI(
     title="Linli API",
     version="1",
     urls_namespace="api",
     auth=[BearerAuth(), SessionAuth(csrf=True)],
+    docs_decorator=docs_login,
 )
 install_error_handlers(api)
 

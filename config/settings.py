@@ -334,6 +334,9 @@ HEALTH_SLOT_OPENS = {"am": "00:00", "pm": "12:00"}
 # API lists page through core.pagination (one maximum page size, a bounded offset).
 NINJA_PAGINATION_CLASS = "core.pagination.ApiPagination"
 NINJA_PAGINATION_MAX_LIMIT = 200
+# The OpenAPI document (/api/openapi.json) and its page (/api/docs) without logging in: on under
+# DEBUG (make run), off in production, where they need a session or a bearer token (issue 18).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 
 # A stale form: our page, offering to send again what was typed (JSON under /api/).
 CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"

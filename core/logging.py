@@ -1,4 +1,8 @@
-"""Keep ID numbers and phone numbers out of logs, whatever a record carries.
+"""Keep ID numbers, phone numbers and credentials out of logs, whatever a record carries.
+
+Credentials come in URLs: an Open311 client's `?api_key=` (or any `token=`, `key=`, `secret=`,
+`password=` in a query string), and the tokens in the paths of check-in, join and invitation
+links. A request line, a 404's path or a traceback quoting a URL shows them masked.
 
 A record can carry them in its message and arguments, in the text of an exception logged with
 `exc_info` (an IntegrityError quoting the duplicate key, a ValueError quoting what was typed), in
@@ -12,13 +16,32 @@ root, Django's and Huey's loggers write to.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from core.masking import mask_in_text
 
-__all__ = ["NoPersonalDataFilter", "NoPersonalDataFormatter", "scrub"]
+__all__ = ["MASKED", "NoPersonalDataFilter", "NoPersonalDataFormatter", "scrub"]
 
-scrub = mask_in_text
+MASKED = "[masked]"
+# A query parameter that carries a credential: its value runs to the next separator. Only whole
+# parameter names (after ? & or ;), so `service_code=` or `tokens_left=` are kept.
+_SECRET_QUERY = re.compile(
+    r"(?i)([?&;](?:api_key|apikey|key|token|access_token|secret|password|sessionid)=)"
+    r"[^&;#\s\"'<>]*"
+)
+# The token in a check-in, join or invitation link is the credential itself.
+_SECRET_PATH = re.compile(r"(/(?:checkin|join|invite)/)[^/?#\s\"'<>]+")
+
+
+def scrub(text: str) -> str:
+    """The text with ID and phone numbers masked as pages mask them, and URL credentials hidden."""
+    if not text:
+        return text
+    text = _SECRET_QUERY.sub(lambda m: m.group(1) + MASKED, text)
+    text = _SECRET_PATH.sub(lambda m: m.group(1) + MASKED, text)
+    return mask_in_text(text)
+
 
 # The attributes every LogRecord has; anything else on a record came in through `extra`.
 _STANDARD = frozenset(

@@ -101,7 +101,7 @@ def _missing_households_sql() -> str:
         HealthReport._meta.db_table,
     )
     return (
-        f"SELECT r.household_id, r.grid_id, r.community_id, r.city_id FROM {r} r "
+        f"SELECT r.household_id, r.grid_id, r.community_id, r.city_id FROM {r} r "  # nosec B608: names from the models, enum constants; values are parameters
         f"WHERE r.city_id = %s AND r.status = '{ResidentStatus.PRESENT}' "
         f"AND r.grid_id NOT IN (SELECT c.grid_id FROM {c} c WHERE c.city_id = %s AND c.day = %s "
         "AND c.slot = %s AND c.expected IS NOT NULL AND c.reported >= c.expected) "
@@ -126,7 +126,7 @@ def households_remember(
         source, params = _still_missing_sql(), [city_id, day, slot, LEVEL_RESIDENT, day, slot]
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {rr} (household_id, grid_id, community_id, city_id, day, slot, level, "
+            f"INSERT INTO {rr} (household_id, grid_id, community_id, city_id, day, slot, level, "  # nosec B608: names from the models, enum constants; values are parameters
             f"sent_at) SELECT m.household_id, m.grid_id, m.community_id, m.city_id, %s, %s, %s, %s "
             f"FROM ({source}) m WHERE TRUE ON CONFLICT DO NOTHING",
             [day, slot, level, now, *params],
@@ -138,7 +138,7 @@ def _still_missing_sql() -> str:
     """The households of level 1 of a city's round with someone living there still unreported."""
     r, h = Resident._meta.db_table, HealthReport._meta.db_table
     return (
-        f"SELECT rr.household_id, rr.grid_id, rr.community_id, rr.city_id "
+        f"SELECT rr.household_id, rr.grid_id, rr.community_id, rr.city_id "  # nosec B608: names from the models, enum constants; values are parameters
         f"FROM {ReportReminder._meta.db_table} rr WHERE rr.city_id = %s AND rr.day = %s "
         "AND rr.slot = %s AND rr.level = %s "
         f"AND EXISTS (SELECT 1 FROM {r} r WHERE r.household_id = rr.household_id "
@@ -190,7 +190,7 @@ def _residents_remind(
     # The members' own accounts: in the app, and by text where they switched it on.
     lines, texts = notify_select(
         Kind.REPORT_REMINDER,
-        f"SELECT gr.user_id AS user_id, rr.household_id AS key FROM {rr} rr "
+        f"SELECT gr.user_id AS user_id, rr.household_id AS key FROM {rr} rr "  # nosec B608: names from the models, enum constants; values are parameters
         f"JOIN {g} gr ON gr.household_id = rr.household_id AND gr.role = '{Role.RESIDENT}' "
         f"WHERE {_NEW_ROWS}",
         rows,
@@ -203,7 +203,7 @@ def _residents_remind(
         # contact number, by text.
         texts += text_select(
             TextTemplate.REPORT_REMINDER,
-            f"SELECT h.phone AS phone, rr.household_id AS key FROM {rr} rr "
+            f"SELECT h.phone AS phone, rr.household_id AS key FROM {rr} rr "  # nosec B608: names from the models, enum constants; values are parameters
             f"JOIN {hh} h ON h.id = rr.household_id WHERE {_NEW_ROWS} "
             f"AND NOT EXISTS (SELECT 1 FROM {g} gr WHERE gr.household_id = rr.household_id "
             f"AND gr.role = '{Role.RESIDENT}')",
@@ -231,7 +231,7 @@ def _offices_tell(
     r, h = Resident._meta.db_table, HealthReport._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT r.{column}, COUNT(*) FROM {r} r WHERE r.city_id = %s "
+            f"SELECT r.{column}, COUNT(*) FROM {r} r WHERE r.city_id = %s "  # nosec B608: names from the models, enum constants; values are parameters
             f"AND r.status = '{ResidentStatus.PRESENT}' AND r.household_id IN "
             f"(SELECT rr.household_id {_new_rows_sql()}) "
             f"AND NOT EXISTS (SELECT 1 FROM {h} x WHERE x.resident_id = r.id AND x.day = %s "

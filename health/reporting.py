@@ -564,7 +564,7 @@ def _insert(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     table = HealthReport._meta.db_table
     arrays = ", ".join(f"%s::{_PG_TYPES.get(c, 'int8')}[]" for c in REPORT_COLUMNS)
     sql = (
-        f"INSERT INTO {table} ({', '.join(REPORT_COLUMNS)}) SELECT * FROM unnest({arrays}) "
+        f"INSERT INTO {table} ({', '.join(REPORT_COLUMNS)}) SELECT * FROM unnest({arrays}) "  # nosec B608: names from the model and REPORT_COLUMNS; values are parameters
         f"ON CONFLICT DO NOTHING RETURNING id, resident_id, day, slot"
     )
     by_key = {(r["resident_id"], r["day"], r["slot"]): r for r in rows}
@@ -591,7 +591,7 @@ def _insert_values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             chunk = rows[start : start + CHUNK]
             params = [_adapt(c, r[c]) for r in chunk for c in REPORT_COLUMNS]
             cur.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # nosec B608: names from the model and REPORT_COLUMNS; values are parameters
                 f"ON CONFLICT DO NOTHING RETURNING id, resident_id, day, slot",
                 params,
             )
@@ -629,7 +629,7 @@ def _count(inserted: list[dict[str, Any]]) -> None:
                 params += [connection.ops.adapt_datefield_value(day), slot, n, ab]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, NULL, %s, %s)"] * len(chunk))
             cur.execute(
-                f"INSERT INTO {table} (grid_id, community_id, street_id, district_id, city_id, "
+                f"INSERT INTO {table} (grid_id, community_id, street_id, district_id, city_id, "  # nosec B608: names from the model and REPORT_COLUMNS; values are parameters
                 f"day, slot, expected, reported, abnormal) VALUES {values} "
                 f"ON CONFLICT (grid_id, day, slot) DO UPDATE SET "
                 f"reported = {table}.reported + excluded.reported, "

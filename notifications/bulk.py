@@ -33,7 +33,7 @@ def _switch_sql(kind: str, channel: str, default_on_sql: str) -> str:
     """SQL true when user `s.user_id` has this kind on in this channel."""
     p = Preference._meta.db_table
     return (
-        f"COALESCE((SELECT pr.enabled FROM {p} pr WHERE pr.user_id = s.user_id "
+        f"COALESCE((SELECT pr.enabled FROM {p} pr WHERE pr.user_id = s.user_id "  # nosec B608: names from the models, enum constants, our callers' SQL; values are parameters
         f"AND pr.kind = '{kind}' AND pr.channel = '{channel}'), {default_on_sql})"
     )
 
@@ -63,7 +63,7 @@ def notify_select(
     key = "CAST(%s AS TEXT) || CAST(s.key AS TEXT)"
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {n} (recipient_id, kind, params, link, dedupe_key, created_at) "
+            f"INSERT INTO {n} (recipient_id, kind, params, link, dedupe_key, created_at) "  # nosec B608: names from the models, enum constants, our callers' SQL; values are parameters
             f"SELECT s.user_id, %s, {_json_param()}, %s, {key}, %s "
             f"FROM ({recipients_sql}) s JOIN {u} u ON u.id = s.user_id "
             f"WHERE u.is_active AND {_switch_sql(kind, Channel.IN_APP, 'TRUE')} "
@@ -73,7 +73,7 @@ def notify_select(
         lines = cur.rowcount
         roles = ", ".join(f"'{r}'" for r in sorted(s.text_roles)) or "NULL"
         text_default = (
-            f"EXISTS (SELECT 1 FROM {g} gr WHERE gr.user_id = s.user_id AND gr.role IN ({roles}))"
+            f"EXISTS (SELECT 1 FROM {g} gr WHERE gr.user_id = s.user_id AND gr.role IN ({roles}))"  # nosec B608: names from the models, enum constants, our callers' SQL; values are parameters
         )
         from notifications.services import _text_params
 
@@ -82,7 +82,7 @@ def notify_select(
             ensure_ascii=False,
         )
         cur.execute(
-            f"INSERT INTO {d} (recipient_id, phone, template, params, gateway, status, attempts, "
+            f"INSERT INTO {d} (recipient_id, phone, template, params, gateway, status, attempts, "  # nosec B608: names from the models, enum constants, our callers' SQL; values are parameters
             "provider_message_id, error, dedupe_key, created_at, next_attempt_at) "
             f"SELECT s.user_id, u.phone, %s, {_json_param()}, %s, 'queued', 0, '', '', "
             f"{key} || '|' || CAST(s.user_id AS TEXT), %s, %s "
@@ -119,7 +119,7 @@ def text_select(
     d = Delivery._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {d} (phone, template, params, gateway, status, attempts, "
+            f"INSERT INTO {d} (phone, template, params, gateway, status, attempts, "  # nosec B608: names from the models, enum constants, our callers' SQL; values are parameters
             "provider_message_id, error, dedupe_key, created_at, next_attempt_at) "
             f"SELECT s.phone, %s, {_json_param()}, %s, 'queued', 0, '', '', "
             "CAST(%s AS TEXT) || CAST(s.key AS TEXT), %s, %s "

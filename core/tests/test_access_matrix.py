@@ -9,7 +9,6 @@ Visibility is decided here by an oracle written from mission.md (walking `parent
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Grant, User
 from accounts.services import api_token_issue
 from care.models import CareAssignment
+from config.api import api
 from core.admin_site import ScopedModelAdmin, site
 from core.models import AuditEvent
 from core.roles import Role
@@ -162,9 +162,14 @@ PUBLIC_URL_NAMES = {
     "admin:login",
     "robots",
     "favicon",
-    "api:openapi-json",
-    "api:openapi-view",
+    # The OpenAPI document and its page are not here: they need a login in production
+    # (settings.API_DOCS_PUBLIC, off unless DEBUG).
 }
+# The API's own URL patterns walked as pages (the operations are walked through OpenAPI).
+API_PAGE_NAMES = {"api:api-root", "api:openapi-json", "api:openapi-view"}
+# Every method a page is tried with while logged out: a page that refuses a GET but serves a
+# POST, HEAD or OPTIONS is still open.
+ANONYMOUS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 PUBLIC_API_OPERATIONS = {
     ("post", "/api/auth/token"),
     ("get", "/api/guide"),
@@ -660,7 +665,7 @@ def url_patterns() -> list[tuple[str, URLPattern, str]]:
     """Every page (the API's own patterns are probed through OpenAPI instead)."""
     found = []
     for name, pattern, route in _walk(get_resolver().url_patterns):
-        if name.startswith("api:") and name not in PUBLIC_URL_NAMES:
+        if name.startswith("api:") and name not in API_PAGE_NAMES:
             continue
         if route.startswith("api/") and not name:
             continue
@@ -888,27 +893,6 @@ def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
                     visible,
                 )
 
-    # Nobody logged in: every page but the public ones sends to the login, every API call 401.
-    anon = Client()
-    for name, pattern, route in patterns:
-        for kwargs, _objects in _kwargs_for(name, pattern)[:1]:
-            url = _url(name, route, kwargs)
-            r = anon.get(url)
-            counts["requests"] += 1
-            if name not in PUBLIC_URL_NAMES and not (
-                r.status_code in DENIED
-                or (r.status_code == 302 and _is_login_or_admin_redirect(r.get("Location", "")))
-            ):
-                leaks.append(f"anonymous GET {url}: {r.status_code}")
-    for method, path, params, query in api_ops:
-        if (method, path) in PUBLIC_API_OPERATIONS:
-            continue
-        url, _objects = next(iter(_api_urls(path, params, query)))
-        r = getattr(anon, method)(url)
-        counts["requests"] += 1
-        if r.status_code != 401:
-            leaks.append(f"anonymous {method.upper()} {url}: {r.status_code}, expected 401")
-
     assert _snapshot() == before, "a refused request changed data"
     endpoints = len(patterns) + len(api_ops)
     summary_line(
@@ -920,7 +904,7 @@ def test_authorisation_matrix(tiny_city: TinyCity, client: Client) -> None:
 
 
 def _api_operations(client: Client) -> list[tuple[str, str, list[str], list[str]]]:
-    schema = json.loads(client.get("/api/openapi.json").content)
+    schema = api.get_openapi_schema()
     ops = []
     for path, item in schema["paths"].items():
         for method, op in item.items():
@@ -955,3 +939,77 @@ def test_every_admin_is_scoped() -> None:
         m.__name__ for m, a in site._registry.items() if not isinstance(a, ScopedModelAdmin)
     ]
     assert not unscoped, f"admin registrations that bypass scoping: {unscoped}"
+
+
+def _refused_anonymous(r: Any) -> bool:
+    return r.status_code in DENIED or (
+        r.status_code == 302 and _is_login_or_admin_redirect(r.get("Location", ""))
+    )
+
+
+@pytest.mark.django_db
+def test_nothing_reachable_without_login(tiny_city: TinyCity) -> None:
+    """Nobody logged in: every page but the public ones, with every method, is refused or sent to
+    the login; every API operation but the public ones answers 401 without a token, with a wrong
+    one and with a made-up session; an operation that declares no authentication is on the
+    public list; and no API URL is missing from the OpenAPI document (it would escape this walk
+    and the matrix)."""
+    _CITY["tc"] = tiny_city
+    anon = Client()
+    leaks: list[str] = []
+    requests = 0
+    patterns = url_patterns()
+    names = {name for name, _p, _r in patterns}
+    assert not PUBLIC_URL_NAMES - names, (
+        f"public pages that no longer exist: {PUBLIC_URL_NAMES - names}"
+    )
+    for name, pattern, route in patterns:
+        if name in PUBLIC_URL_NAMES:
+            continue
+        for kwargs, _objects in _kwargs_for(name, pattern)[:1]:
+            url = _url(name, route, kwargs)
+            for method in ANONYMOUS_METHODS:
+                r = anon.generic(method, url)
+                requests += 1
+                if not _refused_anonymous(r):
+                    leaks.append(f"anonymous {method} {url}: {r.status_code}")
+
+    schema = api.get_openapi_schema()
+    declared = {(m, p) for p, item in schema["paths"].items() for m in item}
+    assert not PUBLIC_API_OPERATIONS - declared, (
+        f"public API operations that no longer exist: {PUBLIC_API_OPERATIONS - declared}"
+    )
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if (method, path) in PUBLIC_API_OPERATIONS:
+                continue
+            if not operation.get("security"):
+                leaks.append(f"{method.upper()} {path} declares no authentication (auth=None)")
+            params = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            url, _objects = next(iter(_api_urls(path, params, [])))
+            for headers in (
+                {},
+                {"Authorization": "Bearer not-a-token"},
+                {"Cookie": "sessionid=not-a-session"},
+            ):
+                r = anon.generic(method.upper(), url, headers=headers)
+                requests += 1
+                if r.status_code != 401:
+                    leaks.append(f"anonymous {method.upper()} {url} {headers}: {r.status_code}")
+
+    # Every operation Ninja routes is in the document (include_in_schema=False would hide one).
+    documented = {re.sub(r"\{(\w+)\}", r"<\1>", p) for p in schema["paths"]}
+    for name, _pattern, route in _walk(get_resolver().url_patterns):
+        as_documented = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", route)
+        if (
+            route.startswith("api/")
+            and name not in API_PAGE_NAMES
+            and as_documented not in documented
+        ):
+            leaks.append(f"API URL {route} is not in the OpenAPI document")
+    summary_line(
+        f"logged out: {len(patterns)} URL patterns × {len(ANONYMOUS_METHODS)} methods and "
+        f"{len(declared)} API operations × 3 credentials → {requests} requests, "
+        f"{len(leaks)} open"
+    )
+    assert not leaks, "reachable without login:\n" + "\n".join(leaks[:60])

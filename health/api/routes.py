@@ -146,7 +146,7 @@ class CoverageRowOut(Schema):
     slots: dict[str, SlotOut]
 
 
-class CoverageOut(Schema):
+class ReportCoverageOut(Schema):
     day: datetime.date
     place: CoverageRowOut
     children: list[CoverageRowOut]
@@ -182,7 +182,7 @@ def _row(row: selectors.CoverageRow) -> dict[str, Any]:
     }
 
 
-@router.get("/coverage/{place_id}", response={200: CoverageOut, **ERRORS})
+@router.get("/coverage/{place_id}", response={200: ReportCoverageOut, **ERRORS})
 def get_coverage(request: HttpRequest, place_id: int, query: Query[DayQuery]) -> dict[str, Any]:
     """Expected, reported, abnormal and missing residents per slot for a place and each place
     one level down (a city's districts … a community's grids)."""

@@ -32,12 +32,12 @@ def fill_places(apps, schema_editor) -> None:
     connection = schema_editor.connection
     values = Place.objects.order_by().values_list("name", flat=True).distinct()
     depths = Place.objects.order_by().values_list("depth", flat=True).distinct()
-    own = f"substr((SELECT k.sort_key FROM natural_keys k WHERE k.value = p.name), 1, {SEGMENT_LENGTH})"
+    own = f"substr((SELECT k.sort_key FROM natural_keys k WHERE k.value = p.name), 1, {SEGMENT_LENGTH})"  # nosec B608: a constant length; values are parameters
     with connection.cursor() as cursor:
         _keys_table(cursor, list(values))
         for depth in sorted(depths):
             cursor.execute(
-                "UPDATE places_place SET sort_path = ("
+                "UPDATE places_place SET sort_path = ("  # nosec B608: a constant length; values are parameters
                 "SELECT COALESCE((SELECT parent.sort_path FROM places_place parent "
                 f"WHERE parent.id = p.parent_id), '') || {own} || %s "
                 "FROM places_place p WHERE p.id = places_place.id) WHERE depth = %s",

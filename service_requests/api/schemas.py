@@ -57,7 +57,7 @@ class RequestOut(Schema):
     overdue: bool
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     at: datetime.datetime
     kind: str
     label: str
@@ -69,7 +69,7 @@ class EventOut(Schema):
 class RequestDetailOut(RequestOut):
     phone: ShownPhone  # service_requests.selectors.names_resident, as the page
     named: bool
-    timeline: list[EventOut]
+    timeline: list[RequestEventOut]
 
 
 class RequestPageOut(Schema):

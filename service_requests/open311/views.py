@@ -1,11 +1,12 @@
 """Open311 GeoReport v2 for the 12345 hotline and other city systems (JSON only):
 services.json, requests.json (GET a list, POST one) and requests/<id>.json.
 
-Authentication: the `api_key` parameter (query string or form) or `Authorization: Bearer`,
-both an ApiToken of the project; a logged-in session also reads. What a key sees and files is
-what its user sees and files (ServiceRequest.objects.for_actor and request_file's rule). Errors
-are the spec's list `[{"code": 400, "description": "..."}]`, the description naming the field,
-in the language of Accept-Language.
+Authentication: an ApiToken of the project, in the `X-API-Key` header (preferred: headers stay
+out of access logs), as `Authorization: Bearer`, or as the spec's `api_key` parameter (query
+string or form; core.logging masks it in every log line); a logged-in session also reads. What
+a key sees and files is what its user sees and files (ServiceRequest.objects.for_actor and
+request_file's rule). Errors are the spec's list `[{"code": 400, "description": "..."}]`, the
+description naming the field, in the language of Accept-Language.
 """
 
 from __future__ import annotations
@@ -80,7 +81,12 @@ def actor_of(request: HttpRequest, body: dict[str, Any]) -> Actor | None:
     from accounts.selectors import actor_cached
     from accounts.services import api_token_user
 
-    key = str(request.GET.get("api_key") or body.get("api_key") or _bearer(request)).strip()
+    key = str(
+        request.headers.get("X-API-Key")
+        or request.GET.get("api_key")
+        or body.get("api_key")
+        or _bearer(request)
+    ).strip()
     if key:
         user = api_token_user(key)
         return actor_cached(user) if user is not None else None

@@ -135,7 +135,7 @@ class TransfersOut(Schema):
     awaiting_disposition_count: int
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     at: datetime.datetime
     kind: str
     label: str
@@ -177,7 +177,7 @@ class CaseDetailOut(CaseRowOut):
     observation_start: datetime.date | None
     isolated_at: datetime.datetime | None
     hospitalised_at: datetime.datetime | None
-    timeline: list[EventOut]
+    timeline: list[CaseEventOut]
     follow_ups: list[CaseFollowUpOut]
     contacts: list[ContactOut]
 

@@ -199,7 +199,7 @@ def _site_options(form: AssignForm) -> str:
         "",
         '<option value="{}"{}>{}</option>',
         (
-            (v, mark_safe(" selected") if v != "" and str(v) == selected else "", label)
+            (v, mark_safe(" selected") if v != "" and str(v) == selected else "", label)  # nosec B308: a constant attribute; value and label escaped by format_html_join
             for v, label in form.fields["site"].widget.choices  # type: ignore[attr-defined]
         ),
     )
