@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it (core.body_limit).
     "core.body_limit.BodyLimitMiddleware",
+    # From where: the request's address and browser for every audit event (core.audit).
+    "core.request_origin.RequestOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -311,3 +313,13 @@ LINLI_BODY_MAX_BYTES = 2 * 1024 * 1024
 # What Django reads into memory (the rest of an upload spills to a temporary file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = LINLI_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The audit trail (core.audit, issue 18): kept in the table at least AUDIT_RETENTION_DAYS (the
+# Cybersecurity Law, Art. 21: six months at least; a smaller value refuses to start), then moved
+# month by month to compressed, checksummed files in AUDIT_ARCHIVE_DIR by `audit_archive` (a daily
+# job). Setup exports at most AUDIT_EXPORT_MAX_ROWS events at once.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (six months, by law)")
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("AUDIT_EXPORT_MAX_ROWS", "50000"))
