@@ -106,7 +106,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
             action=action,
             target_type=obj._meta.label_lower[:40],
             target_id=obj.pk,
-            place_path=_place_path_of(obj) or _widest_setup_path(actor),
+            place_path=_place_path_of(obj) or widest_setup_path(actor),
             detail=getattr(request, "_audit_changes", None) or {},
         )
 
@@ -143,6 +143,6 @@ def _place_path_of(obj: Any) -> str:
     return ""
 
 
-def _widest_setup_path(actor: Actor) -> str:
+def widest_setup_path(actor: Actor) -> str:
     paths = [g.place_path for g in actor.place_grants(SETUP_ROLES) if g.place_path]
     return min(paths, key=len, default="")

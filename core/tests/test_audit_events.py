@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Grant
 from core.actor import Actor
@@ -159,3 +160,74 @@ def test_district_admin_reads_only_their_subtree(tiny_city: TinyCity) -> None:
     client.force_login(tiny_city.users["city_admin"])
     shown = client.get("/admin/core/auditevent/", {"action": "reveal"}).context["cl"].result_list
     assert inside in shown and outside in shown
+
+
+def test_the_audit_export_gives_the_rows_shown_and_is_audited(tiny_city: TinyCity) -> None:
+    from openpyxl import load_workbook
+
+    shown = audit_record(
+        actor=Actor(user_id=tiny_city.users["grid_worker"].pk),
+        action="reveal",
+        target_type="resident",
+        target_id=tiny_city.inside.residents[0].pk,
+        place_path=tiny_city.inside.building.path,
+    )
+    audit_record(
+        actor=Actor(user_id=None),
+        action="reveal",
+        target_type="resident",
+        target_id=tiny_city.other_district.residents[0].pk,
+        place_path=tiny_city.other_district.building.path,
+    )
+    admin = tiny_city.users["district_admin"]
+    client = _client()
+    client.force_login(admin)
+    page = client.get("/admin/core/auditevent/", {"action": "reveal"})
+    assert 'data-testid="audit-export"' in page.content.decode()
+    response = client.post("/admin/core/auditevent/export/?action=reveal&q=grid_worker")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert len(rows) == 2  # the header and the one event inside this district
+    assert rows[1][1:5] == ("grid_worker", "reveal", "resident", str(shown.target_id))
+    event = AuditEvent.objects.filter(action="export", target_type="audit").latest("pk")
+    assert event.user_id == admin.pk and event.ip == ADDRESS
+    assert event.detail == {"count": 1, "filters": ["action", "q"]}
+    assert "grid_worker" not in str(event.detail)
+    assert event.place_path == tiny_city.inside.district.path
+
+
+def test_a_too_large_audit_export_is_refused_with_a_message(tiny_city: TinyCity, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AUDIT_EXPORT_MAX_ROWS = 1
+    client = _client()
+    client.force_login(tiny_city.users["city_admin"])
+    response = client.post("/admin/core/auditevent/export/", follow=True)
+    assert response.redirect_chain and response.redirect_chain[-1][0].startswith(
+        "/admin/core/auditevent/"
+    )
+    assert "can be exported at once" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="export", target_type="audit").exists()
+
+
+def test_only_setup_admins_export_the_audit(tiny_city: TinyCity) -> None:
+    for role in ("community_admin", "street_admin", "grid_worker"):
+        client = _client()
+        client.force_login(tiny_city.users[role])
+        response = client.post("/admin/core/auditevent/export/")
+        assert response.status_code in (302, 403, 404), role
+        assert not response.get("Content-Type", "").startswith("application/vnd"), role
+    assert not AuditEvent.objects.filter(action="export", target_type="audit").exists()
+
+
+def test_the_list_searches_by_address_and_shows_beijing_time(tiny_city: TinyCity) -> None:
+    client = _client()
+    client.post("/accounts/login/", {"username": "city_admin", "password": PASSWORD})
+    login = AuditEvent.objects.filter(action="login").latest("pk")
+    found = client.get("/admin/core/auditevent/", {"q": ADDRESS}).context["cl"].result_list
+    assert login in found and all(e.ip == ADDRESS for e in found)
+    page = client.get("/admin/core/auditevent/", {"result__exact": "ok"})
+    assert page.status_code == 200
+    beijing = f"{timezone.localtime(login.at):%Y-%m-%d %H:%M:%S}"
+    assert beijing in page.content.decode()
