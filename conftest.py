@@ -26,6 +26,24 @@ def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     # second a hash here) was most of the suite's time. Production keeps the default hashers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+    _let_test_flush_through_the_audit_guard()
+
+
+def _let_test_flush_through_the_audit_guard() -> None:
+    """Transactional tests empty every table between tests (Django's flush); the audit tables'
+    triggers refuse that by design, so the test flush alone goes through core.audit_guard's
+    test-only door (a superuser-only setting on PostgreSQL)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from core.audit_guard import flush_statements
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):  # type: ignore[no-untyped-def]
+        return original(self, flush_statements(self.connection.vendor, list(sql_list)))
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:

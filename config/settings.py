@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it (core.body_limit).
     "core.body_limit.BodyLimitMiddleware",
+    # From where: the request's address and browser for every audit event (core.audit).
+    "core.request_origin.RequestOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files keep their caching; every response from Django gets
@@ -366,3 +368,13 @@ RETENTION_REGISTRY_IMPORT_FILE_DAYS = int(
     os.environ.get("RETENTION_REGISTRY_IMPORT_FILE_DAYS", "30")
 )
 RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", "5000"))
+
+# The audit trail (core.audit, issue 18): kept in the table at least AUDIT_RETENTION_DAYS (the
+# Cybersecurity Law, Art. 21: six months at least; a smaller value refuses to start), then moved
+# month by month to compressed, checksummed files in AUDIT_ARCHIVE_DIR by `audit_archive` (a daily
+# job). Setup exports at most AUDIT_EXPORT_MAX_ROWS events at once.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (six months, by law)")
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("AUDIT_EXPORT_MAX_ROWS", "50000"))

@@ -4,7 +4,8 @@ from typing import Any
 
 from core.actor import Actor
 from core.masking import mask_in_text
-from core.models import AuditEvent
+from core.models import AuditEvent, AuditResult
+from core.request_origin import current_origin
 
 
 def _masked(value: Any) -> Any:
@@ -27,9 +28,13 @@ def audit_record(
     target_id: object,
     place_path: str = "",
     detail: dict[str, Any] | None = None,
+    result: str = AuditResult.OK,
 ) -> AuditEvent:
-    """Write one audit row. `detail` must name fields, never carry their values; any ID or phone
-    number in its text (a typed reason) is masked here, whoever calls."""
+    """Write one audit row: who (actor), when (now), from where (the current request's address
+    and browser, core.request_origin), what (action on target), the result (ok / denied /
+    failed). `detail` must name fields, never carry their values; any ID or phone number in its
+    text (a typed reason) is masked here, whoever calls."""
+    origin = current_origin()
     return AuditEvent.objects.create(
         user_id=actor.user_id,
         action=action,
@@ -37,4 +42,7 @@ def audit_record(
         target_id=str(target_id),
         place_path=place_path,
         detail=_masked(detail or {}),
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        result=AuditResult(result),
     )

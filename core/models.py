@@ -36,10 +36,19 @@ class AuditEventQuerySet(ScopedQuerySet):
         return q
 
 
-class AuditEvent(models.Model):
-    """One access to or change of personal data: who, when, what, on which record.
+class AuditResult(models.TextChoices):
+    OK = "ok", _("done")
+    DENIED = "denied", _("refused")
+    FAILED = "failed", _("failed")
 
-    Never holds the personal data itself, only references to it.
+
+class AuditEvent(models.Model):
+    """One access to or change of personal data, a login or a Setup edit: who, when, from
+    where, what, on which record, and the result.
+
+    Never holds the personal data itself, only references to it. Append-only twice over: here,
+    and in the database (core/audit_guard.py: triggers refuse UPDATE, DELETE and TRUNCATE; only
+    rows archived by `audit_archive` and past the legal minimum may be deleted).
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -55,6 +64,11 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("record"), max_length=40)
     place_path = models.CharField(max_length=255, blank=True, default="", db_index=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=120, blank=True, default="")
+    result = models.CharField(
+        _("result"), max_length=10, choices=AuditResult.choices, default=AuditResult.OK
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -101,3 +115,41 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} retention"
+
+class AuditArchiveQuerySet(ScopedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditTrailIsAppendOnly("audit archives cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("audit archives cannot be deleted")
+
+    def access_q(self, actor: Actor) -> Q | None:
+        # Which months left the table is the whole city's business: city admins only.
+        return Q() if actor.has_role(Role.CITY_ADMIN) else None
+
+
+class AuditArchive(models.Model):
+    """One month of audit events moved out of the table into a compressed JSON-lines file.
+
+    The row is the proof of what left the table: the file's SHA-256 (`audit_archive --verify`),
+    how many rows and which ids. The database lets audit rows be deleted only when such a row
+    covers them, and refuses to change or delete this row.
+    """
+
+    period = models.CharField(_("month"), max_length=7, unique=True)  # "2026-05"
+    rows = models.PositiveIntegerField(_("rows"))
+    first_id = models.BigIntegerField(_("first event"))
+    last_id = models.BigIntegerField(_("last event"))
+    file_name = models.CharField(_("file"), max_length=100)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_at = models.DateTimeField(_("archived at"), auto_now_add=True)
+
+    objects = AuditArchiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.rows})"

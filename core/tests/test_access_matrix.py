@@ -415,9 +415,13 @@ def oracle(user: User, obj: models.Model) -> bool:
             if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
                 return True
         elif isinstance(obj, AuditEvent):
-            building = Place.objects.get(pk=int(obj.place_path.strip("/").split("/")[-1]))
-            if obj.user_id == user.pk or (role in SETUP and place_pk in _ancestors(building)):
+            if obj.user_id == user.pk:
                 return True
+            # A login or a failed one for a user without a grant sits at no place (issue 18).
+            if obj.place_path and role in SETUP:
+                node = Place.objects.get(pk=int(obj.place_path.strip("/").split("/")[-1]))
+                if place_pk in _ancestors(node):
+                    return True
         elif isinstance(obj, User):
             if obj.pk == user.pk:
                 return True

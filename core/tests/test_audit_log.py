@@ -83,7 +83,8 @@ def test_district_admin_filters_by_user_and_person(tiny_city: TinyCity) -> None:
         assert found and all(e.target_id == str(resident.pk) for e in found), term
     # Another district's events stay out of sight, even searched for.
     other = tiny_city.other_district.residents[0]
-    assert not client.get(url, {"q": str(other.pk)}).context["cl"].result_list
+    found = client.get(url, {"q": str(other.pk)}).context["cl"].result_list
+    assert not [e for e in found if e.target_type == "resident"]  # (a grant may share the number)
 
 
 def test_only_city_and_district_admins_open_the_log(tiny_city: TinyCity) -> None:

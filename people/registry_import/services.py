@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.actor import Actor
+from core.audit import audit_record
 from core.errors import NotAllowed, field_error
 from people.error_codes import PeopleError
 from people.models import (
@@ -175,6 +176,15 @@ def import_confirm(*, actor: Actor, registry_import: RegistryImport) -> Registry
     locked.processed_rows = 0
     locked.error = ""
     locked.save(update_fields=["status", "confirmed_at", "processed_rows", "error"])
+    # Who wrote a workbook of personal data into the registry, from where (issue 18, item 5).
+    audit_record(
+        actor=actor,
+        action="import",
+        target_type="registry_import",
+        target_id=locked.pk,
+        place_path=locked.community.path,
+        detail={"rows": importable_count(locked)},
+    )
 
     def enqueue() -> None:
         from people.tasks import registry_import_run

@@ -93,6 +93,8 @@ def test_upload_preview_confirm_and_rejected_download_through_the_pages(
     assert r.status_code == 302 and len(queued) == 1
     ri.refresh_from_db()
     assert ri.status == ImportStatus.QUEUED
+    confirmed = AuditEvent.objects.get(action="import", target_id=str(ri.pk))
+    assert confirmed.detail == {"rows": 2} and confirmed.place_path == tc.inside.community.path
     # While it waits, the page polls a small progress partial.
     html = c.get(reverse("people_import:detail", args=[ri.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html
