@@ -68,7 +68,7 @@ def test_confirm_adds_to_the_registry_and_lets_the_person_in(tiny_city: TinyCity
     req.refresh_from_db()
     assert req.status == JoinRequestStatus.CONFIRMED
     assert req.answered_by == tc.users["grid_worker"]
-    person = Person.objects.get(id_number=id_number)
+    person = Person.objects.with_id_number(id_number).get()
     assert Resident.objects.get(person=person).household == tc.inside.household
     user = User.objects.get(person=person)
     assert req.user == user and user.phone == "13912345001"
