@@ -4,13 +4,19 @@ still works: duplicate check, last-four search, a page that shows them."""
 from __future__ import annotations
 
 import base64
+import importlib
 import logging
+from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import FieldError, ValidationError
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
-from core.encryption import key_id_of
+from core.encryption import key_id_of, new_key
+from core.encryption_batches import encrypt_rows
 from core.unreadable import unreadable
 from people.models import Person
 from people.selectors import RegistryFilters, registry_residents
@@ -119,3 +125,47 @@ def test_a_lookup_by_the_plain_value_is_refused() -> None:
     with pytest.raises(FieldError):
         list(Person.objects.filter(id_number__endswith="1234"))
     assert list(Person.objects.filter(phone="")) is not None  # "no phone" still filters
+
+
+def test_rotate_keys_rewrites_old_values_under_the_new_key(tiny_city: TinyCity) -> None:
+    k1, k2, index = new_key(), new_key(), settings.LINLI_INDEX_KEY
+    local = settings.LINLI_DATA_KEYS  # the tiny city's rows were written under it
+    with override_settings(LINLI_DATA_KEYS=f"k1:{k1},{local}", LINLI_INDEX_KEY=index):
+        resident = register(tiny_city.inside.household, "孙八", phone="13912348888")
+        number = resident.person.id_number
+        assert key_id_of(_raw("people_person", "phone", resident.person_id)) == "k1"
+    with override_settings(LINLI_DATA_KEYS=f"k2:{k2},k1:{k1},{local}", LINLI_INDEX_KEY=index):
+        # Still readable under k1 once k2 is current; then rewritten to k2.
+        assert Person.objects.get(pk=resident.person_id).phone == "13912348888"
+        out = StringIO()
+        call_command("rotate_keys", batch=2, stdout=out)
+        assert "people_person" in out.getvalue()
+        assert key_id_of(_raw("people_person", "phone", resident.person_id)) == "k2"
+        assert key_id_of(_raw("people_person", "id_number", resident.person_id)) == "k2"
+    # After the rotation the old keys can go.
+    with override_settings(LINLI_DATA_KEYS=f"k2:{k2}", LINLI_INDEX_KEY=index):
+        person = Person.objects.with_id_number(number or "").get()
+        assert person.phone == "13912348888" and person.pk == resident.person_id
+
+
+def test_the_migration_step_encrypts_plain_rows_in_batches(tiny_city: TinyCity) -> None:
+    migration = importlib.import_module("people.migrations.0004_person_encrypted")
+    number = id_number()
+    resident = register(tiny_city.inside.household, "周九")
+    with connection.cursor() as cursor:  # as the rows were before the migration
+        cursor.execute(
+            "UPDATE people_person SET id_number = %s, phone = %s, id_number_hash = NULL,"
+            " phone_hash = '', phone_last4_hash = '', id_last4_hash = '' WHERE id = %s",
+            [number, "13912349999", resident.person_id],
+        )
+    lines: list[str] = []
+    written = encrypt_rows(
+        connection, "people_person", migration.COLUMNS, batch=2, progress=lines.append
+    )
+    assert written >= 1 and lines and "people_person" in lines[-1]
+    assert number not in _whole_table("people_person")
+    person = Person.objects.with_id_number(number).get()
+    assert person.pk == resident.person_id and person.phone == "13912349999"
+    assert person in Person.objects.with_phone("13912349999")
+    # Run again: nothing left to encrypt.
+    assert encrypt_rows(connection, "people_person", migration.COLUMNS) == 0
