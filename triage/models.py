@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import EncryptedCharField
 from health.models import Slot
 from places.models import Household, InGrid, Place
 from triage.querysets import (
@@ -192,8 +193,9 @@ class TriageCase(InGrid):
     # The latest assessment, for the queue and the case list (every one is in the timeline).
     temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.PositiveSmallIntegerField(default=0)
-    test_result = models.CharField(_("CT or test result"), max_length=200, blank=True, default="")
-    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    # Free text holding health details: encrypted at rest (core.fields), never searched.
+    test_result = EncryptedCharField(_("CT or test result"), max_length=200, blank=True, default="")
+    note = EncryptedCharField(_("note"), max_length=500, blank=True, default="")
 
     objects = TriageCaseQuerySet.as_manager()
 
@@ -330,7 +332,7 @@ class FollowUp(InGrid):
     temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.PositiveSmallIntegerField(default=0)
     abnormal = models.BooleanField(default=False)
-    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    note = EncryptedCharField(_("note"), max_length=200, blank=True, default="")  # encrypted
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
