@@ -6,9 +6,9 @@ rest; existing rows encrypted in batches with progress. Reversible (going back d
 
 import sys
 
-import core.fields
 from django.db import migrations
 
+import core.fields
 from core.encryption_batches import Column, decrypt_rows, encrypt_rows
 
 

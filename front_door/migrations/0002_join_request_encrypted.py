@@ -6,10 +6,10 @@ rows are encrypted in batches with progress; reversible (going back decrypts the
 
 import sys
 
-import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import core.fields
 from core.encryption_batches import Column, decrypt_rows, encrypt_rows
 
 COLUMNS = [

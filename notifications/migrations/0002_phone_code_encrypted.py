@@ -6,9 +6,9 @@ batches with progress; reversible (going back decrypts them).
 
 import sys
 
-import core.fields
 from django.db import migrations, models
 
+import core.fields
 from core.encryption_batches import Column, decrypt_rows, encrypt_rows
 
 COLUMNS = [Column("phone", (("phone_hash", "phone"),))]
