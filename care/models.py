@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from care.querysets import CareAssignmentQuerySet, CareContactQuerySet
+from core.fields import EncryptedCharField
 from places.models import Household, InGrid, Place
 
 
@@ -122,8 +123,9 @@ class CareContact(InGrid):
     health = models.CharField(
         _("health"), max_length=8, choices=HealthState.choices, default=HealthState.UNKNOWN
     )
-    outcome = models.CharField(_("outcome"), max_length=300, blank=True, default="")
-    needs = models.CharField(_("needs found"), max_length=300, blank=True, default="")
+    # Free text that can hold health details: encrypted at rest (core.fields), never searched.
+    outcome = EncryptedCharField(_("outcome"), max_length=300, blank=True, default="")
+    needs = EncryptedCharField(_("needs found"), max_length=300, blank=True, default="")
     # The resident request this contact raised, if any (a need found → a request in one step).
     request = models.ForeignKey(
         "service_requests.ServiceRequest",

@@ -3,6 +3,7 @@
 Production sets LINLI_PRODUCTION=1, which makes every missing variable an error at start-up.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -49,6 +50,27 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = required("SECRET_KEY", fallback=None if PRODUCTION else _local_secret_key())
+
+# Personal data at rest (core.encryption, docs/security.md). LINLI_DATA_KEYS is
+# "<key id>:<base64 of 32 bytes>,…", the first encrypting and all decrypting; LINLI_INDEX_KEY
+# (base64 of 32 bytes) keys the lookup hashes and never rotates without re-hashing every row.
+# The embedded run keeps generated keys under var/, like the secret key; production refuses to
+# start without them.
+
+
+def _local_data_key(name: str, prefix: str) -> str:
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(prefix + base64.b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip()
+
+
+LINLI_DATA_KEYS = required(
+    "LINLI_DATA_KEYS", fallback=None if PRODUCTION else _local_data_key("data_keys", "local1:")
+)
+LINLI_INDEX_KEY = required(
+    "LINLI_INDEX_KEY", fallback=None if PRODUCTION else _local_data_key("index_key", "")
+)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in required("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from core.unreadable import Unreadable
+
 __all__ = ["MASK", "mask_id_number", "mask_in_text", "mask_name", "mask_phone"]
 
 MASK = "*"
@@ -32,6 +34,8 @@ def _keep_ends(text: str, head: int, tail: int) -> str:
 
 def mask_id_number(value: str | None) -> str:
     """Show "420102********123X": region code and last four kept, birth date hidden."""
+    if isinstance(value, Unreadable):  # the marker of a value that failed to decrypt
+        return str(value)
     text = _clean(value).upper()
     if len(text) >= 18:
         return _keep_ends(text, 6, 4)
@@ -42,6 +46,8 @@ def mask_id_number(value: str | None) -> str:
 
 def mask_phone(value: str | None) -> str:
     """Show "138****5678" for mobiles, "027-****1234" for landlines (extension hidden too)."""
+    if isinstance(value, Unreadable):
+        return str(value)
     text = _clean(value)
     if _MOBILE.match(text):
         return _keep_ends(text, 3, 4)

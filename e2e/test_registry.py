@@ -19,7 +19,7 @@ from accounts.selectors import actor_for_user
 from core.validators import id_check_digit
 from e2e.conftest import PHONE
 from e2e.test_foundation import granted_place, login, ui, url_path
-from people.models import RegistryChange, Resident
+from people.models import Person, RegistryChange, Resident
 from people.selectors import RegistryFilters, flag_label, registry_residents
 from places.models import Household
 
@@ -132,7 +132,7 @@ def test_community_admin_adds_a_resident_and_exports(
 
     page.locator("#id_id_number").fill(good)
     page.get_by_test_id("form-submit").click()
-    resident = Resident.objects.get(person__id_number=good)
+    resident = Resident.objects.get(person__in=Person.objects.with_id_number(good))
     expect(page).to_have_url(url_path(f"/residents/{resident.pk}/"))
     expect(page.get_by_test_id("resident-name")).to_have_text("欧阳娜娜")
     expect(page.get_by_test_id("id-number")).to_have_text(f"{good[:6]}********{good[-4:]}")

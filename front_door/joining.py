@@ -23,6 +23,7 @@ from accounts.recipients import users_with_role_on
 from accounts.selectors import actor_forget
 from core.error_codes import CoreError
 from core.errors import field_error
+from core.fields import index_of
 from core.masking import mask_name
 from core.roles import Role
 from core.validators import normalize_line, normalize_name, normalize_text
@@ -212,7 +213,7 @@ def join_request_file(
     """A new join request, told to the building's grid worker and the community admin; the one
     already waiting for this number and building when there is one (nothing new is added)."""
     waiting = JoinRequest.objects.filter(
-        phone=phone, building=building, status=JoinRequestStatus.PENDING
+        phone_hash=index_of("phone", phone), building=building, status=JoinRequestStatus.PENDING
     ).first()
     if waiting is not None:
         return waiting
@@ -233,7 +234,9 @@ def join_request_file(
             )
     except IntegrityError:  # the same number, at the same moment
         waiting = JoinRequest.objects.filter(
-            phone=phone, building=building, status=JoinRequestStatus.PENDING
+            phone_hash=index_of("phone", phone),
+            building=building,
+            status=JoinRequestStatus.PENDING,
         ).first()
         assert waiting is not None
         return waiting
@@ -255,7 +258,7 @@ def join_request_latest(*, code: JoinCode, phone: str) -> JoinRequest | None:
     they come back with the same link."""
     return (
         JoinRequest.objects.select_related("building")
-        .filter(phone=phone, building__path__startswith=code.place.path)
+        .filter(phone_hash=index_of("phone", phone), building__path__startswith=code.place.path)
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import BlindIndexField, EncryptedCharField
 from front_door.querysets import JoinCodeQuerySet, JoinQuerySet, JoinRequestQuerySet
 from places.models import InGrid, Place
 
@@ -92,9 +93,12 @@ class JoinRequest(InGrid):
     building = models.ForeignKey(
         Place, verbose_name=_("building"), on_delete=models.PROTECT, related_name="+"
     )
-    phone = models.CharField(_("mobile number"), max_length=24)
+    # Encrypted at rest; found by the keyed hashes (core.fields), never by value.
+    phone = EncryptedCharField(_("mobile number"), max_length=24)
+    phone_hash = BlindIndexField(source="phone", purpose="phone", default="")
+    phone_last4_hash = BlindIndexField(source="phone", purpose="phone_last4", default="")
     name = models.CharField(_("name"), max_length=50)
-    id_last6 = models.CharField(_("last 6 characters of the ID number"), max_length=6)
+    id_last6 = EncryptedCharField(_("last 6 characters of the ID number"), max_length=6)
     room = models.CharField(_("room"), max_length=40, blank=True, default="")
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
     status = models.CharField(
@@ -130,12 +134,12 @@ class JoinRequest(InGrid):
         indexes = [
             models.Index(fields=["grid", "status"], name="joinrequest_grid_status"),
             models.Index(fields=["community", "status"], name="joinrequest_comm_status"),
-            models.Index(fields=["phone", "status"], name="joinrequest_phone"),
+            models.Index(fields=["phone_hash", "status"], name="joinrequest_phone"),
         ]
         constraints = [
             # One open request per number and building: sending again while it waits adds none.
             models.UniqueConstraint(
-                fields=["phone", "building"],
+                fields=["phone_hash", "building"],
                 condition=Q(status="pending"),
                 name="joinrequest_one_pending",
             )

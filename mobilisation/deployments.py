@@ -205,7 +205,7 @@ def cadre_register(
         raise ValidationError(errors)  # type: ignore[arg-type]
     # Someone already on record (a resident, a party member) keeps their identity; nothing about
     # them is shown or changed here, and the new account is not them until confirmed.
-    claimed = Person.objects.filter(id_number=clean_id).first()
+    claimed = Person.objects.with_id_number(clean_id).first()
     person = None
     if claimed is None:
         person = Person.objects.create(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import field_error
+from core.fields import index_of
 from core.validators import validate_mobile
 from notifications.error_codes import NotificationsError
 from notifications.kinds import TextTemplate
@@ -56,7 +57,9 @@ def code_send(*, phone: str, purpose: str, address: str) -> str:
     now = timezone.now()
     addr = address_hash(address)
     with transaction.atomic():
-        recent = PhoneCode.objects.filter(phone=number, created_at__gt=now - timedelta(days=1))
+        recent = PhoneCode.objects.filter(
+            phone_hash=index_of("phone", number), created_at__gt=now - timedelta(days=1)
+        )
         last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
         wait = settings.TEXT_CODE_RESEND_SECONDS
         if last is not None and (now - last).total_seconds() < wait:
@@ -108,7 +111,9 @@ def code_check(*, phone: str, purpose: str, code: str) -> str:
     typed = "".join(ch for ch in str(code or "") if not ch.isspace())
     now = timezone.now()
     row = (
-        PhoneCode.objects.filter(phone=number, purpose=purpose, used_at__isnull=True)
+        PhoneCode.objects.filter(
+            phone_hash=index_of("phone", number), purpose=purpose, used_at__isnull=True
+        )
         .order_by("-created_at")
         .first()
     )

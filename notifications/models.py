@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BlindIndexField, EncryptedCharField
 from notifications.querysets import DeliveryQuerySet
 
 
@@ -131,7 +132,9 @@ class PhoneCode(models.Model):
     wrong tries void it. The rows themselves are the rate limits (per number, per address), so
     they hold across restarts and web processes."""
 
-    phone = models.CharField(max_length=24)
+    # Encrypted at rest; the limits and the check find the rows by the keyed hash.
+    phone = EncryptedCharField(max_length=24)
+    phone_hash = BlindIndexField(source="phone", purpose="phone", default="")
     purpose = models.CharField(max_length=10, choices=CodePurpose.choices)
     code_hash = models.CharField(max_length=64)
     # A keyed hash of the address that asked (never the address itself).
@@ -143,7 +146,7 @@ class PhoneCode(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["phone", "created_at"], name="phonecode_phone"),
+            models.Index(fields=["phone_hash", "created_at"], name="phonecode_phone"),
             models.Index(fields=["address_hash", "created_at"], name="phonecode_address"),
         ]
 

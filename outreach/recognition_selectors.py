@@ -111,7 +111,7 @@ def person_by_identity(id_number: str, name: str) -> Person | None:
         full_name = normalize_name(name or "")
     except ValidationError:
         full_name = (name or "").strip()  # not a name the registry would take: matches nothing new
-    return Person.objects.filter(id_number=number, name=full_name).first()
+    return Person.objects.with_id_number(number).filter(name=full_name).first()
 
 
 def person_membership(person: Person) -> PartyMember | None:

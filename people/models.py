@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BlindIndexField, EncryptedCharField
 from people.querysets import (
     PersonQuerySet,
     RegistryChangeQuerySet,
@@ -21,17 +22,26 @@ class Person(models.Model):
     """An identity: the same person may be a resident, a party member and a staff user."""
 
     name = models.CharField(_("full name"), max_length=50)
-    id_number = models.CharField(
-        _("ID number"), max_length=18, unique=True, null=True, blank=True, default=None
+    # Encrypted at rest (core.fields); looked up and kept unique through the keyed hashes
+    # beside them (people.selectors.person_with_id_number, …), never by value.
+    id_number = EncryptedCharField(
+        _("ID number"), max_length=18, null=True, blank=True, default=None
     )
-    phone = models.CharField(_("phone"), max_length=24, blank=True, default="")
+    id_number_hash = BlindIndexField(
+        source="id_number", purpose="id_number", null=True, default=None, unique=True
+    )
+    phone = EncryptedCharField(_("phone"), max_length=24, blank=True, default="")
+    phone_hash = BlindIndexField(source="phone", purpose="phone", blank=True, default="")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
     # Search keys, kept by people.search.person_search_fields whenever name/phone/ID change:
-    # pinyin ("zhangwei zw", surname readings too) and the last four digits people quote.
+    # pinyin ("zhangwei zw", surname readings too) and keyed hashes of the last four digits
+    # people quote (hashed, not plain: the raw table then holds nothing of a number).
     search_key = models.CharField(max_length=255, blank=True, default="", editable=False)
-    phone_last4 = models.CharField(max_length=4, blank=True, default="", editable=False)
-    id_last4 = models.CharField(max_length=4, blank=True, default="", editable=False)
+    phone_last4_hash = BlindIndexField(
+        source="phone", purpose="phone_last4", blank=True, default=""
+    )
+    id_last4_hash = BlindIndexField(source="id_number", purpose="id_last4", blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
@@ -41,8 +51,9 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["name"], name="person_name"),
-            models.Index(fields=["phone_last4"], name="person_phone_last4"),
-            models.Index(fields=["id_last4"], name="person_id_last4"),
+            models.Index(fields=["phone_hash"], name="person_phone_hash"),
+            models.Index(fields=["phone_last4_hash"], name="person_phone_last4"),
+            models.Index(fields=["id_last4_hash"], name="person_id_last4"),
         ]
 
     def __str__(self) -> str:

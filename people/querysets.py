@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from core.actor import Actor
+from core.fields import index_of
 from core.roles import HELPER_ROLES, REGISTRY_ROLES, Role
 from core.scoping import ScopedQuerySet, any_of, path_prefix_q, place_columns_q
 
@@ -62,6 +63,13 @@ class PersonQuerySet(ScopedQuerySet):
         return Q(pk__in=Resident.objects.for_actor(actor).values("person_id")) | Q(
             pk__in=PartyMember.objects.for_actor(actor).values("person_id")
         )
+
+    # The ID number and phone are encrypted: exact matches go through their keyed hashes.
+    def with_id_number(self, number: str) -> PersonQuerySet:
+        return self.filter(id_number_hash=index_of("id_number", number))
+
+    def with_phone(self, phone: str) -> PersonQuerySet:
+        return self.filter(phone_hash=index_of("phone", phone))
 
 
 class RegistryChangeQuerySet(ScopedQuerySet):

@@ -8,6 +8,8 @@ import re
 from django.db.models import Q
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from core.fields import index_of
+
 _DIGITS = re.compile(r"^\d{4}$")
 _LATIN = re.compile(r"^[a-z ]+$")
 
@@ -28,12 +30,15 @@ def name_search_key(name: str) -> str:
     return " ".join(dict.fromkeys(keys))[:255]
 
 
-def person_search_fields(*, name: str, phone: str, id_number: str | None) -> dict[str, str]:
-    digits = re.sub(r"\D", "", phone or "")
+def person_search_fields(*, name: str, phone: str, id_number: str | None) -> dict[str, str | None]:
+    """The columns kept from name, phone and ID: save() and bulk_create() fill the hashes
+    themselves; bulk_update() and update() need these."""
     return {
         "search_key": name_search_key(name),
-        "phone_last4": digits[-4:] if len(digits) >= 4 else "",
-        "id_last4": (id_number or "")[-4:],
+        "phone_hash": index_of("phone", phone or ""),
+        "id_number_hash": index_of("id_number", id_number or None),
+        "phone_last4_hash": index_of("phone_last4", phone or ""),
+        "id_last4_hash": index_of("id_last4", id_number or ""),
     }
 
 
@@ -42,9 +47,11 @@ def resident_search_q(term: str, prefix: str = "person__") -> Q:
     term = term.strip()
     lowered = term.lower()
     if _DIGITS.match(term):
-        return Q(**{f"{prefix}phone_last4": term}) | Q(**{f"{prefix}id_last4": term})
+        return Q(**{f"{prefix}phone_last4_hash": index_of("phone_last4", term)}) | Q(
+            **{f"{prefix}id_last4_hash": index_of("id_last4", term)}
+        )
     if len(term) == 4 and term[:3].isdigit() and lowered[3] == "x":
-        return Q(**{f"{prefix}id_last4": term[:3] + "X"})
+        return Q(**{f"{prefix}id_last4_hash": index_of("id_last4", term)})
     if _LATIN.match(lowered):
         compact = lowered.replace(" ", "")
         return Q(**{f"{prefix}search_key__contains": compact})

@@ -15,6 +15,7 @@ from core.actor import Actor
 from core.audit import audit_record
 from core.error_codes import CoreError
 from core.errors import NotAllowed, field_error
+from core.fields import index_of
 from core.masking import mask_id_number, mask_phone
 from core.roles import REVEAL_ROLES
 from core.validators import (
@@ -125,7 +126,7 @@ def clean_person(data: PersonData, *, exclude_person_id: int | None = None) -> d
         errors["relation"] = [ValidationError(_("Choose a relation."), code=CoreError.INVALID)]
     out["relation"] = data.relation
     if out.get("id_number") and "id_number" not in errors:
-        clash = Person.objects.filter(id_number=out["id_number"])
+        clash = Person.objects.filter(id_number_hash=index_of("id_number", out["id_number"]))
         if exclude_person_id is not None:
             clash = clash.exclude(pk=exclude_person_id)
         if clash.exists():

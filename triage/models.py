@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.fields import EncryptedCharField
 from health.models import Slot
 from places.models import Household, InGrid, Place
 from triage.querysets import (
@@ -206,8 +207,9 @@ class TriageCase(InGrid):
     # The latest assessment, for the queue and the case list (every one is in the timeline).
     temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.PositiveSmallIntegerField(default=0)
-    test_result = models.CharField(_("CT or test result"), max_length=200, blank=True, default="")
-    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+    # Free text holding health details: encrypted at rest (core.fields), never searched.
+    test_result = EncryptedCharField(_("CT or test result"), max_length=200, blank=True, default="")
+    note = EncryptedCharField(_("note"), max_length=500, blank=True, default="")
     # Set when retention anonymised the closed case (links to the person and free text gone).
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -346,7 +348,7 @@ class FollowUp(InGrid):
     temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.PositiveSmallIntegerField(default=0)
     abnormal = models.BooleanField(default=False)
-    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    note = EncryptedCharField(_("note"), max_length=200, blank=True, default="")  # encrypted
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

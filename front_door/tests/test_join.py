@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Grant, User
+from core.fields import index_of
 from core.roles import Role
 from front_door.models import Join, JoinCode, JoinRequest, JoinRequestStatus
 from front_door.tests.helpers import details, last_code, verify
@@ -47,7 +48,7 @@ def test_resident_joins_and_lands_on_the_report(tiny_city: TinyCity) -> None:
     code = JoinCode.objects.get(token=BUILDING_TOKEN)
     assert Join.objects.filter(code=code, user=user, created_account=True).exists()
     assert c.get(reverse("health:report")).status_code == 200
-    assert JoinRequest.objects.filter(phone="13912340001").count() == 0
+    assert JoinRequest.objects.filter(phone_hash=index_of("phone", "13912340001")).count() == 0
 
 
 def test_full_width_last6_and_lower_x_are_read(tiny_city: TinyCity) -> None:
@@ -128,7 +129,7 @@ def test_no_match_files_a_join_request_once_and_tells_the_grid_worker(
     )
     status_url = reverse("front_door:join_status", args=[BUILDING_TOKEN])
     assert r["Location"] == status_url
-    req = JoinRequest.objects.get(phone="13912340007")
+    req = JoinRequest.objects.get(phone_hash=index_of("phone", "13912340007"))
     assert (req.name, req.id_last6, req.room, req.note) == (
         resident.person.name,
         "000000",
@@ -151,7 +152,7 @@ def test_no_match_files_a_join_request_once_and_tells_the_grid_worker(
         verify(c2, BUILDING_TOKEN, "13912340007")
         r = c2.get(reverse("front_door:join_details", args=[BUILDING_TOKEN]))
         assert r["Location"] == status_url
-    assert JoinRequest.objects.filter(phone="13912340007").count() == 1
+    assert JoinRequest.objects.filter(phone_hash=index_of("phone", "13912340007")).count() == 1
 
 
 def test_revoked_and_unknown_tokens_say_so(tiny_city: TinyCity) -> None:
@@ -166,7 +167,7 @@ def test_revoked_and_unknown_tokens_say_so(tiny_city: TinyCity) -> None:
         assert r.status_code == 404
     from notifications.models import PhoneCode
 
-    assert not PhoneCode.objects.filter(phone="13912340008").exists()
+    assert not PhoneCode.objects.filter(phone_hash=index_of("phone", "13912340008")).exists()
 
 
 def test_bad_phone_and_bad_code_change_nothing(tiny_city: TinyCity) -> None:
@@ -203,7 +204,7 @@ def test_malformed_last6_is_a_field_error(tiny_city: TinyCity) -> None:
         r = details(c, BUILDING_TOKEN, name=tc.inside.residents[0].person.name, id_last6=bad)
         assert r.status_code == 400, bad
         assert r.context["form"].errors["id_last6"]
-    assert not JoinRequest.objects.filter(phone="13912340010").exists()
+    assert not JoinRequest.objects.filter(phone_hash=index_of("phone", "13912340010")).exists()
     assert not User.objects.filter(phone="13912340010").exists()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Grant, User
+from core.fields import index_of
 from core.roles import Role
 from front_door.models import JoinRequest, JoinRequestStatus
 from front_door.tests.helpers import details, verify
@@ -28,7 +29,7 @@ def _ask(tc: TinyCity, phone: str = "13912345001") -> JoinRequest:
     c = Client()
     verify(c, TOKEN, phone)
     details(c, TOKEN, name="李新", id_last6="12345X", room="1单元101", note="租户")
-    return JoinRequest.objects.get(phone=phone)
+    return JoinRequest.objects.get(phone_hash=index_of("phone", phone))
 
 
 def _worker(tc: TinyCity, role: str = "grid_worker") -> Client:
@@ -68,7 +69,7 @@ def test_confirm_adds_to_the_registry_and_lets_the_person_in(tiny_city: TinyCity
     req.refresh_from_db()
     assert req.status == JoinRequestStatus.CONFIRMED
     assert req.answered_by == tc.users["grid_worker"]
-    person = Person.objects.get(id_number=id_number)
+    person = Person.objects.with_id_number(id_number).get()
     assert Resident.objects.get(person=person).household == tc.inside.household
     user = User.objects.get(person=person)
     assert req.user == user and user.phone == "13912345001"
@@ -149,7 +150,7 @@ def test_refuse_needs_a_reason_and_the_person_reads_it(tiny_city: TinyCity) -> N
         assert 'data-status="refused"' in body and "不住本楼" in body
         # They may ask again: a new request.
         details(p, TOKEN, name="李新", id_last6="12345X", room="1单元102")
-    assert JoinRequest.objects.filter(phone="13912345003").count() == 2
+    assert JoinRequest.objects.filter(phone_hash=index_of("phone", "13912345003")).count() == 2
 
 
 def test_a_request_is_seen_by_its_grid_worker_and_offices_only(tiny_city: TinyCity) -> None:
@@ -229,3 +230,28 @@ def test_two_joins_of_one_person_at_once_make_one_account() -> None:
     assert len({r.user.pk for r in results}) == 1
     user = User.objects.get(person=person)
     assert Grant.objects.filter(user=user, role=Role.RESIDENT).count() == 1
+
+
+def test_the_list_finds_a_request_by_the_last_four_digits_or_the_number(
+    tiny_city: TinyCity,
+) -> None:
+    from accounts.selectors import actor_for_user
+    from front_door.selectors import join_requests
+
+    asked = _ask(tiny_city, "13912345678")
+    worker = actor_for_user(tiny_city.users["grid_worker"])
+    assert list(join_requests(worker, q="5678")) == [asked]
+    assert list(join_requests(worker, q="13912345678")) == [asked]
+    assert list(join_requests(worker, q="4321")) == []
+    assert asked.phone == "13912345678" and asked.id_last6 == "12345X"
+
+
+def test_the_raw_tables_hold_no_number_of_who_asked(tiny_city: TinyCity) -> None:
+    from django.db import connection
+
+    _ask(tiny_city, "13912345679")
+    with connection.cursor() as cursor:
+        for table in ("front_door_joinrequest", "notifications_phonecode"):
+            cursor.execute(f"SELECT * FROM {table}")
+            raw = repr(cursor.fetchall())
+            assert "13912345679" not in raw and "12345X" not in raw, table

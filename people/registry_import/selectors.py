@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
+from core.fields import index_of
 from core.sorting import natural_key
 from people.models import VULNERABILITY_FIELDS, ImportStatus, Person, RegistryImport, Resident
 from people.policies import IMPORT_ROLES
@@ -238,8 +239,8 @@ def _by_id_number(id_numbers: list[str]) -> dict[str, tuple[int, Known | None]]:
     """Persons with these ID numbers: (person id, their resident record if any)."""
     found: dict[str, tuple[int, Known | None]] = {}
     for start in range(0, len(id_numbers), _LOOKUP_CHUNK):
-        chunk = id_numbers[start : start + _LOOKUP_CHUNK]
-        for v in Person.objects.filter(id_number__in=chunk).values(*_BY_ID_FIELDS):
+        chunk = [index_of("id_number", n) for n in id_numbers[start : start + _LOOKUP_CHUNK]]
+        for v in Person.objects.filter(id_number_hash__in=chunk).values(*_BY_ID_FIELDS):
             known = None
             if v["resident__pk"] is not None:
                 known = Known(

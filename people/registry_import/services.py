@@ -46,7 +46,7 @@ from people.registry_import.selectors import (
     values_after,
 )
 from people.registry_import.xlsx import Sheet, read_sheet, sniff
-from people.search import person_search_fields
+from people.search import name_search_key, person_search_fields
 from people.services import (
     PersonData,
     _diff,
@@ -258,7 +258,7 @@ def prepare_new(job: Job, decisions: list[Decision]) -> _NewRows:
     return new
 
 
-def _search_fields(row: CheckedRow) -> dict[str, str]:
+def _search_fields(row: CheckedRow) -> dict[str, str | None]:
     fields = person_search_fields(name="", phone=row.phone or "", id_number=row.id_number)
     fields["search_key"] = _name_search_key(row.name)
     return fields
@@ -267,7 +267,7 @@ def _search_fields(row: CheckedRow) -> dict[str, str]:
 @functools.lru_cache(maxsize=20_000)
 def _name_search_key(name: str) -> str:
     # Pinyin is the slowest part of preparing a row; names repeat (surnames always do).
-    return person_search_fields(name=name, phone="", id_number=None)["search_key"]
+    return name_search_key(name)
 
 
 def write_new(job: Job, new: _NewRows) -> None:

@@ -43,8 +43,7 @@ def test_last_four_of_phone_and_id(tiny_city: TinyCity) -> None:
     assert "李娜" in _names(tiny_city, "grid_worker", q="5678")
     id_last4 = (r.person.id_number or "")[-4:]
     assert "李娜" in _names(tiny_city, "grid_worker", q=id_last4)
-    landline = register(tiny_city.inside.household, "赵老伯", phone="027-85551234")
-    assert landline.person.phone_last4 == "1234"
+    register(tiny_city.inside.household, "赵老伯", phone="027-85551234")
     assert "赵老伯" in _names(tiny_city, "grid_worker", q="1234")
 
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actor import Actor
 from core.errors import field_errors
+from core.fields import index_of
 from people.models import Resident, ResidentStatus
 from service_requests.filing import request_file
 from service_requests.models import ServiceRequest, Urgency
@@ -226,7 +227,8 @@ def _resident(actor: Actor, body: dict[str, Any]) -> tuple[Resident | None, str,
     if phone:
         living = list(
             visible.filter(
-                person__phone=phone, status__in=[ResidentStatus.PRESENT, ResidentStatus.AWAY]
+                person__phone_hash=index_of("phone", phone),
+                status__in=[ResidentStatus.PRESENT, ResidentStatus.AWAY],
             )[:2]
         )
         if not living:
