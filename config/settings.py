@@ -51,7 +51,7 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = required("SECRET_KEY", fallback=None if PRODUCTION else _local_secret_key())
 
-# Personal data at rest (core.encryption, docs/security.md). LINLI_DATA_KEYS is
+# Personal data at rest (core.encryption, docs/encryption.md). LINLI_DATA_KEYS is
 # "<key id>:<base64 of 32 bytes>,…", the first encrypting and all decrypting; LINLI_INDEX_KEY
 # (base64 of 32 bytes) keys the lookup hashes and never rotates without re-hashing every row.
 # The embedded run keeps generated keys under var/, like the secret key; production refuses to

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -188,6 +189,8 @@ def production_environment(var_dir: Path) -> dict[str, str]:
         "REDIS_URL": "redis://127.0.0.1:6379/1",
         "TEXT_GATEWAY": "console",
         "TEXT_CONSOLE_IN_PRODUCTION": "1",
+        "LINLI_DATA_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "LINLI_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
 
 
