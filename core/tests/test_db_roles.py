@@ -99,8 +99,9 @@ def test_the_app_role_writes_rows_and_only_adds_to_the_audit_trail(
 
         (person_id,) = conn.execute(
             sql.SQL(
-                "INSERT INTO {} (name, phone, sex, search_key, phone_last4, id_last4, created_at) "
-                "VALUES ('王芳', '', '', '', '', '', now()) RETURNING id"
+                "INSERT INTO {} (name, phone, sex, search_key, phone_hash, phone_last4_hash, "
+                "id_last4_hash, created_at) VALUES ('王芳', '', '', '', '', '', '', now()) "
+                "RETURNING id"
             ).format(person)
         ).fetchone() or (None,)
         conn.execute(
