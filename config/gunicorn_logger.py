@@ -1,8 +1,9 @@
 """gunicorn's own logs (the access log, its error log) masked as ours are (core.logging).
 
 gunicorn logs outside Django's LOGGING: a path such as /api/residents/13812345678, a request line
-with an Open311 client's ?api_key=…, or a worker's traceback, would reach the console unmasked. `manage.py serve` and the deployment guide start
-gunicorn with `--logger-class config.gunicorn_logger.MaskingLogger`.
+with an Open311 client's ?api_key=…, or a worker's traceback, would reach the console unmasked.
+`manage.py serve` and the deployment guide start gunicorn with
+`--logger-class config.gunicorn_logger.MaskingLogger`.
 """
 
 from __future__ import annotations
