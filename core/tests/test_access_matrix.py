@@ -25,7 +25,7 @@ from accounts.models import Grant, User
 from accounts.services import api_token_issue
 from care.models import CareAssignment
 from core.admin_site import ScopedModelAdmin, site
-from core.models import AuditEvent
+from core.models import AuditEvent, RetentionRun
 from core.roles import Role
 from front_door.models import JoinCode, JoinRequest
 from health.models import (
@@ -408,6 +408,10 @@ def oracle(user: User, obj: models.Model) -> bool:
                     return True
         elif isinstance(obj, DailyReport | RegistryImport):
             if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
+                return True
+        elif isinstance(obj, RetentionRun):
+            # The retention job purges the whole deployment: its city admins alone read its runs.
+            if role == "city_admin":
                 return True
         elif isinstance(obj, AuditEvent):
             building = Place.objects.get(pk=int(obj.place_path.strip("/").split("/")[-1]))
