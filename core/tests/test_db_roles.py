@@ -80,8 +80,8 @@ def test_the_app_role_writes_rows_and_only_adds_to_the_audit_trail(
     with psycopg.connect(url_for(database, app), autocommit=True) as conn:
         conn.execute(
             sql.SQL(
-                "INSERT INTO {} (at, action, target_type, target_id, place_path, detail) "
-                "VALUES (now(), 'view', 'person', '1', '', '{{}}')"
+                "INSERT INTO {} (at, action, target_type, target_id, place_path, detail, "
+                "user_agent, result) VALUES (now(), 'view', 'person', '1', '', '{{}}', '', 'ok')"
             ).format(audit)
         )
         assert conn.execute(sql.SQL("SELECT count(*) FROM {}").format(audit)).fetchone() == (1,)

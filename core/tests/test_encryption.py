@@ -93,6 +93,8 @@ def test_index_of_normalises_as_the_lookups_do() -> None:
         (f"k1:{K1},k1:{K2}", INDEX),
         (f"k1:{K1}", ""),
     ],
+    # Named, not by value: the keys are random, and every xdist worker must collect the same ids.
+    ids=["no-keys", "no-colon", "not-base64", "short-key", "id-twice", "no-index-key"],
 )
 def test_bad_key_settings_refuse_to_start(keys: str, index: str) -> None:
     with pytest.raises(ImproperlyConfigured):
