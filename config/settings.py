@@ -158,6 +158,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Login lockout (accounts.throttle, counted in the database): this many wrong passwords or codes
+# for one username within the window lock that username for LOGIN_LOCK_SECONDS from every
+# address; this many from one address, whatever the usernames, lock that address.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", str(15 * 60)))
+LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", str(15 * 60)))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and TEST_WORKER:
     # redis://host:port/15 → /15 for gw0, /14 for gw1… (`make test` runs at most 8 workers)
