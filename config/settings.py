@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute timeouts (after messages: it says why on the login page).
+    "accounts.session_timeouts.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -218,7 +220,19 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Sessions read from the cache (Redis in production), written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Timeouts enforced by accounts.session_timeouts: staff (anyone with a grant other than
+# resident) 30 minutes idle and 12 hours in all; residents, on their own phone and reporting
+# once or twice a day, 7 days idle (a week away does not cost a text-message code) and 30 days.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_RESIDENT_IDLE_SECONDS = int(
+    os.environ.get("SESSION_RESIDENT_IDLE_SECONDS", str(7 * 24 * 3600))
+)
+SESSION_RESIDENT_ABSOLUTE_SECONDS = int(
+    os.environ.get("SESSION_RESIDENT_ABSOLUTE_SECONDS", str(30 * 24 * 3600))
+)
+# The cookie outlives the longest timeout; the server decides when a session ends.
+SESSION_COOKIE_AGE = max(SESSION_ABSOLUTE_SECONDS, SESSION_RESIDENT_ABSOLUTE_SECONDS)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 

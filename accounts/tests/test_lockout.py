@@ -121,3 +121,17 @@ def test_failures_at_the_same_moment_are_all_counted() -> None:
     assert not any(isinstance(r, Exception) for r in results), results
     assert login_locked(username="grid_worker", ip="10.8.1.1")
     assert AuditEvent.objects.filter(action="login_locked", target_type="user").count() == 1
+
+
+@pytest.mark.django_db
+def test_old_counts_are_purged_and_live_locks_kept(tiny_city: TinyCity) -> None:
+    from accounts.tasks import purge_login_records
+
+    login_failed(username="someone", ip="10.9.0.1")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login_failed(username="locked_one", ip="")
+    later = settings.LOGIN_FAILURE_WINDOW_SECONDS + 1
+    with time_machine.travel(timezone.now() + timedelta(seconds=later), tick=False):
+        purge_login_records.call_local()
+        assert not login_locked(username="someone", ip="10.9.0.1")
+        assert LoginThrottle.objects.count() == 1  # the lock's row, its window not yet begun
