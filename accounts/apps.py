@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import audit_trail
+        from accounts import signals  # noqa: F401 – connects the receivers
 
         audit_trail.connect()

@@ -6,7 +6,11 @@ django.contrib.auth.authenticate and so through `authenticate` below: the one pl
 passwords are counted and a locked username is refused (issue 15 item 20: the admin's login used
 to count nothing and let the right password in during a lock). The phone-code login
 (front_door.phone_login) counts wrong codes with the same accounts.services.login_locked /
-login_failed, keyed by the mobile number, and then logs in through this backend."""
+login_failed, keyed by the mobile number, and then logs in through this backend. The counts
+are rows in the database (accounts.throttle), by username and by address.
+
+An unknown username, a wrong password and a locked username take the same path and the same
+time (one password hash each) and get the same answer for a name that exists or not."""
 
 from __future__ import annotations
 
@@ -32,7 +36,9 @@ class CachedModelBackend(ModelBackend):
         name = normalize_text(username or "")
         ip = services.request_ip(request)
         if name and services.login_locked(username=name, ip=ip):
+            # The same work as a wrong password (one hash), so the time taken tells nothing;
             # PermissionDenied stops authenticate() here: no other backend is asked.
+            User().set_password(password)
             raise PermissionDenied("locked")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if name and password is not None:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.querysets import GrantQuerySet, ScopedUserManager
+from accounts.querysets import GrantQuerySet, OwnRowsQuerySet, ScopedUserManager
 from core.roles import Role
 
 
@@ -37,6 +38,11 @@ class User(AbstractUser):
     created_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # When the password was last set (null: before this was recorded, counted from joining);
+    # PASSWORD_MAX_AGE_DAYS, when on, sends the user to change it after that many days.
+    password_changed_at = models.DateTimeField(
+        _("password changed"), null=True, blank=True, editable=False
+    )
 
     objects = ScopedUserManager()  # type: ignore[misc]
 
@@ -46,6 +52,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class Grant(models.Model):
@@ -125,6 +135,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
 
+    objects = OwnRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
@@ -155,3 +167,52 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation #{self.pk} of {self.user_id}"
+
+
+class LoginThrottle(models.Model):
+    """Wrong passwords and codes counted per username or per address, in the database so a
+    lock holds across restarts and every web process. The key is a SHA-256 of the lowered
+    username (which may be a mobile number) or of the address: no personal value is stored."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "user", _("account")
+        ADDRESS = "address", _("address")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    key_hash = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    window_started_at = models.DateTimeField(_("counting since"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key_hash"], name="login_throttle_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_hash[:8]}"
+
+
+class UserSession(models.Model):
+    """One logged-in browser of a user: Django's session table cannot be searched by user, so
+    this registry is what lists a user's sessions and kills them all at once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(_("started"))
+    last_seen_at = models.DateTimeField(_("last active"))
+    address = models.CharField(_("address"), max_length=45, blank=True, default="")
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True, default="")
+
+    objects = OwnRowsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"session #{self.pk} of {self.user_id}"

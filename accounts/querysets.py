@@ -35,3 +35,10 @@ class UserQuerySet(ScopedQuerySet):
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     pass
+
+
+class OwnRowsQuerySet(ScopedQuerySet):
+    """Sessions and API tokens: each user sees their own (the sessions page), nobody else's."""
+
+    def access_q(self, actor: Actor) -> Q | None:
+        return Q(user_id=actor.user_id)

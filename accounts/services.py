@@ -12,7 +12,11 @@ from django.utils import timezone
 from accounts.error_codes import AccountsError
 from accounts.models import ApiToken, User
 from accounts.policies import SETUP_SITE_ROLES, may_set_language
+from accounts.throttle import login_failed, login_locked, login_succeeded
 from core.actor import Actor
+
+# The lockout lives in accounts.throttle; these are the names every way in calls.
+__all__ = ["login_failed", "login_locked", "login_succeeded"]
 
 TOKEN_LIFETIME = timedelta(days=30)
 
@@ -104,25 +108,12 @@ def api_tokens_purge_expired() -> int:
 
 
 # --- login throttling ----------------------------------------------------------------------------
-# Many wrong passwords for one username from one address lock that pair out for a while, so a
-# guessing script cannot walk through a grid worker's password; others are not affected.
-
-LOGIN_FAILURE_LIMIT = 10
-LOGIN_LOCK_SECONDS = 15 * 60
-
-
-def _login_key(username: str, ip: str) -> str:
-    return "login-fail:" + hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()
-
-
-def login_locked(*, username: str, ip: str) -> bool:
-    from django.core.cache import cache
-
-    return int(cache.get(_login_key(username, ip), 0)) >= LOGIN_FAILURE_LIMIT
+# Counted in the database by accounts.throttle; these names are what the login page, the API,
+# the phone-code login and the second factor call.
 
 
 def login_locked_for(request: Any, username: str | None) -> bool:
-    """Whether the username sent with this request is locked out from its address (the
+    """Whether the username sent with this request, or its address, is locked out (the
     backend refuses it; forms and the API say so)."""
     from core.validators import normalize_text
 
@@ -132,20 +123,3 @@ def login_locked_for(request: Any, username: str | None) -> bool:
 
 def request_ip(request: Any) -> str:
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
-
-
-def login_failed(*, username: str, ip: str) -> None:
-    from django.core.cache import cache
-
-    key = _login_key(username, ip)
-    cache.add(key, 0, LOGIN_LOCK_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOGIN_LOCK_SECONDS)
-
-
-def login_succeeded(*, username: str, ip: str) -> None:
-    from django.core.cache import cache
-
-    cache.delete(_login_key(username, ip))

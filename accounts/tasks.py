@@ -11,3 +11,12 @@ from accounts import services
 @db_periodic_task(crontab(minute="17", hour="3"))
 def purge_expired_api_tokens() -> int:
     return services.api_tokens_purge_expired()
+
+
+@db_periodic_task(crontab(minute="27", hour="3"))
+def purge_login_records() -> tuple[int, int]:
+    """Counts of wrong passwords past their window, and registry rows of sessions that ended."""
+    from accounts.throttle import login_throttles_purge
+    from accounts.user_sessions import user_sessions_purge
+
+    return login_throttles_purge(), user_sessions_purge()

@@ -180,7 +180,9 @@ def test_a_grant_removed_in_setup_stops_working_at_once(tiny_city: TinyCity) -> 
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     assert not Grant.objects.filter(user=worker).exists()
-    assert browser.get(f"/health/coverage/{grid.pk}/").status_code == 404
+    # Issue 18: a removed grant ends the user's sessions, so the next request logs in again.
+    r = browser.get(f"/health/coverage/{grid.pk}/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
 
 
 def test_an_account_deactivated_in_setup_is_logged_out_at_once(tiny_city: TinyCity) -> None:
