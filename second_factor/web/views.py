@@ -61,6 +61,13 @@ def _refused(request: HttpRequest, form: CodeForm, error: ValidationError) -> Ht
     return None
 
 
+def _bound_for_errors() -> CodeForm:
+    """A form that can carry a service's error although nothing was typed (sending a code)."""
+    form = CodeForm({"code": ""})
+    form.is_valid()
+    return form
+
+
 def _may_enrol(request: HttpRequest) -> bool:
     """Enrolling anew replaces the factor: only before the first, or after using the one there
     is (a password alone never swaps the factor)."""
@@ -136,6 +143,7 @@ def enrol_text(request: HttpRequest) -> HttpResponse:
             text_code_send(user=user, address=request_ip(request))  # type: ignore[arg-type]
             sent = True
         except ValidationError as e:
+            form = _bound_for_errors()
             add_service_errors(form, e)
     elif request.method == "POST" and form.is_valid():
         sent = True
@@ -179,6 +187,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             text_code_send(user=user, address=request_ip(request))  # type: ignore[arg-type]
             sent = True
         except ValidationError as e:
+            form = _bound_for_errors()
             add_service_errors(form, e)
     elif request.method == "POST" and form.is_valid():
         try:
