@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from accounts.models import User
 from core.errors import field_error
@@ -16,18 +16,28 @@ from second_factor.models import TextDevice
 from second_factor.policies import text_allowed
 from second_factor.recovery import recovery_codes_new
 from second_factor.text import text_code_right
-from second_factor.totp import TotpResult, totp_check
+from second_factor.totp import first_code_step
 from second_factor.verification import code_refused, locked_error
 from second_factor.wrong_codes import second_factor_locked, wrong_codes_cleared
 
 APP_DEVICE_NAME = "app"
 
 
-def app_enrolment_device(*, user: User) -> TOTPDevice:
-    """The secret being enrolled: the same one until it is confirmed (a reload shows the same
-    QR code), a new one for the next enrolment."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+def app_enrolment_key(current: object = None) -> str:
+    """The secret being enrolled (hex), kept in the session until confirmed: the same one on a
+    reload, a new one when there is none. Nothing is stored before the first right code."""
+    if isinstance(current, str) and len(current) == 40:
+        try:
+            bytes.fromhex(current)
+            return current
+        except ValueError:
+            pass
+    return str(default_key())
+
+
+def app_enrolment_device(*, user: User, key: str) -> TOTPDevice:
+    """The authenticator being enrolled, not saved."""
+    return TOTPDevice(user=user, name=APP_DEVICE_NAME, key=key, confirmed=False)
 
 
 def _enrolled(*, user: User, keep: TOTPDevice | TextDevice, method: str) -> list[str]:
@@ -44,12 +54,13 @@ def _enrolled(*, user: User, keep: TOTPDevice | TextDevice, method: str) -> list
     return codes
 
 
-def app_enrol(*, user: User, typed: str, address: str) -> tuple[TOTPDevice, list[str]]:
+def app_enrol(*, user: User, key: str, typed: str, address: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the authenticator app with its first code; the device and the recovery codes."""
     if second_factor_locked(user=user, address=address):
         raise locked_error()
-    device = app_enrolment_device(user=user)
-    if totp_check(device=device, typed=typed) is not TotpResult.RIGHT:
+    device = app_enrolment_device(user=user, key=key)
+    step = first_code_step(device=device, typed=typed)
+    if step is None:
         raise code_refused(
             user=user,
             address=address,
@@ -58,6 +69,8 @@ def app_enrol(*, user: User, typed: str, address: str) -> tuple[TOTPDevice, list
             code=SecondFactorError.WRONG,
         )
     with transaction.atomic():
+        device.last_t = step  # this code is used: the next login needs the next one
+        device.save()
         return device, _enrolled(user=user, keep=device, method="app")
 
 

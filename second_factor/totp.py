@@ -38,3 +38,13 @@ def totp_check(*, device: TOTPDevice, typed: str) -> TotpResult:
         if totp.verify(token, locked.tolerance):
             return TotpResult.REPLAYED
     return TotpResult.WRONG
+
+
+def first_code_step(*, device: TOTPDevice, typed: str) -> int | None:
+    """The time step of a right code for a device not saved yet (enrolment), else None."""
+    token = _digits(typed)
+    if token is None:
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return int(totp.t()) if totp.verify(token, device.tolerance) else None

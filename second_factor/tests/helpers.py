@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from second_factor.enrolment import app_enrol, app_enrolment_device
+from second_factor.enrolment import app_enrol, app_enrolment_device, app_enrolment_key
 from testkit.city import PASSWORD
 
 PRODUCTION_ROLES = frozenset({"street_admin", "district_admin", "city_admin", "unit_admin"})
@@ -34,8 +34,14 @@ def password_login(client: Client, username: str, password: str = PASSWORD) -> s
 
 def enrolled(user: User) -> tuple[TOTPDevice, list[str]]:
     """An account with a confirmed authenticator app (the code of the current step is used)."""
-    device = app_enrolment_device(user=user)
-    return app_enrol(user=user, typed=app_code(device), address="127.0.0.1")
+    key = app_enrolment_key()
+    device = app_enrolment_device(user=user, key=key)
+    return app_enrol(user=user, key=key, typed=app_code(device), address="127.0.0.1")
+
+
+def enrolment_device(client: Client, user: User) -> TOTPDevice:
+    """The authenticator being enrolled on the enrolment page (its secret in the session)."""
+    return app_enrolment_device(user=user, key=client.session["second_factor_enrol_key"])
 
 
 def a_minute_later() -> Any:

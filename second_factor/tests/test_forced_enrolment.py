@@ -16,6 +16,7 @@ from second_factor.tests.helpers import (
     a_minute_later,
     app_code,
     enrolled,
+    enrolment_device,
     password_login,
 )
 from testkit import TinyCity
@@ -58,7 +59,8 @@ def test_enrolment_with_the_app_shows_ten_codes_once_and_opens_the_app(
     client = Client()
     password_login(client, "street_admin")
     client.get("/security/enrol/")
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = enrolment_device(client, user)
+    assert not TOTPDevice.objects.filter(user=user).exists()  # nothing stored before the code
     secret = client.get("/security/enrol/").content.decode()
     assert device.config_url.split("secret=")[1].split("&")[0][:4] in secret  # the same secret
     other = "000000" if app_code(device) != "000000" else "111111"
@@ -133,7 +135,7 @@ def test_optional_enrolment_binds_the_user_at_the_next_login(tiny_city: TinyCity
     client = Client()
     password_login(client, "grid_worker")
     client.get("/security/enrol/")
-    device = TOTPDevice.objects.get(user=tiny_city.users["grid_worker"])
+    device = enrolment_device(client, tiny_city.users["grid_worker"])
     client.post("/security/enrol/", {"code": app_code(device)})
     with a_minute_later():
         later = Client()

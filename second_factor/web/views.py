@@ -20,6 +20,7 @@ from core.masking import mask_phone
 from second_factor.enrolment import (
     app_enrol,
     app_enrolment_device,
+    app_enrolment_key,
     recovery_codes_renew,
     text_enrol,
 )
@@ -36,6 +37,8 @@ from second_factor.session import (
 from second_factor.text import text_code_send
 from second_factor.verification import code_verify
 from second_factor.web.forms import CodeForm
+
+ENROL_KEY = "second_factor_enrol_key"  # the secret shown, until its first code confirms it
 
 
 def _next(request: HttpRequest) -> str:
@@ -99,11 +102,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if not _may_enrol(request):
         return redirect(_with_next("second_factor:verify", request))
     user = request.user
+    key = app_enrolment_key(request.session.get(ENROL_KEY))
+    request.session[ENROL_KEY] = key
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = app_enrol(
                 user=user,  # type: ignore[arg-type]
+                key=key,
                 typed=form.cleaned_data["code"],
                 address=request_ip(request),
             )
@@ -111,10 +117,11 @@ def enrol(request: HttpRequest) -> HttpResponse:
             if (response := _refused(request, form, e)) is not None:
                 return response
         else:
+            request.session.pop(ENROL_KEY, None)
             verified_in_session(request, device)
             recovery_codes_keep(request, codes)
             return redirect(_with_next("second_factor:recovery_codes", request))
-    device = app_enrolment_device(user=user)  # type: ignore[arg-type]
+    device = app_enrolment_device(user=user, key=key)  # type: ignore[arg-type]
     return render(
         request,
         "second_factor/enrol.html",
