@@ -25,6 +25,10 @@ def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     # Tests create and log in thousands of accounts: PBKDF2's deliberate slowness (about half a
     # second a hash here) was most of the suite's time. Production keeps the default hashers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests log staff in by the hundred: no role needs a second factor unless a test says so
+    # (second_factor's own tests and browser test turn SECOND_FACTOR_ROLES on). Production's
+    # default asks it of street, district, city and unit admins.
+    settings.SECOND_FACTOR_ROLES = frozenset()
 
     _let_test_flush_through_the_audit_guard()
 

@@ -108,6 +108,10 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "front_door",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "second_factor",
     "home",
     "demo",
 ]
@@ -130,9 +134,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): from the session's device id, on every request (the user object
+    # itself may come from the cache, accounts.backends).
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every page needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.ActorMiddleware",
+    # Staff who must use a second factor reach only enrolment, verification and logout until
+    # they have used it (second_factor.middleware).
+    "second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute timeouts, then a password past PASSWORD_MAX_AGE_DAYS (after messages:
     # both say why on the page they send to).
@@ -316,11 +326,33 @@ TEXT_CODE_RESEND_SECONDS = int(os.environ.get("TEXT_CODE_RESEND_SECONDS", "60"))
 TEXT_CODE_PER_NUMBER_PER_DAY = int(os.environ.get("TEXT_CODE_PER_NUMBER_PER_DAY", "10"))
 TEXT_CODE_PER_ADDRESS_PER_HOUR = int(os.environ.get("TEXT_CODE_PER_ADDRESS_PER_HOUR", "30"))
 TEXT_CODE_MAX_TRIES = 5
-# Roles that may not log in with a text code alone (phone login, invitations): they use their
-# password and a second factor (issue 18). Comma-separated role names; none by default.
-PHONE_LOGIN_SECOND_FACTOR_ROLES = frozenset(
-    r.strip() for r in os.environ.get("PHONE_LOGIN_SECOND_FACTOR_ROLES", "").split(",") if r.strip()
+
+# --- Second factor (issue 18, second_factor/) -------------------------------------------------
+# Roles that must enrol and use a second factor at every login; their text-code-only logins
+# (phone login, invitations) are refused. Comma-separated role names; unset: the four below;
+# set but empty: nobody (make run's demo and the test suite; second_factor's own tests turn it on).
+_second_factor_roles = os.environ.get("SECOND_FACTOR_ROLES")
+SECOND_FACTOR_ROLES = frozenset(
+    r.strip()
+    for r in (
+        "street_admin,district_admin,city_admin,unit_admin"
+        if _second_factor_roles is None
+        else _second_factor_roles
+    ).split(",")
+    if r.strip()
 )
+# A text-message code to the account's mobile number, instead of an authenticator app, where the
+# city allows it (the codes and limits of notifications.codes).
+SECOND_FACTOR_TEXT_ALLOWED = env_bool("SECOND_FACTOR_TEXT_ALLOWED", True)
+# Wrong second-factor codes in a row that lock the username like wrong passwords do.
+SECOND_FACTOR_MAX_WRONG = int(os.environ.get("SECOND_FACTOR_MAX_WRONG", "5"))
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Linli")
+# django-otp's own back-off (1, 2, 4… seconds after each wrong code) is off: wrong codes are
+# counted by second_factor and end in the login lockout.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
 # Where join and invitation links point (the short link on a poster); the request's own host
 # when empty.
 LINLI_PUBLIC_URL = os.environ.get("LINLI_PUBLIC_URL", "").rstrip("/")

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("notices.web.urls")),
     path("inbox/", include("notifications.web.urls")),
     path("", include("front_door.web.urls")),
+    path("", include("second_factor.web.urls")),
     path("open311/v2/", include("service_requests.open311.urls")),
     path("api/", include((api_patterns, api_app), namespace=api_namespace)),
     path("admin/", admin_site.urls),

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-
 from accounts.policies import SETUP_SITE_ROLES
 from core.actor import Actor
 from core.roles import Role
+from second_factor.policies import must_use_second_factor
 
 # Print, revoke and re-issue a community's join codes; see how many joined through each.
 JOIN_CODE_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN})
@@ -23,17 +22,12 @@ def may_invite(actor: Actor) -> bool:
     return actor.is_superuser or actor.has_role(INVITE_ROLES)
 
 
-def phone_login_second_factor_roles() -> frozenset[str]:
-    """Roles that log in with a password and a second factor only (issue 18 fills the
-    setting `PHONE_LOGIN_SECOND_FACTOR_ROLES`; empty by default): a text code alone never
-    logs them in, whether from the phone login or an invitation."""
-    return frozenset(str(r) for r in getattr(settings, "PHONE_LOGIN_SECOND_FACTOR_ROLES", ()))
-
-
 def may_log_in_with_code(roles: Iterable[str]) -> bool:
     """Residents and staff alike log in with a text code, unless a role of theirs needs a
-    second factor."""
-    return not (set(roles) & phone_login_second_factor_roles())
+    second factor (SECOND_FACTOR_ROLES): a text code alone never logs them in, whether from
+    the phone login or an invitation; they log in with their password and their second
+    factor."""
+    return not must_use_second_factor(roles)
 
 
 # Read and answer the join requests of their area: the grid worker of the building's grid, the

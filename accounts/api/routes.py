@@ -1,8 +1,11 @@
+from collections.abc import Callable
+
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from accounts.models import User
 from accounts.services import (
     TOKEN_LIFETIME,
     api_token_issue,
@@ -15,10 +18,18 @@ from core.http import actor_of
 
 router = Router(tags=["accounts"])
 
+# What a higher floor asks of a token's request once the password is right (second_factor: the
+# code of an account that needs one, added at start-up by second_factor.apps): None to go on, or
+# the refusal's status and body.
+TokenCheck = Callable[[HttpRequest, User, str], tuple[int, dict[str, object]] | None]
+TOKEN_CHECKS: list[TokenCheck] = []
+
 
 class TokenIn(Schema):
     username: str
     password: str
+    # The second factor's code (authenticator app or recovery code), for accounts that use one.
+    code: str = ""
 
 
 class TokenOut(Schema):
@@ -43,7 +54,9 @@ class MeOut(Schema):
 
 
 @router.post(
-    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     """Exchange a username and password for a bearer token (sent as `Authorization: Bearer …`)."""
@@ -79,6 +92,10 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, objec
                 ],
             },
         )
+    for check in TOKEN_CHECKS:
+        refusal = check(request, user, payload.code)  # type: ignore[arg-type]
+        if refusal is not None:
+            return Status(*refusal)
     raw, _token = api_token_issue(user=user)  # type: ignore[arg-type]
     return Status(200, {"token": raw, "expires_in": int(TOKEN_LIFETIME.total_seconds())})
 

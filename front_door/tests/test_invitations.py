@@ -254,7 +254,7 @@ def test_an_unknown_token_or_a_switched_off_account_gets_the_same_page(
     assert "does not work" in off.content.decode()
 
 
-@override_settings(PHONE_LOGIN_SECOND_FACTOR_ROLES=frozenset({"district_admin"}))
+@override_settings(SECOND_FACTOR_ROLES=frozenset({"district_admin"}))
 def test_a_role_that_needs_a_second_factor_is_not_invited_by_text(tiny_city: TinyCity) -> None:
     target = tiny_city.users["district_admin"]
     User.objects.filter(pk=target.pk).update(phone=PHONE)

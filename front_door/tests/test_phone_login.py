@@ -247,7 +247,7 @@ def test_a_number_shared_by_two_accounts_logs_neither_in(
     assert "Ask your community" in r.content.decode()
 
 
-@override_settings(PHONE_LOGIN_SECOND_FACTOR_ROLES=frozenset({"city_admin", "unit_admin"}))
+@override_settings(SECOND_FACTOR_ROLES=frozenset({"city_admin", "unit_admin"}))
 def test_roles_that_need_a_second_factor_cannot_log_in_with_a_code(tiny_city: TinyCity) -> None:
     admin = tiny_city.users["city_admin"]
     User.objects.filter(pk=admin.pk).update(phone="13900000003")

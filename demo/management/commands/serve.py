@@ -27,7 +27,17 @@ class Command(BaseCommand):
         # The console gateway's outbox opens to visitors, so the demo's text codes can be read
         # (the web server and the consumer below read their settings with this set).
         os.environ.setdefault("TEXT_CONSOLE_OUTBOX_PUBLIC", "1")
+        # The demo's admin accounts log in with the demo password alone (production asks street,
+        # district, city and unit admins for a second factor); anyone may turn one on from
+        # Inbox → Security, and SECOND_FACTOR_ROLES=street_admin,… makes it required here too.
+        os.environ.setdefault("SECOND_FACTOR_ROLES", "")
         self.stdout.write(demo_accounts_table())
+        if not os.environ["SECOND_FACTOR_ROLES"].strip():
+            self.stdout.write(
+                "Second factor: not required in the demo (SECOND_FACTOR_ROLES is empty); try it "
+                "from Inbox → Security, or start with SECOND_FACTOR_ROLES=street_admin,"
+                "district_admin,city_admin,unit_admin to require it."
+            )
         url = f"http://{options['host']}:{options['port']}/"
         join = demo_join_line(url.rstrip("/"))
         if join:
