@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import audit_trail
-        from accounts import signals  # noqa: F401 – connects the receivers
+        from accounts import (
+            audit_trail,
+            signals,  # noqa: F401 – connects the receivers
+        )
 
         audit_trail.connect()

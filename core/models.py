@@ -116,6 +116,7 @@ class RetentionRun(models.Model):
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} retention"
 
+
 class AuditArchiveQuerySet(ScopedQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise AuditTrailIsAppendOnly("audit archives cannot be updated")
