@@ -29,8 +29,21 @@ def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     # (second_factor's own tests and browser test turn SECOND_FACTOR_ROLES on). Production's
     # default asks it of street, district, city and unit admins.
     settings.SECOND_FACTOR_ROLES = frozenset()
+    # Tests move the clock by hours and days (a morning, a deadline, day 14 of an observation)
+    # with a client logged in before: the session timeouts would log it out. They have their own
+    # tests (accounts/tests/test_sessions.py), which put the configured values back.
+    for name in SESSION_TIMEOUTS:
+        setattr(settings, name, 10 * 365 * 24 * 3600)
 
     _let_test_flush_through_the_audit_guard()
+
+
+SESSION_TIMEOUTS = (
+    "SESSION_IDLE_SECONDS",
+    "SESSION_ABSOLUTE_SECONDS",
+    "SESSION_RESIDENT_IDLE_SECONDS",
+    "SESSION_RESIDENT_ABSOLUTE_SECONDS",
+)
 
 
 def _let_test_flush_through_the_audit_guard() -> None:

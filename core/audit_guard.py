@@ -45,7 +45,7 @@ _PG_CREATE = [
         RAISE EXCEPTION 'the audit trail is append-only: DELETE of an unarchived event refused'
             USING ERRCODE = 'insufficient_privilege';
     END $$
-    """,
+    """,  # nosec B608: only the constant LEGAL_MINIMUM_DAYS is formatted in; no input
     """CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION linli_audit_refuse()""",
     """CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent
@@ -78,7 +78,7 @@ _SQLITE_CREATE = [
             SELECT 1 FROM core_auditarchive a WHERE OLD.id BETWEEN a.first_id AND a.last_id
         )
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: DELETE on core_auditevent refused');
-    END""",
+    END""",  # nosec B608: only the constant LEGAL_MINIMUM_DAYS is formatted in; no input
     """CREATE TRIGGER core_auditarchive_no_update BEFORE UPDATE ON core_auditarchive
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: archive UPDATE refused');
     END""",

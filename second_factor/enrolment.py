@@ -66,7 +66,7 @@ def app_enrol(*, user: User, key: str, typed: str, address: str) -> tuple[TOTPDe
             address=address,
             method="app",
             message=_("This code is not right; enter the code your app shows now."),
-            code=SecondFactorError.WRONG,
+            code=SecondFactorError.SECOND_FACTOR_WRONG,
         )
     with transaction.atomic():
         device.last_t = step  # this code is used: the next login needs the next one
@@ -78,14 +78,20 @@ def text_enrol(*, user: User, typed: str, address: str) -> tuple[TextDevice, lis
     """Confirm text messages with the code sent to the account's number."""
     if not text_allowed():
         raise field_error(
-            "code", _("Text-message codes are not used here."), SecondFactorError.NOT_ENROLLED
+            "code",
+            _("Text-message codes are not used here."),
+            SecondFactorError.SECOND_FACTOR_NOT_ENROLLED,
         )
     if second_factor_locked(user=user, address=address):
         raise locked_error()
     right, why = text_code_right(user=user, typed=typed)
     if not right:
         raise code_refused(
-            user=user, address=address, method="text", message=why, code=SecondFactorError.WRONG
+            user=user,
+            address=address,
+            method="text",
+            message=why,
+            code=SecondFactorError.SECOND_FACTOR_WRONG,
         )
     with transaction.atomic():
         device = TextDevice.objects.create(user=user, name="text", confirmed=False)

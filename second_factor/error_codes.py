@@ -10,9 +10,8 @@ from enum import StrEnum
 
 
 class SecondFactorError(StrEnum):
-    REQUIRED = "second_factor_required"
-    NOT_ENROLLED = "second_factor_not_enrolled"
-    WRONG = "second_factor_wrong"
-    REPLAYED = "second_factor_replayed"
-    LOCKED = "locked"
-    NO_PHONE = "second_factor_no_phone"
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
+    SECOND_FACTOR_NOT_ENROLLED = "second_factor_not_enrolled"
+    SECOND_FACTOR_WRONG = "second_factor_wrong"
+    SECOND_FACTOR_REPLAYED = "second_factor_replayed"
+    SECOND_FACTOR_NO_PHONE = "second_factor_no_phone"

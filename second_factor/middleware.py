@@ -64,7 +64,7 @@ class SecondFactorMiddleware:
                         {
                             "field": "__all__",
                             "message": _("Confirm your second factor first."),
-                            "code": SecondFactorError.REQUIRED.value,
+                            "code": SecondFactorError.SECOND_FACTOR_REQUIRED.value,
                         }
                     ],
                 },

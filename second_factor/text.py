@@ -21,7 +21,7 @@ def _phone(user: User) -> str:
         raise field_error(
             "code",
             _("Your account has no mobile number; use an authenticator app, or ask Setup."),
-            SecondFactorError.NO_PHONE,
+            SecondFactorError.SECOND_FACTOR_NO_PHONE,
         )
     return user.phone
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts import services as account_services
+from accounts.error_codes import AccountsError
 from accounts.models import User
 from core.errors import field_errors
 from second_factor.error_codes import SecondFactorError
@@ -34,17 +35,17 @@ def token_second_factor(
         return None
     if not enrolled:
         message = _("Set up your second factor in the web app before asking for a token.")
-        return _refusal(403, message, "code", message, SecondFactorError.NOT_ENROLLED)
+        return _refusal(403, message, "code", message, SecondFactorError.SECOND_FACTOR_NOT_ENROLLED)
     if not code.strip():
         message = _("Enter the code of your second factor.")
-        return _refusal(401, message, "code", message, SecondFactorError.REQUIRED)
+        return _refusal(401, message, "code", message, SecondFactorError.SECOND_FACTOR_REQUIRED)
     try:
         code_verify(
             user=user, typed=code, address=account_services.request_ip(request), allow_text=False
         )
     except ValidationError as e:
         error = field_errors(e)[0]
-        status = 429 if error["code"] == SecondFactorError.LOCKED else 401
+        status = 429 if error["code"] == AccountsError.LOCKED else 401
         return _refusal(status, error["message"], "code", error["message"], error["code"])
     return None
 

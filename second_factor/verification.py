@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.error_codes import AccountsError
 from accounts.models import User
 from core.errors import field_error
 from second_factor.audit import second_factor_audit
@@ -30,7 +31,7 @@ def locked_error() -> ValidationError:
     return field_error(
         "code",
         _("Too many wrong codes: this account is locked for 15 minutes. Log in again then."),
-        SecondFactorError.LOCKED,
+        AccountsError.LOCKED,
     )
 
 
@@ -50,7 +51,7 @@ def _totp_outcome(*, user: User, device: TOTPDevice, typed: str, address: str) -
             address=address,
             method="app",
             message=_("This code was already used; wait for the next one in your app."),
-            code=SecondFactorError.REPLAYED,
+            code=SecondFactorError.SECOND_FACTOR_REPLAYED,
         )
     if result is TotpResult.WRONG:
         raise code_refused(
@@ -58,7 +59,7 @@ def _totp_outcome(*, user: User, device: TOTPDevice, typed: str, address: str) -
             address=address,
             method="app",
             message=_("This code is not right; check your authenticator app and try again."),
-            code=SecondFactorError.WRONG,
+            code=SecondFactorError.SECOND_FACTOR_WRONG,
         )
 
 
@@ -66,7 +67,11 @@ def _text_outcome(*, user: User, typed: str, address: str) -> None:
     right, why = text_code_right(user=user, typed=typed)
     if not right:
         raise code_refused(
-            user=user, address=address, method="text", message=why, code=SecondFactorError.WRONG
+            user=user,
+            address=address,
+            method="text",
+            message=why,
+            code=SecondFactorError.SECOND_FACTOR_WRONG,
         )
 
 
@@ -76,7 +81,7 @@ def code_verify(*, user: User, typed: str, address: str, allow_text: bool = True
     if second_factor_locked(user=user, address=address):
         raise locked_error()
     if not str(typed or "").strip():
-        raise field_error("code", _("Enter the code."), SecondFactorError.REQUIRED)
+        raise field_error("code", _("Enter the code."), SecondFactorError.SECOND_FACTOR_REQUIRED)
     device: Device | None
     if looks_like_recovery_code(typed):
         device = recovery_code_use(user=user, typed=typed)
@@ -86,7 +91,7 @@ def code_verify(*, user: User, typed: str, address: str, allow_text: bool = True
                 address=address,
                 method="recovery",
                 message=_("This recovery code is not right or was already used."),
-                code=SecondFactorError.WRONG,
+                code=SecondFactorError.SECOND_FACTOR_WRONG,
             )
         second_factor_audit(user=user, action="recovery_code_used")
     else:
@@ -104,7 +109,7 @@ def code_verify(*, user: User, typed: str, address: str, allow_text: bool = True
                 address=address,
                 method="none",
                 message=_("This code is not right."),
-                code=SecondFactorError.WRONG,
+                code=SecondFactorError.SECOND_FACTOR_WRONG,
             )
     wrong_codes_cleared(user=user)
     second_factor_audit(user=user, action="second_factor_verified", method=_method(device))

@@ -4,6 +4,7 @@ once when a user is switched off, loses a grant or changes password; the session
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -21,6 +22,21 @@ pytestmark = pytest.mark.django_db
 
 STAFF_PAGE = "/health/"
 RESIDENT_PAGE = "/"
+
+
+@pytest.fixture(autouse=True)
+def configured_timeouts(settings: Any) -> None:
+    """The suite lengthens the timeouts for tests that move the clock (conftest.py): these tests
+    are about the timeouts, so they run with the values the settings configure."""
+    import config.settings as configured
+
+    for name in (
+        "SESSION_IDLE_SECONDS",
+        "SESSION_ABSOLUTE_SECONDS",
+        "SESSION_RESIDENT_IDLE_SECONDS",
+        "SESSION_RESIDENT_ABSOLUTE_SECONDS",
+    ):
+        setattr(settings, name, getattr(configured, name))
 
 
 def _login(username: str, agent: str = "Mozilla/5.0 (Linux; Android 14) Chrome/130") -> Client:

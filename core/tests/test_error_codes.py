@@ -33,6 +33,7 @@ APPS = {
     "supplies": "SuppliesError",
     "notifications": "NotificationsError",
     "front_door": "FrontDoorError",
+    "second_factor": "SecondFactorError",
 }
 
 # Files whose calls may still carry free strings while they move (none now).

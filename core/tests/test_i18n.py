@@ -95,7 +95,10 @@ SAME_EVERYWHERE: frozenset[str] = frozenset(
         # Page furniture.
         *("All", "All kinds", "All communities", "Filters", "Breadcrumbs", "Timeline"),
         *("History", "Period", "Today", "Previous day", "Next day", "default", "System"),
-        *("Yes", "No", "None"),
+        *("Yes", "No", "None", "None.", "Continue", "Log out", "Security"),
+        # A home or a network address: 地址 reads right for both; a browser, a result, a start
+        # mean the same in the audit trail, the session list and the checklists.
+        *("address", "browser", "result", "started at"),
         # Places, and the people in them (the glossary's names).
         *("District", "Street", "Community", "Grid", "Building", "Household", "Unit", "Room"),
         *("Communities", "Residents", "Place", "Area", "parent"),

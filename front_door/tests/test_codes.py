@@ -71,7 +71,9 @@ def test_poster_and_png(tiny_city: TinyCity, settings) -> None:  # type: ignore[
     page = c.get(reverse("front_door:code_poster", args=[code.pk]))
     body = page.content.decode()
     assert page.status_code == 200
-    assert "size: A4" in body and "<svg" in body
+    # A4 comes from the poster's own stylesheet (no inline style under the CSP).
+    assert "css/front_door/poster" in body and "<svg" in body
+    assert "size: A4" in (settings.BASE_DIR / "static/css/front_door/poster.css").read_text()
     assert f"https://linli.example.cn/join/{code.token}/" in body
     assert tc.inside.building.name in body and tc.inside.community.name in body
     png = c.get(reverse("front_door:code_png", args=[code.pk]))

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.error_codes import AccountsError
 from accounts.services import request_ip
 from core.forms import add_service_errors
 from core.http import actor_of
@@ -24,7 +25,6 @@ from second_factor.enrolment import (
     recovery_codes_renew,
     text_enrol,
 )
-from second_factor.error_codes import SecondFactorError
 from second_factor.policies import actor_must_use_second_factor, text_allowed
 from second_factor.qr import qr_svg, secret_for_typing
 from second_factor.selectors import is_enrolled, recovery_codes_left, text_device
@@ -56,7 +56,7 @@ def _refused(request: HttpRequest, form: CodeForm, error: ValidationError) -> Ht
     """A locked account is logged out (the lock holds for the password too); otherwise the
     error goes on the form."""
     codes = {e.code for errors in error.error_dict.values() for e in errors}
-    if SecondFactorError.LOCKED in codes:
+    if AccountsError.LOCKED in codes:
         logout(request)
         messages.error(request, " ".join(error.messages))
         return redirect("accounts:login")
